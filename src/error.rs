@@ -1,0 +1,309 @@
+//! Errors, one type per area, each variant mapped to a stable [`ErrorCode`].
+//!
+//! Messages follow one style: lowercase, no trailing period, user input in backticks, never a
+//! secret. The code strings are API: new ones may be added, none is renamed or removed.
+
+use std::fmt;
+
+use crate::engine::Deny;
+
+macro_rules! error_codes {
+    ($($variant:ident => $code:literal, $doc:literal;)*) => {
+        /// Every stable error code, as JavaScript sees it in `error.code`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum ErrorCode {
+            $(#[doc = $doc] $variant,)*
+        }
+
+        impl ErrorCode {
+            /// Every code, in declaration order.
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant,)*];
+
+            /// The code string.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $code,)*
+                }
+            }
+
+            /// The one-line meaning of the code (used in the README table).
+            pub fn meaning(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $doc,)*
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
+    InvalidJson => "invalid_json", "the snapshot is not a JSON object";
+    UnsupportedVersion => "unsupported_version", "the snapshot `version` is not 1";
+    UnknownField => "unknown_field", "an object has a field the format does not define";
+    MissingField => "missing_field", "a required field is absent";
+    WrongType => "wrong_type", "a field has the wrong JSON type";
+    InvalidValue => "invalid_value", "a value is outside its allowed set or range";
+    InvalidName => "invalid_name", "a name is empty, too long or uses characters outside its alphabet";
+    Duplicate => "duplicate", "a name or id appears twice where it must be unique";
+    DanglingReference => "dangling_reference", "a reference names something the snapshot does not define";
+    InvalidReference => "invalid_reference", "a reference names something that may not be used there";
+    UnknownScope => "unknown_scope", "a scope name is not in the catalog";
+    ScopeEntityMismatch => "scope_entity_mismatch", "a permission set holds a scope of another entity type";
+    TooLarge => "too_large", "the input exceeds a size limit";
+    Forbidden => "forbidden", "the acting principal lacks the right for a management action";
+    NotFound => "not_found", "a management action names something that does not exist";
+    Conflict => "conflict", "a management action would create a duplicate or break a reference";
+    InvalidArgument => "invalid_argument", "an argument is malformed";
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One problem found while loading a snapshot, with the JSON path where it was found
+/// (`organizations[0].teams[2].stacks["app/prod"]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnapshotError {
+    /// Where in the document the problem is.
+    pub path: String,
+    /// What is wrong.
+    pub kind: SnapshotErrorKind,
+}
+
+/// What is wrong with one part of a snapshot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SnapshotErrorKind {
+    /// Not JSON, or not an object at the top.
+    InvalidJson {
+        /// The parser's description.
+        detail: String,
+    },
+    /// `version` is not 1.
+    UnsupportedVersion {
+        /// The version found.
+        found: String,
+    },
+    /// A field the format does not define.
+    UnknownField {
+        /// The field name.
+        field: String,
+    },
+    /// A required field is absent.
+    MissingField {
+        /// The field name.
+        field: &'static str,
+    },
+    /// A value of the wrong JSON type.
+    WrongType {
+        /// The type expected.
+        expected: &'static str,
+    },
+    /// A value outside its allowed set or range.
+    InvalidValue {
+        /// The value found (shortened).
+        value: String,
+        /// What is allowed.
+        expected: &'static str,
+    },
+    /// A name that is empty, too long or has bad characters.
+    InvalidName {
+        /// The name found (shortened).
+        name: String,
+        /// The rule it breaks.
+        rule: String,
+    },
+    /// A name or id that must be unique appears twice.
+    Duplicate {
+        /// What kind of thing.
+        what: &'static str,
+        /// The repeated name.
+        name: String,
+    },
+    /// A reference to something the snapshot does not define.
+    DanglingReference {
+        /// What kind of thing is referenced.
+        what: &'static str,
+        /// The name referenced.
+        name: String,
+    },
+    /// A reference to something that may not be used there.
+    InvalidReference {
+        /// The name referenced.
+        name: String,
+        /// Why it is not allowed.
+        why: &'static str,
+    },
+    /// A scope the catalog does not know.
+    UnknownScope {
+        /// The scope name.
+        scope: String,
+    },
+    /// A scope of another entity type inside a permission set.
+    ScopeEntityMismatch {
+        /// The scope name.
+        scope: String,
+        /// The permission set's entity type.
+        entity: &'static str,
+    },
+    /// A size limit is exceeded.
+    TooLarge {
+        /// What is too large.
+        what: &'static str,
+        /// The limit.
+        max: usize,
+    },
+}
+
+impl SnapshotError {
+    /// The stable code of this error.
+    pub fn code(&self) -> ErrorCode {
+        match &self.kind {
+            SnapshotErrorKind::InvalidJson { .. } => ErrorCode::InvalidJson,
+            SnapshotErrorKind::UnsupportedVersion { .. } => ErrorCode::UnsupportedVersion,
+            SnapshotErrorKind::UnknownField { .. } => ErrorCode::UnknownField,
+            SnapshotErrorKind::MissingField { .. } => ErrorCode::MissingField,
+            SnapshotErrorKind::WrongType { .. } => ErrorCode::WrongType,
+            SnapshotErrorKind::InvalidValue { .. } => ErrorCode::InvalidValue,
+            SnapshotErrorKind::InvalidName { .. } => ErrorCode::InvalidName,
+            SnapshotErrorKind::Duplicate { .. } => ErrorCode::Duplicate,
+            SnapshotErrorKind::DanglingReference { .. } => ErrorCode::DanglingReference,
+            SnapshotErrorKind::InvalidReference { .. } => ErrorCode::InvalidReference,
+            SnapshotErrorKind::UnknownScope { .. } => ErrorCode::UnknownScope,
+            SnapshotErrorKind::ScopeEntityMismatch { .. } => ErrorCode::ScopeEntityMismatch,
+            SnapshotErrorKind::TooLarge { .. } => ErrorCode::TooLarge,
+        }
+    }
+}
+
+impl fmt::Display for SnapshotErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::InvalidJson { detail } => write!(f, "the snapshot is not valid JSON: {detail}"),
+            Self::UnsupportedVersion { found } => {
+                write!(
+                    f,
+                    "snapshot version `{found}` is not supported (expected 1)"
+                )
+            }
+            Self::UnknownField { field } => write!(f, "unknown field `{field}`"),
+            Self::MissingField { field } => write!(f, "missing field `{field}`"),
+            Self::WrongType { expected } => write!(f, "expected {expected}"),
+            Self::InvalidValue { value, expected } => {
+                write!(f, "invalid value `{value}`, expected {expected}")
+            }
+            Self::InvalidName { name, rule } => write!(f, "invalid name `{name}`: {rule}"),
+            Self::Duplicate { what, name } => write!(f, "duplicate {what} `{name}`"),
+            Self::DanglingReference { what, name } => write!(f, "unknown {what} `{name}`"),
+            Self::InvalidReference { name, why } => write!(f, "`{name}` {why}"),
+            Self::UnknownScope { scope } => write!(f, "unknown scope `{scope}`"),
+            Self::ScopeEntityMismatch { scope, entity } => {
+                write!(
+                    f,
+                    "scope `{scope}` does not apply to a {entity} permission set"
+                )
+            }
+            Self::TooLarge { what, max } => write!(f, "too many {what} (at most {max})"),
+        }
+    }
+}
+
+impl fmt::Display for SnapshotError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            write!(f, "{}", self.kind)
+        } else {
+            write!(f, "{}: {}", self.path, self.kind)
+        }
+    }
+}
+
+impl std::error::Error for SnapshotError {}
+
+/// Every problem found in a snapshot (at least one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnapshotErrors(pub Vec<SnapshotError>);
+
+impl SnapshotErrors {
+    /// The first problem (there is always one).
+    pub fn first(&self) -> Option<&SnapshotError> {
+        self.0.first()
+    }
+    /// The code of the first problem.
+    pub fn code(&self) -> ErrorCode {
+        self.first()
+            .map_or(ErrorCode::InvalidJson, SnapshotError::code)
+    }
+}
+
+impl fmt::Display for SnapshotErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.as_slice() {
+            [] => f.write_str("invalid snapshot"),
+            [one] => write!(f, "invalid snapshot: {one}"),
+            [first, rest @ ..] => {
+                write!(
+                    f,
+                    "invalid snapshot: {first} (and {} more problems)",
+                    rest.len()
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for SnapshotErrors {}
+
+/// A refused or failed management action.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ManageError {
+    /// The acting principal lacks the right; `deny` says which right is missing.
+    #[error("forbidden: {action} needs {deny}")]
+    Forbidden {
+        /// The action refused (`organization:update`, `team:update`, …).
+        action: &'static str,
+        /// Why it was refused.
+        deny: Deny,
+    },
+    /// The action names something that does not exist.
+    #[error("unknown {what} `{name}`")]
+    NotFound {
+        /// What kind of thing.
+        what: &'static str,
+        /// The name given.
+        name: String,
+    },
+    /// The action would create a duplicate or leave a dangling reference.
+    #[error("{what} `{name}` {why}")]
+    Conflict {
+        /// What kind of thing.
+        what: &'static str,
+        /// The name involved.
+        name: String,
+        /// Why the action cannot be applied.
+        why: &'static str,
+    },
+    /// An argument is malformed.
+    #[error("invalid {what}: {why}")]
+    InvalidArgument {
+        /// Which argument.
+        what: &'static str,
+        /// What is wrong with it.
+        why: String,
+    },
+}
+
+impl ManageError {
+    /// The stable code of this error.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::Forbidden { .. } => ErrorCode::Forbidden,
+            Self::NotFound { .. } => ErrorCode::NotFound,
+            Self::Conflict { .. } => ErrorCode::Conflict,
+            Self::InvalidArgument { .. } => ErrorCode::InvalidArgument,
+        }
+    }
+}

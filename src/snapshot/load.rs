@@ -1,0 +1,1298 @@
+//! Building the index from a snapshot document. Inside an organization, parts are read in
+//! dependency order (permission sets, entities, roles, members, teams, tokens, then creators and
+//! explicit grants), whatever their order in the document.
+
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde_json::Value;
+
+use super::reader::{NameRule, Obj, Problems, object, shorten};
+use crate::catalog::{Catalog, EntityScopeSet, OrgScopeSet};
+use crate::engine::index::{
+    CustomRole, Entity, EntityIdx, EntityRule, Identity, Index, Member, Org, OrgIdx,
+    PermissionScopes, PermissionSetDef, RoleRef, Selector, TagCondition, Team, TokenRecord,
+    TokenSubject, UserIdx,
+};
+use crate::error::SnapshotErrorKind as K;
+use crate::model::{BuiltinRole, EntityKind, Permission, Settings, TokenKind};
+
+/// Limits that keep a hostile snapshot from exhausting memory.
+pub(crate) const MAX_ITEMS: usize = 1_000_000;
+
+const ROOT_FIELDS: &[&str] = &["version", "revision", "users", "organizations"];
+const USER_FIELDS: &[&str] = &["login", "name", "tokens"];
+const ORG_FIELDS: &[&str] = &[
+    "name",
+    "settings",
+    "members",
+    "permissionSets",
+    "roles",
+    "teams",
+    "stacks",
+    "environments",
+    "accounts",
+    "tokens",
+];
+const SETTINGS_FIELDS: &[&str] = &[
+    "defaultStackPermission",
+    "defaultEnvironmentPermission",
+    "defaultAccountPermission",
+    "membersCanCreateStacks",
+    "stackAdminsCanDeleteStacks",
+    "stackAdminsCanTransferStacks",
+    "membersCanCreateTeams",
+    "membersCanCreateAccounts",
+    "teamTokensGetMemberDefaults",
+    "tokenExpiryPolicyDays",
+];
+const MEMBER_FIELDS: &[&str] = &["login", "role"];
+const PSET_FIELDS: &[&str] = &["name", "entity", "scopes", "description"];
+const ROLE_FIELDS: &[&str] = &["name", "description", "organization", "rules"];
+const RULE_FIELDS: &[&str] = &["entity", "permissionSet", "all", "entities", "tags"];
+const TAG_CONDITION_FIELDS: &[&str] = &["key", "value"];
+const TEAM_FIELDS: &[&str] = &[
+    "name",
+    "displayName",
+    "description",
+    "kind",
+    "members",
+    "admins",
+    "stacks",
+    "environments",
+    "accounts",
+    "roles",
+];
+const STACK_FIELDS: &[&str] = &["project", "name", "tags", "creator", "grants"];
+const ACCOUNT_FIELDS: &[&str] = &["name", "tags", "creator", "grants"];
+const CREATOR_FIELDS: &[&str] = &["user", "token"];
+const TOKEN_FIELDS: &[&str] = &[
+    "id",
+    "kind",
+    "name",
+    "description",
+    "team",
+    "role",
+    "digest",
+    "created",
+    "expires",
+    "createdBy",
+    "deleted",
+];
+
+/// Loads a whole snapshot document.
+pub(crate) fn load(catalog: &Catalog, value: &Value, problems: &mut Problems) -> Index {
+    let mut index = Index::default();
+    let Some(root) = object(value, "", ROOT_FIELDS, problems) else {
+        return index;
+    };
+    match root.get("version") {
+        Some(v) if v.as_u64() == Some(1) => {}
+        Some(v) => problems.push(
+            "version",
+            K::UnsupportedVersion {
+                found: shorten(&v.to_string()),
+            },
+        ),
+        None => problems.push("", K::MissingField { field: "version" }),
+    }
+    index.revision = root.opt_u64("revision", problems).unwrap_or(0);
+    let users = root.opt_array("users", problems);
+    let orgs = root.opt_array("organizations", problems);
+    if users.len() > MAX_ITEMS || orgs.len() > MAX_ITEMS {
+        problems.push(
+            "",
+            K::TooLarge {
+                what: "users or organizations",
+                max: MAX_ITEMS,
+            },
+        );
+        return index;
+    }
+    let mut personal_tokens = Vec::new();
+    for (path, value) in &users {
+        let Some(user) = object(value, path, USER_FIELDS, problems) else {
+            continue;
+        };
+        let Some(login) = user.req_str("login", problems) else {
+            continue;
+        };
+        if !NameRule::Login.check(login, &user.path_of("login"), problems) {
+            continue;
+        }
+        if index.user_by_login.contains_key(login) {
+            problems.push(
+                &user.path_of("login"),
+                K::Duplicate {
+                    what: "user",
+                    name: shorten(login),
+                },
+            );
+            continue;
+        }
+        let name = user.opt_str("name", problems).map(Into::into);
+        let idx = push_user(&mut index, login);
+        if let Some(u) = index.users.get_mut(idx as usize) {
+            u.name = name;
+        }
+        for (token_path, token) in user.opt_array("tokens", problems) {
+            personal_tokens.push((token_path, token, idx));
+        }
+    }
+    for (path, value) in &orgs {
+        let Some(org) = object(value, path, ORG_FIELDS, problems) else {
+            continue;
+        };
+        let Some(name) = org.req_str("name", problems) else {
+            continue;
+        };
+        if !NameRule::Identifier.check(name, &org.path_of("name"), problems) {
+            continue;
+        }
+        if index.org_by_name.contains_key(name) {
+            problems.push(
+                &org.path_of("name"),
+                K::Duplicate {
+                    what: "organization",
+                    name: shorten(name),
+                },
+            );
+            continue;
+        }
+        let org_idx = index.orgs.len() as OrgIdx;
+        index.org_by_name.insert(name.into(), org_idx);
+        let built = OrgLoader {
+            catalog,
+            index: &mut index,
+            org: empty_org(name),
+            org_idx,
+            obj: &org,
+            problems,
+        }
+        .load();
+        index.orgs.push(built);
+    }
+    for (path, value, user) in personal_tokens {
+        load_token(&mut index, TokenOwner::User(user), &path, value, problems);
+    }
+    index
+}
+
+pub(crate) fn push_user(index: &mut Index, login: &str) -> UserIdx {
+    let idx = index.users.len() as UserIdx;
+    index.users.push(crate::engine::index::User {
+        login: login.into(),
+        name: None,
+        memberships: Vec::new(),
+    });
+    index.user_by_login.insert(login.into(), idx);
+    idx
+}
+
+pub(crate) fn empty_org(name: &str) -> Org {
+    Org {
+        name: name.into(),
+        settings: Settings::default(),
+        members: Vec::new(),
+        roles: Vec::new(),
+        role_by_name: FxHashMap::default(),
+        permission_sets: Vec::new(),
+        teams: Vec::new(),
+        team_by_name: FxHashMap::default(),
+        entities: Default::default(),
+        tokens: Vec::new(),
+        token_names: FxHashSet::default(),
+    }
+}
+
+/// Parses a permission level allowed for `kind`; `allow_none` for defaults.
+pub(crate) fn parse_level(kind: EntityKind, s: &str, allow_none: bool) -> Option<Permission> {
+    let level = Permission::parse(s)?;
+    let ok = kind.accepts(level) && (allow_none || level != Permission::None);
+    ok.then_some(level)
+}
+
+fn level_expectation(kind: EntityKind, allow_none: bool) -> &'static str {
+    match (kind, allow_none) {
+        (EntityKind::Environment, true) => "one of `none`, `read`, `open`, `write`, `admin`",
+        (EntityKind::Environment, false) => "one of `read`, `open`, `write`, `admin`",
+        (_, true) => "one of `none`, `read`, `write`, `admin`",
+        (_, false) => "one of `read`, `write`, `admin`",
+    }
+}
+
+struct OrgLoader<'a, 'v> {
+    catalog: &'a Catalog,
+    index: &'a mut Index,
+    /// The organization being built; pushed into the index once complete.
+    org: Org,
+    org_idx: OrgIdx,
+    obj: &'a Obj<'v>,
+    problems: &'a mut Problems,
+}
+
+impl<'v> OrgLoader<'_, 'v> {
+    fn org(&mut self) -> &mut Org {
+        &mut self.org
+    }
+
+    fn load(mut self) -> Org {
+        if let Some(settings) = self.obj.get("settings") {
+            let path = self.obj.path_of("settings");
+            let parsed = parse_settings(settings, &path, self.problems);
+            self.org().settings = parsed;
+        }
+        self.load_permission_sets();
+        let mut deferred = Vec::new();
+        for kind in EntityKind::ALL {
+            self.load_entities(kind, &mut deferred);
+        }
+        self.load_roles();
+        self.load_members();
+        self.load_teams();
+        for (path, value) in self.obj.opt_array("tokens", self.problems) {
+            let owner = TokenOwner::Org(self.org_idx, &mut self.org);
+            load_token(self.index, owner, &path, value, self.problems);
+        }
+        for (kind, idx, entity) in deferred {
+            self.load_creator_and_grants(kind, idx, &entity);
+        }
+        self.org
+    }
+
+    fn load_permission_sets(&mut self) {
+        for (path, value) in self.obj.opt_array("permissionSets", self.problems) {
+            let Some(set) = object(value, &path, PSET_FIELDS, self.problems) else {
+                continue;
+            };
+            let (Some(name), Some(entity)) = (
+                set.req_str("name", self.problems),
+                set.req_str("entity", self.problems),
+            ) else {
+                continue;
+            };
+            set.opt_str("description", self.problems);
+            if !NameRule::Label.check(name, &set.path_of("name"), self.problems) {
+                continue;
+            }
+            let builtin = self.catalog.org_permission_set(name).is_some()
+                || self.catalog.entity_permission_set(name).is_some();
+            if builtin || self.org().permission_sets.iter().any(|p| &*p.name == name) {
+                self.problems.push(
+                    &set.path_of("name"),
+                    K::Duplicate {
+                        what: "permission set",
+                        name: shorten(name),
+                    },
+                );
+                continue;
+            }
+            let kind = if entity == "organization" {
+                None
+            } else {
+                EntityKind::parse(entity)
+            };
+            if kind.is_none() && entity != "organization" {
+                let expected = "one of `organization`, `stack`, `environment`, `account`";
+                self.problems.push(
+                    &set.path_of("entity"),
+                    K::InvalidValue {
+                        value: shorten(entity),
+                        expected,
+                    },
+                );
+                continue;
+            }
+            let mut org_scopes = OrgScopeSet::EMPTY;
+            let mut entity_scopes = EntityScopeSet::EMPTY;
+            for (scope_path, scope) in set.opt_str_array("scopes", self.problems) {
+                let Some(entry) = self.catalog.lookup(scope) else {
+                    self.problems.push(
+                        &scope_path,
+                        K::UnknownScope {
+                            scope: shorten(scope),
+                        },
+                    );
+                    continue;
+                };
+                match kind {
+                    None => match entry.org {
+                        Some(s) => org_scopes.insert(s),
+                        None => self.problems.push(
+                            &scope_path,
+                            K::ScopeEntityMismatch {
+                                scope: shorten(scope),
+                                entity: "organization",
+                            },
+                        ),
+                    },
+                    Some(kind) => match entry.entity.filter(|e| e.kind == kind) {
+                        Some(s) => entity_scopes.insert(s),
+                        None => self.problems.push(
+                            &scope_path,
+                            K::ScopeEntityMismatch {
+                                scope: shorten(scope),
+                                entity: kind.as_str(),
+                            },
+                        ),
+                    },
+                }
+            }
+            let scopes = match kind {
+                None => PermissionScopes::Organization(org_scopes),
+                Some(kind) => PermissionScopes::Entity(kind, entity_scopes),
+            };
+            self.org().permission_sets.push(PermissionSetDef {
+                name: name.into(),
+                scopes,
+            });
+        }
+    }
+
+    fn load_entities(
+        &mut self,
+        kind: EntityKind,
+        deferred: &mut Vec<(EntityKind, EntityIdx, Obj<'v>)>,
+    ) {
+        let field = match kind {
+            EntityKind::Stack => "stacks",
+            EntityKind::Environment => "environments",
+            EntityKind::Account => "accounts",
+        };
+        let items = self.obj.opt_array(field, self.problems);
+        if items.len() > MAX_ITEMS {
+            self.problems.push(
+                &self.obj.path_of(field),
+                K::TooLarge {
+                    what: field,
+                    max: MAX_ITEMS,
+                },
+            );
+            return;
+        }
+        for (path, value) in items {
+            let fields = if kind == EntityKind::Account {
+                ACCOUNT_FIELDS
+            } else {
+                STACK_FIELDS
+            };
+            let Some(obj) = object(value, &path, fields, self.problems) else {
+                continue;
+            };
+            let Some(name) = self.entity_name(kind, &obj) else {
+                continue;
+            };
+            let mut tags = Vec::new();
+            for (tag_path, key, value) in obj.opt_str_map("tags", self.problems) {
+                let key_ok = NameRule::TagKey.check(key, &tag_path, self.problems);
+                if key_ok && NameRule::Text.check(value, &tag_path, self.problems) {
+                    tags.push((key.into(), value.into()));
+                }
+            }
+            let table = self.org().entities_mut(kind);
+            if table.by_name.contains_key(name.as_str()) {
+                self.problems.push(
+                    &path,
+                    K::Duplicate {
+                        what: kind.as_str(),
+                        name: shorten(&name),
+                    },
+                );
+                continue;
+            }
+            let idx = table.items.len() as EntityIdx;
+            table.by_name.insert(name.as_str().into(), idx);
+            table.items.push(Entity {
+                name: name.into(),
+                tags,
+                creator: None,
+                grants: Vec::new(),
+                deleted: false,
+            });
+            deferred.push((kind, idx, obj));
+        }
+    }
+
+    fn entity_name(&mut self, kind: EntityKind, obj: &Obj<'_>) -> Option<String> {
+        let name = obj.req_str("name", self.problems);
+        let name_ok = name
+            .is_some_and(|n| NameRule::Identifier.check(n, &obj.path_of("name"), self.problems));
+        if kind == EntityKind::Account {
+            return name.filter(|_| name_ok).map(str::to_string);
+        }
+        let project = obj.req_str("project", self.problems);
+        let project_ok = project
+            .is_some_and(|p| NameRule::Identifier.check(p, &obj.path_of("project"), self.problems));
+        match (project, name) {
+            (Some(p), Some(n)) if name_ok && project_ok => Some(format!("{p}/{n}")),
+            _ => None,
+        }
+    }
+
+    fn load_roles(&mut self) {
+        for (path, value) in self.obj.opt_array("roles", self.problems) {
+            let Some(obj) = object(value, &path, ROLE_FIELDS, self.problems) else {
+                continue;
+            };
+            let Some(name) = obj.req_str("name", self.problems) else {
+                continue;
+            };
+            if !NameRule::Label.check(name, &obj.path_of("name"), self.problems) {
+                continue;
+            }
+            if BuiltinRole::parse(name).is_some() || self.org().role_by_name.contains_key(name) {
+                self.problems.push(
+                    &obj.path_of("name"),
+                    K::Duplicate {
+                        what: "role",
+                        name: shorten(name),
+                    },
+                );
+                continue;
+            }
+            let description = obj.opt_str("description", self.problems).map(Into::into);
+            let mut org_scopes = OrgScopeSet::EMPTY;
+            let org_set_name = obj.opt_str("organization", self.problems);
+            if let Some(set_name) = org_set_name {
+                match self.org_permission_set(set_name) {
+                    Ok(set) => org_scopes = set,
+                    Err(kind) => self.problems.push(&obj.path_of("organization"), kind),
+                }
+            }
+            let mut rules = Vec::new();
+            for (rule_path, rule) in obj.opt_array("rules", self.problems) {
+                if let Some(rule) = self.load_rule(&rule_path, rule) {
+                    rules.push(rule);
+                }
+            }
+            let org = self.org();
+            let idx = org.roles.len() as u32;
+            org.role_by_name.insert(name.into(), idx);
+            org.roles.push(CustomRole {
+                name: name.into(),
+                description,
+                org_set_name: org_set_name.map(Into::into),
+                org_scopes,
+                rules,
+                deleted: false,
+            });
+        }
+    }
+
+    fn org_permission_set(&mut self, name: &str) -> Result<OrgScopeSet, K> {
+        if let Some(set) = self.catalog.org_permission_set(name) {
+            return Ok(set);
+        }
+        match self
+            .org()
+            .permission_sets
+            .iter()
+            .find(|p| &*p.name == name)
+            .map(|p| p.scopes)
+        {
+            Some(PermissionScopes::Organization(set)) => Ok(set),
+            Some(PermissionScopes::Entity(..)) => Err(K::InvalidReference {
+                name: shorten(name),
+                why: "is not an organization permission set",
+            }),
+            None => Err(K::DanglingReference {
+                what: "permission set",
+                name: shorten(name),
+            }),
+        }
+    }
+
+    fn entity_permission_set(&mut self, kind: EntityKind, name: &str) -> Result<EntityScopeSet, K> {
+        if let Some((set_kind, set)) = self.catalog.entity_permission_set(name) {
+            if set_kind == kind {
+                return Ok(set);
+            }
+            return Err(K::InvalidReference {
+                name: shorten(name),
+                why: "is a permission set of another entity type",
+            });
+        }
+        match self
+            .org()
+            .permission_sets
+            .iter()
+            .find(|p| &*p.name == name)
+            .map(|p| p.scopes)
+        {
+            Some(PermissionScopes::Entity(set_kind, set)) if set_kind == kind => Ok(set),
+            Some(_) => Err(K::InvalidReference {
+                name: shorten(name),
+                why: "is a permission set of another entity type",
+            }),
+            None => Err(K::DanglingReference {
+                what: "permission set",
+                name: shorten(name),
+            }),
+        }
+    }
+
+    fn load_rule(&mut self, path: &str, value: &Value) -> Option<EntityRule> {
+        let rule = object(value, path, RULE_FIELDS, self.problems)?;
+        let entity = rule.req_str("entity", self.problems)?;
+        let set_name = rule.req_str("permissionSet", self.problems)?;
+        let Some(kind) = EntityKind::parse(entity) else {
+            let expected = "one of `stack`, `environment`, `account`";
+            self.problems.push(
+                &rule.path_of("entity"),
+                K::InvalidValue {
+                    value: shorten(entity),
+                    expected,
+                },
+            );
+            return None;
+        };
+        let scopes = match self.entity_permission_set(kind, set_name) {
+            Ok(scopes) => scopes,
+            Err(problem) => {
+                self.problems.push(&rule.path_of("permissionSet"), problem);
+                return None;
+            }
+        };
+        let all = rule.opt_bool("all", self.problems);
+        let has_entities = rule.get("entities").is_some();
+        let has_tags = rule.get("tags").is_some();
+        let chosen = usize::from(all.is_some()) + usize::from(has_entities) + usize::from(has_tags);
+        if chosen != 1 {
+            let expected = "exactly one selector of `all`, `entities`, `tags`";
+            self.problems.push(
+                path,
+                K::InvalidValue {
+                    value: format!("{chosen} selectors"),
+                    expected,
+                },
+            );
+            return None;
+        }
+        let selector = if let Some(all) = all {
+            if !all {
+                let expected = "`true` (omit the rule to select nothing)";
+                self.problems.push(
+                    &rule.path_of("all"),
+                    K::InvalidValue {
+                        value: "false".into(),
+                        expected,
+                    },
+                );
+                return None;
+            }
+            Selector::All
+        } else if has_entities {
+            let mut set = FxHashSet::default();
+            for (entity_path, name) in rule.opt_str_array("entities", self.problems) {
+                match self.org().entities(kind).by_name.get(name) {
+                    Some(&idx) => {
+                        set.insert(idx);
+                    }
+                    None => self.problems.push(
+                        &entity_path,
+                        K::DanglingReference {
+                            what: kind.as_str(),
+                            name: shorten(name),
+                        },
+                    ),
+                }
+            }
+            Selector::Entities(set)
+        } else {
+            let mut conditions = Vec::new();
+            for (cond_path, cond) in rule.opt_array("tags", self.problems) {
+                let Some(cond) = object(cond, &cond_path, TAG_CONDITION_FIELDS, self.problems)
+                else {
+                    continue;
+                };
+                let Some(key) = cond.req_str("key", self.problems) else {
+                    continue;
+                };
+                NameRule::TagKey.check(key, &cond.path_of("key"), self.problems);
+                let value = cond.opt_str("value", self.problems);
+                conditions.push(TagCondition {
+                    key: key.into(),
+                    value: value.map(Into::into),
+                });
+            }
+            if conditions.is_empty() {
+                let expected = "at least one tag condition";
+                self.problems.push(
+                    &rule.path_of("tags"),
+                    K::InvalidValue {
+                        value: "[]".into(),
+                        expected,
+                    },
+                );
+                return None;
+            }
+            Selector::Tags(conditions)
+        };
+        Some(EntityRule {
+            kind,
+            selector,
+            set_name: set_name.into(),
+            scopes,
+        })
+    }
+
+    fn load_members(&mut self) {
+        for (path, value) in self.obj.opt_array("members", self.problems) {
+            let Some(obj) = object(value, &path, MEMBER_FIELDS, self.problems) else {
+                continue;
+            };
+            let Some(login) = obj.req_str("login", self.problems) else {
+                continue;
+            };
+            if !NameRule::Login.check(login, &obj.path_of("login"), self.problems) {
+                continue;
+            }
+            let role_name = obj.opt_str("role", self.problems).unwrap_or("member");
+            let role = match BuiltinRole::parse(role_name) {
+                Some(builtin) => RoleRef::Builtin(builtin),
+                None => match self.org().role_by_name.get(role_name) {
+                    Some(&idx) => RoleRef::Custom(idx),
+                    None => {
+                        self.problems.push(
+                            &obj.path_of("role"),
+                            K::DanglingReference {
+                                what: "role",
+                                name: shorten(role_name),
+                            },
+                        );
+                        continue;
+                    }
+                },
+            };
+            let org_idx = self.org_idx;
+            let user = match self.index.user_by_login.get(login) {
+                Some(&u) => u,
+                None => push_user(self.index, login),
+            };
+            let already = self
+                .index
+                .users
+                .get(user as usize)
+                .is_some_and(|u| u.memberships.iter().any(|(o, _)| *o == org_idx));
+            if already {
+                self.problems.push(
+                    &obj.path_of("login"),
+                    K::Duplicate {
+                        what: "member",
+                        name: shorten(login),
+                    },
+                );
+                continue;
+            }
+            let org = self.org();
+            let member_idx = org.members.len() as u32;
+            org.members.push(Member {
+                user,
+                role,
+                teams: Vec::new(),
+                admin_of: Vec::new(),
+                removed: false,
+            });
+            if let Some(u) = self.index.users.get_mut(user as usize) {
+                u.memberships.push((org_idx, member_idx));
+            }
+        }
+    }
+
+    /// The member index of `login` in this organization, recording a problem when it is not a
+    /// member or may not hold grants (Billing Managers have no stack or team access).
+    fn grantable_member(&mut self, login: &str, path: &str) -> Option<(UserIdx, u32)> {
+        let org_idx = self.org_idx;
+        let found = self.index.user_by_login.get(login).and_then(|&u| {
+            let user = self.index.users.get(u as usize)?;
+            user.memberships
+                .iter()
+                .find(|(o, _)| *o == org_idx)
+                .map(|(_, m)| (u, *m))
+        });
+        let Some((user, member)) = found else {
+            self.problems.push(
+                path,
+                K::DanglingReference {
+                    what: "member",
+                    name: shorten(login),
+                },
+            );
+            return None;
+        };
+        let role = self.org().members.get(member as usize).map(|m| m.role);
+        if role == Some(RoleRef::Builtin(BuiltinRole::BillingManager)) {
+            let why = "is a billing manager, who holds no team or stack access";
+            self.problems.push(
+                path,
+                K::InvalidReference {
+                    name: shorten(login),
+                    why,
+                },
+            );
+            return None;
+        }
+        Some((user, member))
+    }
+
+    fn load_teams(&mut self) {
+        for (path, value) in self.obj.opt_array("teams", self.problems) {
+            let Some(obj) = object(value, &path, TEAM_FIELDS, self.problems) else {
+                continue;
+            };
+            let Some(name) = obj.req_str("name", self.problems) else {
+                continue;
+            };
+            if !NameRule::Identifier.check(name, &obj.path_of("name"), self.problems) {
+                continue;
+            }
+            if self.org().team_by_name.contains_key(name) {
+                self.problems.push(
+                    &obj.path_of("name"),
+                    K::Duplicate {
+                        what: "team",
+                        name: shorten(name),
+                    },
+                );
+                continue;
+            }
+            let display_name = self.text(&obj, "displayName");
+            let description = self.text(&obj, "description");
+            let github = match obj.opt_str("kind", self.problems) {
+                None | Some("pulumi") => false,
+                Some("github") => true,
+                Some(other) => {
+                    let expected = "`pulumi` or `github`";
+                    self.problems.push(
+                        &obj.path_of("kind"),
+                        K::InvalidValue {
+                            value: shorten(other),
+                            expected,
+                        },
+                    );
+                    false
+                }
+            };
+            let team_idx = self.org().teams.len() as u32;
+            let mut team = Team {
+                name: name.into(),
+                display_name,
+                description,
+                github,
+                members: Vec::new(),
+                grants: Default::default(),
+                roles: Vec::new(),
+                deleted: false,
+            };
+            let members = obj.opt_str_array("members", self.problems);
+            let admins = obj.opt_str_array("admins", self.problems);
+            for (is_admin, (member_path, login)) in members
+                .into_iter()
+                .map(|m| (false, m))
+                .chain(admins.into_iter().map(|a| (true, a)))
+            {
+                let Some((_, member_idx)) = self.grantable_member(login, &member_path) else {
+                    continue;
+                };
+                let Some(member) = self.org().members.get_mut(member_idx as usize) else {
+                    continue;
+                };
+                if is_admin && !member.admin_of.contains(&team_idx) {
+                    member.admin_of.push(team_idx);
+                }
+                if !member.teams.contains(&team_idx) {
+                    member.teams.push(team_idx);
+                    team.members.push(member_idx);
+                } else if !is_admin {
+                    self.problems.push(
+                        &member_path,
+                        K::Duplicate {
+                            what: "team member",
+                            name: shorten(login),
+                        },
+                    );
+                }
+            }
+            for (kind, field) in [
+                (EntityKind::Stack, "stacks"),
+                (EntityKind::Environment, "environments"),
+                (EntityKind::Account, "accounts"),
+            ] {
+                for (grant_path, entity, level) in obj.opt_str_map(field, self.problems) {
+                    let Some(level) = parse_level(kind, level, false) else {
+                        let expected = level_expectation(kind, false);
+                        self.problems.push(
+                            &grant_path,
+                            K::InvalidValue {
+                                value: shorten(level),
+                                expected,
+                            },
+                        );
+                        continue;
+                    };
+                    match self.org().entities(kind).by_name.get(entity) {
+                        Some(&idx) => {
+                            team.grants_mut(kind).insert(idx, level);
+                        }
+                        None => self.problems.push(
+                            &grant_path,
+                            K::DanglingReference {
+                                what: kind.as_str(),
+                                name: shorten(entity),
+                            },
+                        ),
+                    }
+                }
+            }
+            for (role_path, role) in obj.opt_str_array("roles", self.problems) {
+                match self.org().role_by_name.get(role) {
+                    Some(&idx) if !team.roles.contains(&idx) => team.roles.push(idx),
+                    Some(_) => self.problems.push(
+                        &role_path,
+                        K::Duplicate {
+                            what: "team role",
+                            name: shorten(role),
+                        },
+                    ),
+                    None if BuiltinRole::parse(role).is_some() => {
+                        let why = "is a built-in role; teams hold custom roles only";
+                        self.problems.push(
+                            &role_path,
+                            K::InvalidReference {
+                                name: shorten(role),
+                                why,
+                            },
+                        );
+                    }
+                    None => self.problems.push(
+                        &role_path,
+                        K::DanglingReference {
+                            what: "role",
+                            name: shorten(role),
+                        },
+                    ),
+                }
+            }
+            let org = self.org();
+            org.team_by_name.insert(name.into(), team_idx);
+            org.teams.push(team);
+        }
+    }
+
+    fn text(&mut self, obj: &Obj<'_>, field: &str) -> Option<Box<str>> {
+        let value = obj.opt_str(field, self.problems)?;
+        NameRule::Text
+            .check(value, &obj.path_of(field), self.problems)
+            .then(|| value.into())
+    }
+
+    fn load_creator_and_grants(&mut self, kind: EntityKind, idx: EntityIdx, obj: &Obj<'_>) {
+        let mut creator = None;
+        if let Some(value) = obj.get("creator") {
+            let path = obj.path_of("creator");
+            if let Some(c) = object(value, &path, CREATOR_FIELDS, self.problems) {
+                creator = self.load_creator(&c);
+            }
+        }
+        let mut grants = Vec::new();
+        for (grant_path, login, level) in obj.opt_str_map("grants", self.problems) {
+            let Some(level) = parse_level(kind, level, false) else {
+                let expected = level_expectation(kind, false);
+                self.problems.push(
+                    &grant_path,
+                    K::InvalidValue {
+                        value: shorten(level),
+                        expected,
+                    },
+                );
+                continue;
+            };
+            if let Some((user, _)) = self.grantable_member(login, &grant_path) {
+                grants.push((user, level));
+            }
+        }
+        if let Some(entity) = self.org().entities_mut(kind).items.get_mut(idx as usize) {
+            entity.creator = creator;
+            entity.grants = grants;
+        }
+    }
+
+    fn load_creator(&mut self, c: &Obj<'_>) -> Option<Identity> {
+        match (
+            c.opt_str("user", self.problems),
+            c.opt_str("token", self.problems),
+        ) {
+            (Some(login), None) => self
+                .grantable_member(login, &c.path_of("user"))
+                .map(|(u, _)| Identity::User(u)),
+            (None, Some(id)) => {
+                let token = self.index.token_by_id.get(id).copied();
+                let in_org = token
+                    .and_then(|t| self.index.tokens.get(t as usize))
+                    .is_some_and(|t| t.org == Some(self.org_idx));
+                match token {
+                    Some(t) if in_org => Some(Identity::Token(t)),
+                    Some(_) => {
+                        let why = "is not an organization or team token of this organization";
+                        self.problems.push(
+                            &c.path_of("token"),
+                            K::InvalidReference {
+                                name: shorten(id),
+                                why,
+                            },
+                        );
+                        None
+                    }
+                    None => {
+                        self.problems.push(
+                            &c.path_of("token"),
+                            K::DanglingReference {
+                                what: "token",
+                                name: shorten(id),
+                            },
+                        );
+                        None
+                    }
+                }
+            }
+            _ => {
+                let expected = "exactly one of `user`, `token`";
+                self.problems.push(
+                    &c.path,
+                    K::InvalidValue {
+                        value: "creator".into(),
+                        expected,
+                    },
+                );
+                None
+            }
+        }
+    }
+}
+
+fn parse_settings(value: &Value, path: &str, problems: &mut Problems) -> Settings {
+    let mut settings = Settings::default();
+    let Some(obj) = object(value, path, SETTINGS_FIELDS, problems) else {
+        return settings;
+    };
+    let levels = [
+        ("defaultStackPermission", EntityKind::Stack),
+        ("defaultEnvironmentPermission", EntityKind::Environment),
+        ("defaultAccountPermission", EntityKind::Account),
+    ];
+    for (field, kind) in levels {
+        let Some(s) = obj.opt_str(field, problems) else {
+            continue;
+        };
+        match parse_level(kind, s, true) {
+            Some(level) => match kind {
+                EntityKind::Stack => settings.default_stack_permission = level,
+                EntityKind::Environment => settings.default_environment_permission = level,
+                EntityKind::Account => settings.default_account_permission = level,
+            },
+            None => problems.push(
+                &obj.path_of(field),
+                K::InvalidValue {
+                    value: shorten(s),
+                    expected: level_expectation(kind, true),
+                },
+            ),
+        }
+    }
+    let flags: [(&str, &mut bool); 6] = [
+        (
+            "membersCanCreateStacks",
+            &mut settings.members_can_create_stacks,
+        ),
+        (
+            "stackAdminsCanDeleteStacks",
+            &mut settings.stack_admins_can_delete_stacks,
+        ),
+        (
+            "stackAdminsCanTransferStacks",
+            &mut settings.stack_admins_can_transfer_stacks,
+        ),
+        (
+            "membersCanCreateTeams",
+            &mut settings.members_can_create_teams,
+        ),
+        (
+            "membersCanCreateAccounts",
+            &mut settings.members_can_create_accounts,
+        ),
+        (
+            "teamTokensGetMemberDefaults",
+            &mut settings.team_tokens_get_member_defaults,
+        ),
+    ];
+    for (field, slot) in flags {
+        if let Some(b) = obj.opt_bool(field, problems) {
+            *slot = b;
+        }
+    }
+    if let Some(days) = obj.get("tokenExpiryPolicyDays") {
+        match days.as_u64() {
+            Some(d @ 1..=3650) => settings.token_expiry_policy_days = Some(d as u32),
+            _ => problems.push(
+                &obj.path_of("tokenExpiryPolicyDays"),
+                K::InvalidValue {
+                    value: shorten(&days.to_string()),
+                    expected: "an integer from 1 to 3650, or null",
+                },
+            ),
+        }
+    }
+    settings
+}
+
+/// Whose token record is being read.
+enum TokenOwner<'o> {
+    /// An organization or team token of the organization being built.
+    Org(OrgIdx, &'o mut Org),
+    /// A personal token of a user.
+    User(UserIdx),
+}
+
+/// Loads one token record.
+fn load_token(
+    index: &mut Index,
+    owner: TokenOwner<'_>,
+    path: &str,
+    value: &Value,
+    problems: &mut Problems,
+) {
+    let (org, user, mut org_ref) = match owner {
+        TokenOwner::Org(idx, org) => (Some(idx), 0, Some(org)),
+        TokenOwner::User(user) => (None, user, None),
+    };
+    let Some(obj) = object(value, path, TOKEN_FIELDS, problems) else {
+        return;
+    };
+    let Some(id) = obj.req_str("id", problems) else {
+        return;
+    };
+    if !NameRule::Identifier.check(id, &obj.path_of("id"), problems) {
+        return;
+    }
+    if index.token_by_id.contains_key(id) {
+        problems.push(
+            &obj.path_of("id"),
+            K::Duplicate {
+                what: "token id",
+                name: shorten(id),
+            },
+        );
+        return;
+    }
+    let default_kind = if org.is_some() {
+        None
+    } else {
+        Some("personal")
+    };
+    let kind_str = obj.opt_str("kind", problems).or(default_kind);
+    let kind = match kind_str.and_then(TokenKind::parse) {
+        Some(TokenKind::Personal) if org.is_some() => None,
+        Some(k) if org.is_none() && k != TokenKind::Personal => None,
+        other => other,
+    };
+    let Some(kind) = kind else {
+        let expected = if org.is_some() {
+            "`organization` or `team`"
+        } else {
+            "`personal`"
+        };
+        match kind_str {
+            Some(k) => problems.push(
+                &obj.path_of("kind"),
+                K::InvalidValue {
+                    value: shorten(k),
+                    expected,
+                },
+            ),
+            None => problems.push(path, K::MissingField { field: "kind" }),
+        }
+        return;
+    };
+    let name = obj.opt_str("name", problems);
+    let description = obj
+        .opt_str("description", problems)
+        .filter(|d| NameRule::Text.check(d, &obj.path_of("description"), problems));
+    let subject = match (kind, org_ref.as_deref()) {
+        (TokenKind::Personal, _) => {
+            if name.is_some() {
+                let why = "is a name on a personal token; personal tokens have a description only";
+                problems.push(
+                    &obj.path_of("name"),
+                    K::InvalidReference {
+                        name: shorten(name.unwrap_or_default()),
+                        why,
+                    },
+                );
+            }
+            Some(TokenSubject::User(user))
+        }
+        (TokenKind::Team, Some(org_ref)) => match obj.req_str("team", problems) {
+            Some(team) => match org_ref.team_by_name.get(team) {
+                Some(&t) => Some(TokenSubject::Team(t)),
+                None => {
+                    problems.push(
+                        &obj.path_of("team"),
+                        K::DanglingReference {
+                            what: "team",
+                            name: shorten(team),
+                        },
+                    );
+                    None
+                }
+            },
+            None => None,
+        },
+        (TokenKind::Organization, Some(org_ref)) => {
+            let role = obj.opt_str("role", problems).unwrap_or("member");
+            match BuiltinRole::parse(role) {
+                Some(BuiltinRole::BillingManager) => {
+                    let why = "cannot be an organization token's role";
+                    problems.push(
+                        &obj.path_of("role"),
+                        K::InvalidReference {
+                            name: shorten(role),
+                            why,
+                        },
+                    );
+                    None
+                }
+                Some(builtin) => Some(TokenSubject::Role(RoleRef::Builtin(builtin))),
+                None => match org_ref.role_by_name.get(role) {
+                    Some(&r) => Some(TokenSubject::Role(RoleRef::Custom(r))),
+                    None => {
+                        problems.push(
+                            &obj.path_of("role"),
+                            K::DanglingReference {
+                                what: "role",
+                                name: shorten(role),
+                            },
+                        );
+                        None
+                    }
+                },
+            }
+        }
+        (_, None) => None,
+    };
+    if kind != TokenKind::Team && obj.get("team").is_some() {
+        problems.push(
+            &obj.path_of("team"),
+            K::UnknownField {
+                field: "team".into(),
+            },
+        );
+    }
+    if kind != TokenKind::Organization && obj.get("role").is_some() {
+        problems.push(
+            &obj.path_of("role"),
+            K::UnknownField {
+                field: "role".into(),
+            },
+        );
+    }
+    if kind != TokenKind::Personal {
+        match name {
+            None => problems.push(path, K::MissingField { field: "name" }),
+            Some(n) if !NameRule::TokenName.check(n, &obj.path_of("name"), problems) => return,
+            Some(n) => {
+                let taken = org_ref
+                    .as_deref()
+                    .is_some_and(|o| o.token_names.contains(n));
+                if taken {
+                    problems.push(
+                        &obj.path_of("name"),
+                        K::Duplicate {
+                            what: "token name",
+                            name: shorten(n),
+                        },
+                    );
+                    return;
+                }
+            }
+        }
+    }
+    let digest = match obj.opt_str("digest", problems) {
+        Some(hex) => match parse_digest(hex) {
+            Some(d) => Some(d),
+            None => {
+                let expected = "64 lowercase hex characters (SHA-256)";
+                problems.push(
+                    &obj.path_of("digest"),
+                    K::InvalidValue {
+                        value: shorten(hex),
+                        expected,
+                    },
+                );
+                return;
+            }
+        },
+        None => None,
+    };
+    let created = obj.opt_u64("created", problems).unwrap_or(0);
+    let expires = obj.opt_u64("expires", problems).unwrap_or(0);
+    let deleted = obj.opt_bool("deleted", problems).unwrap_or(false);
+    let created_by = match obj.opt_str("createdBy", problems) {
+        Some(login) => match index.user_by_login.get(login) {
+            Some(&u) => Some(u),
+            None => {
+                problems.push(
+                    &obj.path_of("createdBy"),
+                    K::DanglingReference {
+                        what: "user",
+                        name: shorten(login),
+                    },
+                );
+                None
+            }
+        },
+        None => None,
+    };
+    let Some(subject) = subject else { return };
+    let idx = index.tokens.len() as u32;
+    index.token_by_id.insert(id.into(), idx);
+    index.tokens.push(TokenRecord {
+        id: id.into(),
+        kind,
+        org,
+        subject,
+        name: name.map(Into::into),
+        description: description.map(Into::into),
+        digest,
+        created,
+        expires,
+        created_by,
+        deleted,
+    });
+    if let Some(org_ref) = org_ref.as_deref_mut() {
+        org_ref.tokens.push(idx);
+        if let Some(n) = name {
+            org_ref.token_names.insert(n.into());
+        }
+    }
+}
+
+/// Parses 64 lowercase hex characters.
+pub(crate) fn parse_digest(hex: &str) -> Option<[u8; 32]> {
+    let bytes = hex.as_bytes();
+    if bytes.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (slot, pair) in out.iter_mut().zip(bytes.chunks_exact(2)) {
+        let hi = hex_value(*pair.first()?)?;
+        let lo = hex_value(*pair.get(1)?)?;
+        *slot = (hi << 4) | lo;
+    }
+    Some(out)
+}
+
+fn hex_value(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        _ => None,
+    }
+}
