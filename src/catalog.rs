@@ -7,10 +7,12 @@
 mod entity_scopes;
 mod org_scopes;
 mod permission_sets;
+mod token_matrix;
 
 pub use entity_scopes::{ACCOUNT_SCOPES, ENVIRONMENT_SCOPES, EntityScopeRow, STACK_SCOPES};
 pub use org_scopes::{ORG_SCOPES, OrgScopeRow};
 pub use permission_sets::{BuiltinPermissionSet, EXTRA_ORG_SCOPES, ORG_PERMISSION_SETS};
+pub use token_matrix::{MatrixRow, TOKEN_MATRIX, Target};
 
 use crate::model::{EntityKind, Permission};
 use rustc_hash::FxHashMap;
