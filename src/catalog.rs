@@ -41,11 +41,7 @@ impl DefaultRoles {
     pub const ALL: Self = Self::new(true, true, true);
 
     const fn new(admin: bool, member: bool, billing_manager: bool) -> Self {
-        Self {
-            admin,
-            member,
-            billing_manager,
-        }
+        Self { admin, member, billing_manager }
     }
 }
 
@@ -187,10 +183,7 @@ impl Catalog {
             let rows = entity_rows(kind);
             let slot = kind.slot();
             for (bit, row) in rows.iter().enumerate() {
-                let scope = EntityScope {
-                    kind,
-                    bit: bit as u8,
-                };
+                let scope = EntityScope { kind, bit: bit as u8 };
                 names.entry(row.name).or_default().entity = Some(scope);
                 if let Some(names) = entity_names.get_mut(slot) {
                     names.push(row.name);
@@ -214,15 +207,13 @@ impl Catalog {
             level_masks,
             entity_names,
         };
-        let org_sets = ORG_PERMISSION_SETS
-            .iter()
-            .map(|set| (set.id, catalog.org_set_of(set.scopes)))
-            .collect();
+        let org_sets =
+            ORG_PERMISSION_SETS.iter().map(|set| (set.id, catalog.org_set_of(set.scopes()))).collect();
         catalog.org_sets = org_sets;
         catalog
     }
 
-    fn org_set_of(&self, scopes: &[&str]) -> OrgScopeSet {
+    fn org_set_of<'n>(&self, scopes: impl Iterator<Item = &'n str>) -> OrgScopeSet {
         let mut set = OrgScopeSet::EMPTY;
         for name in scopes {
             if let Some(scope) = self.lookup(name).and_then(|e| e.org) {
@@ -260,10 +251,7 @@ impl Catalog {
     /// Every scope of one entity type.
     pub fn entity_scopes(&self, kind: EntityKind) -> impl Iterator<Item = EntityScope> + '_ {
         let count = self.entity_names.get(kind.slot()).map_or(0, Vec::len);
-        (0..count).map(move |bit| EntityScope {
-            kind,
-            bit: bit as u8,
-        })
+        (0..count).map(move |bit| EntityScope { kind, bit: bit as u8 })
     }
 
     /// The organization scopes held by the built-in Admin role: all of them.
@@ -282,10 +270,7 @@ impl Catalog {
     /// A built-in organization permission set by its identifier (`read-only`, `standard`,
     /// `organization-settings-billing`).
     pub fn org_permission_set(&self, id: &str) -> Option<OrgScopeSet> {
-        self.org_sets
-            .iter()
-            .find(|(name, _)| *name == id)
-            .map(|(_, set)| *set)
+        self.org_sets.iter().find(|(name, _)| *name == id).map(|(_, set)| *set)
     }
 
     /// The scopes a permission level grants on an entity type (the built-in `Stack Read`,

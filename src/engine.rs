@@ -75,11 +75,17 @@ impl Engine {
 
     fn from_parts(catalog: Catalog, index: Index) -> Self {
         let special = SpecialScopes::new(&catalog);
-        Self {
-            catalog,
-            special,
-            index,
-        }
+        Self { catalog, special, index }
+    }
+
+    /// The current state as a snapshot v1 document, including every change applied in place.
+    pub fn to_value(&self) -> serde_json::Value {
+        crate::snapshot::export(&self.catalog, &self.index)
+    }
+
+    /// The current state as snapshot v1 JSON text.
+    pub fn to_json(&self) -> String {
+        self.to_value().to_string()
     }
 
     /// The catalog the engine was built with.
@@ -118,49 +124,26 @@ impl Engine {
         let org_name = parts.next().unwrap_or_default();
         let second = parts.next();
         let third = parts.next();
-        let org_idx = *self
-            .index
-            .org_by_name
-            .get(org_name)
-            .ok_or(Deny::UnknownResource)?;
-        let org = self
-            .index
-            .orgs
-            .get(org_idx as usize)
-            .ok_or(Deny::UnknownResource)?;
+        let org_idx = *self.index.org_by_name.get(org_name).ok_or(Deny::UnknownResource)?;
+        let org = self.index.orgs.get(org_idx as usize).ok_or(Deny::UnknownResource)?;
         match (second, third, scope.org, scope.entity) {
-            (None, None, Some(org_scope), _) => {
-                Ok((ScopeRef::Org(org_scope), ResourceRef::Org(org_idx)))
-            }
-            (Some(team), None, Some(org_scope), _)
-                if self.special.team_targeted.contains(org_scope) =>
-            {
+            (None, None, Some(org_scope), _) => Ok((ScopeRef::Org(org_scope), ResourceRef::Org(org_idx))),
+            (Some(team), None, Some(org_scope), _) if self.special.team_targeted.contains(org_scope) => {
                 let team_idx = *org.team_by_name.get(team).ok_or(Deny::UnknownResource)?;
                 org.team(team_idx).ok_or(Deny::UnknownResource)?;
-                Ok((
-                    ScopeRef::Org(org_scope),
-                    ResourceRef::Team(org_idx, team_idx),
-                ))
+                Ok((ScopeRef::Org(org_scope), ResourceRef::Team(org_idx, team_idx)))
             }
             (Some(_), _, _, Some(entity_scope)) => {
                 let name = resource.get(org_name.len() + 1..).unwrap_or_default();
                 let shape_ok = match entity_scope.kind {
                     EntityKind::Account => third.is_none(),
-                    EntityKind::Stack | EntityKind::Environment => {
-                        third.is_some_and(|t| !t.contains('/'))
-                    }
+                    EntityKind::Stack | EntityKind::Environment => third.is_some_and(|t| !t.contains('/')),
                 };
                 if !shape_ok {
                     return Err(Deny::InvalidResource);
                 }
-                let (idx, _) = org
-                    .entities(entity_scope.kind)
-                    .find(name)
-                    .ok_or(Deny::UnknownResource)?;
-                Ok((
-                    ScopeRef::Entity(entity_scope),
-                    ResourceRef::Entity(org_idx, entity_scope.kind, idx),
-                ))
+                let (idx, _) = org.entities(entity_scope.kind).find(name).ok_or(Deny::UnknownResource)?;
+                Ok((ScopeRef::Entity(entity_scope), ResourceRef::Entity(org_idx, entity_scope.kind, idx)))
             }
             _ => Err(Deny::InvalidResource),
         }
@@ -208,11 +191,7 @@ impl Engine {
 
     fn eval(&self, org: OrgIdx) -> Option<Eval<'_>> {
         let org = self.index.orgs.get(org as usize)?;
-        Some(Eval {
-            catalog: &self.catalog,
-            special: &self.special,
-            org,
-        })
+        Some(Eval { catalog: &self.catalog, special: &self.special, org })
     }
 
     fn decide<T: Trace>(
@@ -234,11 +213,7 @@ impl Engine {
                 eval.decide_org(&actor, scope, team, trace)
             }
             (ScopeRef::Entity(scope), ResourceRef::Entity(_, kind, idx)) if scope.kind == kind => {
-                let entity = eval
-                    .org
-                    .entities(kind)
-                    .get(idx)
-                    .ok_or(Deny::UnknownResource)?;
+                let entity = eval.org.entities(kind).get(idx).ok_or(Deny::UnknownResource)?;
                 eval.decide_entity(&actor, scope, idx, entity, trace)
             }
             _ => Err(Deny::InvalidResource),
@@ -255,25 +230,14 @@ impl Engine {
         }
         let second = self.explain(principal, "stack:create", destination);
         if !second.allowed {
-            return Decision::denied(Deny::DestinationDenied {
-                org: destination.to_string(),
-            });
+            return Decision::denied(Deny::DestinationDenied { org: destination.to_string() });
         }
-        Decision {
-            allowed: true,
-            reasons: [first.reasons, second.reasons].concat(),
-            deny: None,
-        }
+        Decision { allowed: true, reasons: [first.reasons, second.reasons].concat(), deny: None }
     }
 
     /// The principal's effective permission level on an entity (`org/project/stack`, …), for UI
     /// gating. Gates (delete/transfer toggles) are not part of the level.
-    pub fn effective_permission(
-        &self,
-        principal: &str,
-        kind: EntityKind,
-        resource: &str,
-    ) -> Permission {
+    pub fn effective_permission(&self, principal: &str, kind: EntityKind, resource: &str) -> Permission {
         let Some(who) = self.resolve_principal(principal) else {
             return Permission::None;
         };
@@ -311,12 +275,7 @@ impl Engine {
         }
     }
 
-    fn allowed_entity_scopes(
-        &self,
-        who: Who,
-        kind: EntityKind,
-        resource: &str,
-    ) -> Vec<&'static str> {
+    fn allowed_entity_scopes(&self, who: Who, kind: EntityKind, resource: &str) -> Vec<&'static str> {
         let Some((org_idx, idx)) = self.find_entity(kind, resource) else {
             return Vec::new();
         };
@@ -375,9 +334,7 @@ impl Engine {
     }
 
     pub(crate) fn actor_for(&self, principal: &str, org: OrgIdx) -> Result<Actor<'_>, Deny> {
-        let who = self
-            .resolve_principal(principal)
-            .ok_or(Deny::UnknownPrincipal)?;
+        let who = self.resolve_principal(principal).ok_or(Deny::UnknownPrincipal)?;
         self.index.actor(who, org)
     }
 }

@@ -183,10 +183,7 @@ impl fmt::Display for SnapshotErrorKind {
         match self {
             Self::InvalidJson { detail } => write!(f, "the snapshot is not valid JSON: {detail}"),
             Self::UnsupportedVersion { found } => {
-                write!(
-                    f,
-                    "snapshot version `{found}` is not supported (expected 1)"
-                )
+                write!(f, "snapshot version `{found}` is not supported (expected 1)")
             }
             Self::UnknownField { field } => write!(f, "unknown field `{field}`"),
             Self::MissingField { field } => write!(f, "missing field `{field}`"),
@@ -200,10 +197,7 @@ impl fmt::Display for SnapshotErrorKind {
             Self::InvalidReference { name, why } => write!(f, "`{name}` {why}"),
             Self::UnknownScope { scope } => write!(f, "unknown scope `{scope}`"),
             Self::ScopeEntityMismatch { scope, entity } => {
-                write!(
-                    f,
-                    "scope `{scope}` does not apply to a {entity} permission set"
-                )
+                write!(f, "scope `{scope}` does not apply to a {entity} permission set")
             }
             Self::TooLarge { what, max } => write!(f, "too many {what} (at most {max})"),
         }
@@ -233,8 +227,7 @@ impl SnapshotErrors {
     }
     /// The code of the first problem.
     pub fn code(&self) -> ErrorCode {
-        self.first()
-            .map_or(ErrorCode::InvalidJson, SnapshotError::code)
+        self.first().map_or(ErrorCode::InvalidJson, SnapshotError::code)
     }
 }
 
@@ -244,11 +237,7 @@ impl fmt::Display for SnapshotErrors {
             [] => f.write_str("invalid snapshot"),
             [one] => write!(f, "invalid snapshot: {one}"),
             [first, rest @ ..] => {
-                write!(
-                    f,
-                    "invalid snapshot: {first} (and {} more problems)",
-                    rest.len()
-                )
+                write!(f, "invalid snapshot: {first} (and {} more problems)", rest.len())
             }
         }
     }

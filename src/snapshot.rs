@@ -1,10 +1,11 @@
 //! Snapshot v1: the JSON document that carries all policy data. See the README's "Snapshot"
 //! section for the format, field by field, and `snapshot.schema.json` for its JSON Schema.
 
+mod export;
 mod load;
 mod reader;
 
-pub(crate) use load::{parse_digest, push_user};
+pub(crate) use load::{empty_team, push_user};
 pub(crate) use reader::{NameRule, shorten};
 
 use crate::catalog::Catalog;
@@ -17,37 +18,24 @@ pub const MAX_SNAPSHOT_BYTES: usize = 64 << 20;
 /// Parses and loads a snapshot from JSON text.
 pub(crate) fn load_json(catalog: &Catalog, json: &str) -> Result<Index, SnapshotErrors> {
     if json.len() > MAX_SNAPSHOT_BYTES {
-        let kind = SnapshotErrorKind::TooLarge {
-            what: "bytes",
-            max: MAX_SNAPSHOT_BYTES,
-        };
-        return Err(SnapshotErrors(vec![SnapshotError {
-            path: String::new(),
-            kind,
-        }]));
+        let kind = SnapshotErrorKind::TooLarge { what: "bytes", max: MAX_SNAPSHOT_BYTES };
+        return Err(SnapshotErrors(vec![SnapshotError { path: String::new(), kind }]));
     }
     let value: serde_json::Value = serde_json::from_str(json).map_err(|e| {
-        let kind = SnapshotErrorKind::InvalidJson {
-            detail: e.to_string(),
-        };
-        SnapshotErrors(vec![SnapshotError {
-            path: String::new(),
-            kind,
-        }])
+        let kind = SnapshotErrorKind::InvalidJson { detail: e.to_string() };
+        SnapshotErrors(vec![SnapshotError { path: String::new(), kind }])
     })?;
     load_value(catalog, &value)
 }
 
 /// Loads a snapshot from a parsed JSON value.
-pub(crate) fn load_value(
-    catalog: &Catalog,
-    value: &serde_json::Value,
-) -> Result<Index, SnapshotErrors> {
+pub(crate) fn load_value(catalog: &Catalog, value: &serde_json::Value) -> Result<Index, SnapshotErrors> {
     let mut problems = reader::Problems::default();
     let index = load::load(catalog, value, &mut problems);
-    if problems.0.is_empty() {
-        Ok(index)
-    } else {
-        Err(SnapshotErrors(problems.0))
-    }
+    if problems.0.is_empty() { Ok(index) } else { Err(SnapshotErrors(problems.0)) }
+}
+
+/// Writes the indexed state out as a snapshot v1 document.
+pub(crate) fn export(catalog: &Catalog, index: &Index) -> serde_json::Value {
+    export::export(catalog, index)
 }

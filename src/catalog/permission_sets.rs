@@ -27,8 +27,8 @@ pub struct BuiltinPermissionSet {
     pub id: &'static str,
     /// Display name.
     pub name: &'static str,
-    /// The scopes it holds.
-    pub scopes: &'static [&'static str],
+    /// The scopes it holds, in parts (`Standard` is `Read Only` plus 15).
+    pub parts: &'static [&'static [&'static str]],
 }
 
 const READ_ONLY: [&str; 20] = [
@@ -72,20 +72,6 @@ const STANDARD_EXTRA: [&str; 15] = [
     "insights_policy_queue:read",
 ];
 
-const STANDARD: [&str; 35] = {
-    let mut all = [""; 35];
-    let mut i = 0;
-    while i < 20 {
-        all[i] = READ_ONLY[i];
-        i += 1;
-    }
-    while i < 35 {
-        all[i] = STANDARD_EXTRA[i - 20];
-        i += 1;
-    }
-    all
-};
-
 const BILLING: [&str; 7] = [
     "deployments:read_usage",
     "org_member:read",
@@ -98,24 +84,21 @@ const BILLING: [&str; 7] = [
 
 /// The three built-in organization permission sets.
 pub const ORG_PERMISSION_SETS: [BuiltinPermissionSet; 3] = [
-    BuiltinPermissionSet {
-        id: "read-only",
-        name: "Read Only",
-        scopes: &READ_ONLY,
-    },
-    BuiltinPermissionSet {
-        id: "standard",
-        name: "Standard",
-        scopes: &STANDARD,
-    },
+    BuiltinPermissionSet { id: "read-only", name: "Read Only", parts: &[&READ_ONLY] },
+    BuiltinPermissionSet { id: "standard", name: "Standard", parts: &[&READ_ONLY, &STANDARD_EXTRA] },
     BuiltinPermissionSet {
         id: "organization-settings-billing",
         name: "Organization Settings Billing",
-        scopes: &BILLING,
+        parts: &[&BILLING],
     },
 ];
 
 impl BuiltinPermissionSet {
+    /// Every scope name of the set.
+    pub fn scopes(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.parts.iter().flat_map(|part| part.iter().copied())
+    }
+
     /// Parses the machine identifier of a built-in entity permission set (`stack-read`,
     /// `environment-open`, `insights-account-admin`, …) into its entity type and level.
     pub fn parse_entity(id: &str) -> Option<(EntityKind, Permission)> {

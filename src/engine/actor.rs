@@ -1,9 +1,7 @@
 //! Principals: who is asking, and what they are inside one organization.
 
 use super::decision::Deny;
-use super::index::{
-    Identity, Index, MemberIdx, OrgIdx, RoleRef, TeamIdx, TokenIdx, TokenSubject, UserIdx,
-};
+use super::index::{Identity, Index, MemberIdx, OrgIdx, RoleRef, TeamIdx, TokenIdx, TokenSubject, UserIdx};
 use crate::model::{BuiltinRole, TokenKind};
 
 /// A principal as callers name it: `alice`, `user:alice` or `token:<token id>`.
@@ -47,7 +45,6 @@ pub(crate) enum ActorRole {
 /// A principal inside one organization: everything the evaluator needs, borrowed from the index.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Actor<'a> {
-    pub org: OrgIdx,
     pub identity: Identity,
     pub user: Option<UserIdx>,
     pub member: Option<MemberIdx>,
@@ -94,23 +91,12 @@ impl Index {
     pub(crate) fn actor(&self, who: Who, org: OrgIdx) -> Result<Actor<'_>, Deny> {
         match who {
             Who::User(user_idx) => {
-                let user = self
-                    .users
-                    .get(user_idx as usize)
-                    .ok_or(Deny::UnknownPrincipal)?;
-                let (_, member_idx) = user
-                    .memberships
-                    .iter()
-                    .find(|(o, _)| *o == org)
-                    .copied()
-                    .ok_or(Deny::NotAMember)?;
-                let member = self
-                    .orgs
-                    .get(org as usize)
-                    .and_then(|o| o.member(member_idx))
-                    .ok_or(Deny::NotAMember)?;
+                let user = self.users.get(user_idx as usize).ok_or(Deny::UnknownPrincipal)?;
+                let (_, member_idx) =
+                    user.memberships.iter().find(|(o, _)| *o == org).copied().ok_or(Deny::NotAMember)?;
+                let member =
+                    self.orgs.get(org as usize).and_then(|o| o.member(member_idx)).ok_or(Deny::NotAMember)?;
                 Ok(Actor {
-                    org,
                     identity: Identity::User(user_idx),
                     user: Some(user_idx),
                     member: Some(member_idx),
@@ -140,7 +126,6 @@ impl Index {
                     TokenSubject::User(_) => return Err(Deny::UnknownPrincipal),
                 };
                 Ok(Actor {
-                    org,
                     identity: Identity::Token(token_idx),
                     user: None,
                     member: None,

@@ -18,11 +18,7 @@ pub struct Decision {
 
 impl Decision {
     pub(crate) fn denied(deny: Deny) -> Self {
-        Self {
-            allowed: false,
-            reasons: Vec::new(),
-            deny: Some(deny),
-        }
+        Self { allowed: false, reasons: Vec::new(), deny: Some(deny) }
     }
 }
 
@@ -110,10 +106,7 @@ impl fmt::Display for Reason {
             Self::OrgAdmin => f.write_str("organization admins hold every scope"),
             Self::BuiltinRole { role } => write!(f, "the built-in `{}` role", role.as_str()),
             Self::CustomRole { role, team: None } => write!(f, "the role `{role}`"),
-            Self::CustomRole {
-                role,
-                team: Some(team),
-            } => {
+            Self::CustomRole { role, team: Some(team) } => {
                 write!(f, "the role `{role}` assigned to team `{team}`")
             }
             Self::TeamTokenBaseline => f.write_str("team tokens may list users and teams"),
@@ -121,11 +114,7 @@ impl fmt::Display for Reason {
                 write!(f, "the organization default permission `{level}`")
             }
             Self::TeamGrant { team, level } => write!(f, "team `{team}` holds `{level}`"),
-            Self::RoleRule {
-                role,
-                team,
-                permission_set,
-            } => {
+            Self::RoleRule { role, team, permission_set } => {
                 write!(f, "a rule of role `{role}` grants `{permission_set}`")?;
                 match team {
                     Some(team) => write!(f, " through team `{team}`"),
@@ -199,14 +188,8 @@ impl fmt::Display for Deny {
             Self::UnknownResource => f.write_str("the resource does not exist"),
             Self::InvalidResource => f.write_str("the resource does not fit the scope"),
             Self::NotAMember => f.write_str("the principal is not a member of the organization"),
-            Self::MissingScope {
-                scope,
-                level: Some(level),
-            } => {
-                write!(
-                    f,
-                    "`{scope}`, which no grant provides (effective permission `{level}`)"
-                )
+            Self::MissingScope { scope, level: Some(level) } => {
+                write!(f, "`{scope}`, which no grant provides (effective permission `{level}`)")
             }
             Self::MissingScope { scope, level: None } => {
                 write!(f, "`{scope}`, which no role or grant provides")
@@ -214,14 +197,11 @@ impl fmt::Display for Deny {
             Self::SettingDisabled { toggle } => {
                 write!(f, "the setting `{}`, which is off", toggle.as_str())
             }
-            Self::MachineToken => f.write_str(
-                "a human principal: machine tokens never create or delete organization tokens",
-            ),
+            Self::MachineToken => {
+                f.write_str("a human principal: machine tokens never create or delete organization tokens")
+            }
             Self::DestinationDenied { org } => {
-                write!(
-                    f,
-                    "the right to create stacks in the destination organization `{org}`"
-                )
+                write!(f, "the right to create stacks in the destination organization `{org}`")
             }
         }
     }

@@ -7,7 +7,7 @@
 
 use super::actor::{Actor, ActorRole};
 use super::decision::{Decision, Deny, Reason};
-use super::index::{Entity, EntityIdx, Identity, Org, RoleRef};
+use super::index::{Entity, EntityIdx, Org, RoleRef};
 use crate::catalog::{Catalog, EntityScope, EntityScopeSet, OrgScope, OrgScopeSet};
 use crate::model::{BuiltinRole, EntityKind, Permission, Toggle};
 
@@ -63,19 +63,11 @@ impl SpecialScopes {
         let entity = |name: &str| catalog.lookup(name).and_then(|e| e.entity);
         let set = |names: &[&str]| {
             let mut set = OrgScopeSet::EMPTY;
-            names
-                .iter()
-                .filter_map(|n| org(n))
-                .for_each(|s| set.insert(s));
+            names.iter().filter_map(|n| org(n)).for_each(|s| set.insert(s));
             set
         };
-        let team_admin = set(&[
-            "team:read",
-            "team:update",
-            "team:create_token",
-            "team:delete_token",
-            "team:list_tokens",
-        ]);
+        let team_admin =
+            set(&["team:read", "team:update", "team:create_token", "team:delete_token", "team:list_tokens"]);
         Self {
             stack_create: org("stack:create"),
             team_create: org("team:create"),
@@ -117,24 +109,15 @@ impl Eval<'_> {
     /// and Member-role organization tokens), and team tokens when `teamTokensGetMemberDefaults` is on.
     pub fn gets_member_defaults(&self, actor: &Actor<'_>) -> bool {
         actor.is_builtin_member()
-            || (actor.role == ActorRole::TeamToken
-                && self.org.settings.team_tokens_get_member_defaults)
+            || (actor.role == ActorRole::TeamToken && self.org.settings.team_tokens_get_member_defaults)
     }
 
     fn custom_role_name(&self, role: u32) -> String {
-        self.org
-            .roles
-            .get(role as usize)
-            .map(|r| r.name.to_string())
-            .unwrap_or_default()
+        self.org.roles.get(role as usize).map(|r| r.name.to_string()).unwrap_or_default()
     }
 
     fn team_name(&self, team: u32) -> String {
-        self.org
-            .teams
-            .get(team as usize)
-            .map(|t| t.name.to_string())
-            .unwrap_or_default()
+        self.org.teams.get(team as usize).map(|t| t.name.to_string()).unwrap_or_default()
     }
 
     /// The union of entity scopes the actor holds on one entity. With [`Quick`], stops as soon
@@ -170,9 +153,7 @@ impl Eval<'_> {
         if self.gets_member_defaults(actor) {
             let level = self.org.settings.default_permission(kind);
             let scopes = self.catalog.level_scopes(kind, level);
-            if add(&mut held, scopes, trace, &|| Reason::DefaultPermission {
-                level,
-            }) {
+            if add(&mut held, scopes, trace, &|| Reason::DefaultPermission { level }) {
                 return held;
             }
         }
@@ -184,25 +165,13 @@ impl Eval<'_> {
             let level = team.grant(kind, idx);
             if level != Permission::None {
                 let scopes = self.catalog.level_scopes(kind, level);
-                let reason = || Reason::TeamGrant {
-                    team: team.name.to_string(),
-                    level,
-                };
+                let reason = || Reason::TeamGrant { team: team.name.to_string(), level };
                 if add(&mut held, scopes, trace, &reason) {
                     return held;
                 }
             }
             for &role_idx in &team.roles {
-                if self.role_rules(
-                    role_idx,
-                    Some(team_idx),
-                    kind,
-                    idx,
-                    entity,
-                    want,
-                    &mut held,
-                    trace,
-                ) {
+                if self.role_rules(role_idx, Some(team_idx), kind, idx, entity, want, &mut held, trace) {
                     return held;
                 }
             }
@@ -214,9 +183,7 @@ impl Eval<'_> {
             }
         }
         // C.3 #5: the creator's ADMIN grant, held by the creating user or machine token.
-        if entity.creator == Some(actor.identity)
-            && add(&mut held, all, trace, &|| Reason::CreatorGrant)
-        {
+        if entity.creator == Some(actor.identity) && add(&mut held, all, trace, &|| Reason::CreatorGrant) {
             return held;
         }
         // C.3 #6: explicit per-user grants.
@@ -224,9 +191,7 @@ impl Eval<'_> {
             let level = entity.explicit_grant(user);
             if level != Permission::None {
                 let scopes = self.catalog.level_scopes(kind, level);
-                if add(&mut held, scopes, trace, &|| Reason::ExplicitGrant {
-                    level,
-                }) {
+                if add(&mut held, scopes, trace, &|| Reason::ExplicitGrant { level }) {
                     return held;
                 }
             }
@@ -301,10 +266,7 @@ impl Eval<'_> {
             ActorRole::Role(RoleRef::Custom(role_idx)) => {
                 if let Some(role) = self.org.role(role_idx) {
                     if T::EXPLAIN && wants(role.org_scopes) {
-                        trace.push(|| Reason::CustomRole {
-                            role: role.name.to_string(),
-                            team: None,
-                        });
+                        trace.push(|| Reason::CustomRole { role: role.name.to_string(), team: None });
                     }
                     held = held.union(role.org_scopes);
                 }
@@ -318,9 +280,7 @@ impl Eval<'_> {
                 if self.gets_member_defaults(actor) {
                     let member = self.catalog.member_scopes();
                     if T::EXPLAIN && wants(member) {
-                        trace.push(|| Reason::Setting {
-                            toggle: Toggle::TeamTokensGetMemberDefaults,
-                        });
+                        trace.push(|| Reason::Setting { toggle: Toggle::TeamTokensGetMemberDefaults });
                     }
                     held = held.union(member);
                 }
@@ -367,14 +327,12 @@ impl Eval<'_> {
         // C.6: team admins manage their own team's members, grants and tokens.
         if let Some(team_idx) = team {
             if special.team_admin.contains(scope) && actor.admin_of.contains(&team_idx) {
-                trace.push(|| Reason::TeamAdmin {
-                    team: self.team_name(team_idx),
-                });
+                trace.push(|| Reason::TeamAdmin { team: self.team_name(team_idx) });
                 allowed = true;
             }
         }
         // F.14: `environment_tags:list` comes with Environment Read on any environment.
-        if Some(scope) == special.environment_tags_list && !(allowed && !T::EXPLAIN) {
+        if Some(scope) == special.environment_tags_list && (T::EXPLAIN || !allowed) {
             allowed |= self.reads_some_environment(actor, trace);
         }
         if allowed {
@@ -390,10 +348,7 @@ impl Eval<'_> {
                 return Err(Deny::SettingDisabled { toggle });
             }
         }
-        Err(Deny::MissingScope {
-            scope: self.catalog.org_scope_name(scope).to_string(),
-            level: None,
-        })
+        Err(Deny::MissingScope { scope: self.catalog.org_scope_name(scope).to_string(), level: None })
     }
 
     fn reads_some_environment<T: Trace>(&self, actor: &Actor<'_>, trace: &mut T) -> bool {
@@ -425,10 +380,7 @@ impl Eval<'_> {
                 continue;
             };
             if let Some(level) = team.grants(kind).values().copied().max() {
-                trace.push(|| Reason::TeamGrant {
-                    team: team.name.to_string(),
-                    level,
-                });
+                trace.push(|| Reason::TeamGrant { team: team.name.to_string(), level });
                 found = true;
             }
             for &role_idx in &team.roles {
@@ -443,10 +395,7 @@ impl Eval<'_> {
         }
         if let ActorRole::Role(RoleRef::Custom(role_idx)) = actor.role {
             if any_env_matches(role_idx) {
-                trace.push(|| Reason::CustomRole {
-                    role: self.custom_role_name(role_idx),
-                    team: None,
-                });
+                trace.push(|| Reason::CustomRole { role: self.custom_role_name(role_idx), team: None });
                 found = true;
             }
         }
@@ -468,10 +417,7 @@ impl Eval<'_> {
         if !held.contains(scope) {
             let level = self.catalog.level_of(scope.kind, held);
             let name = self.catalog.entity_scope_name(scope).to_string();
-            return Err(Deny::MissingScope {
-                scope: name,
-                level: Some(level),
-            });
+            return Err(Deny::MissingScope { scope: name, level: Some(level) });
         }
         self.entity_gate(actor, scope)
     }
@@ -483,15 +429,10 @@ impl Eval<'_> {
         }
         let settings = &self.org.settings;
         if Some(scope) == self.special.stack_delete && !settings.stack_admins_can_delete_stacks {
-            return Err(Deny::SettingDisabled {
-                toggle: Toggle::StackAdminsCanDeleteStacks,
-            });
+            return Err(Deny::SettingDisabled { toggle: Toggle::StackAdminsCanDeleteStacks });
         }
-        if Some(scope) == self.special.stack_transfer && !settings.stack_admins_can_transfer_stacks
-        {
-            return Err(Deny::SettingDisabled {
-                toggle: Toggle::StackAdminsCanTransferStacks,
-            });
+        if Some(scope) == self.special.stack_transfer && !settings.stack_admins_can_transfer_stacks {
+            return Err(Deny::SettingDisabled { toggle: Toggle::StackAdminsCanTransferStacks });
         }
         Ok(())
     }
@@ -500,11 +441,7 @@ impl Eval<'_> {
 /// Turns an evaluation result and its trace into a [`Decision`].
 pub(crate) fn decision(result: Result<(), Deny>, trace: Explain) -> Decision {
     match result {
-        Ok(()) => Decision {
-            allowed: true,
-            reasons: trace.0,
-            deny: None,
-        },
+        Ok(()) => Decision { allowed: true, reasons: trace.0, deny: None },
         Err(deny) => Decision::denied(deny),
     }
 }

@@ -259,17 +259,12 @@ pub struct Entity {
 
 impl Entity {
     pub fn tag_matches(&self, condition: &TagCondition) -> bool {
-        self.tags.iter().any(|(k, v)| {
-            **k == *condition.key && condition.value.as_deref().is_none_or(|want| **v == *want)
-        })
+        self.tags
+            .iter()
+            .any(|(k, v)| **k == *condition.key && condition.value.as_deref().is_none_or(|want| **v == *want))
     }
     pub fn explicit_grant(&self, user: UserIdx) -> Permission {
-        self.grants
-            .iter()
-            .filter(|(u, _)| *u == user)
-            .map(|(_, p)| *p)
-            .max()
-            .unwrap_or_default()
+        self.grants.iter().filter(|(u, _)| *u == user).map(|(_, p)| *p).max().unwrap_or_default()
     }
 }
 

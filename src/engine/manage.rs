@@ -3,7 +3,7 @@
 //! [`ManageError::Forbidden`] naming the missing right.
 
 use super::evaluate::Quick;
-use super::index::{Entity, EntityIdx, Identity, Member, OrgIdx, RoleRef, Team, TeamIdx, UserIdx};
+use super::index::{Entity, EntityIdx, Identity, Member, OrgIdx, RoleRef, TeamIdx, TokenSubject, UserIdx};
 use super::{Engine, ResourceRef, ScopeRef};
 use crate::engine::Deny;
 use crate::error::ManageError;
@@ -36,35 +36,20 @@ pub struct SettingsPatch {
 }
 
 fn not_found(what: &'static str, name: &str) -> ManageError {
-    ManageError::NotFound {
-        what,
-        name: name.to_string(),
-    }
+    ManageError::NotFound { what, name: name.to_string() }
 }
 
 fn conflict(what: &'static str, name: &str, why: &'static str) -> ManageError {
-    ManageError::Conflict {
-        what,
-        name: name.to_string(),
-        why,
-    }
+    ManageError::Conflict { what, name: name.to_string(), why }
 }
 
 impl Engine {
     fn org_idx(&self, org: &str) -> Result<OrgIdx, ManageError> {
-        self.index
-            .org_by_name
-            .get(org)
-            .copied()
-            .ok_or_else(|| not_found("organization", org))
+        self.index.org_by_name.get(org).copied().ok_or_else(|| not_found("organization", org))
     }
 
     fn team_idx(&self, org: OrgIdx, team: &str) -> Result<TeamIdx, ManageError> {
-        let org_ref = self
-            .index
-            .orgs
-            .get(org as usize)
-            .ok_or_else(|| not_found("organization", ""))?;
+        let org_ref = self.index.orgs.get(org as usize).ok_or_else(|| not_found("organization", ""))?;
         match org_ref.team_by_name.get(team) {
             Some(&t) if org_ref.team(t).is_some() => Ok(t),
             _ => Err(not_found("team", team)),
@@ -72,17 +57,9 @@ impl Engine {
     }
 
     fn member_of(&self, org: OrgIdx, login: &str) -> Result<(UserIdx, u32), ManageError> {
-        let &user = self
-            .index
-            .user_by_login
-            .get(login)
-            .ok_or_else(|| not_found("member", login))?;
-        let memberships = self
-            .index
-            .users
-            .get(user as usize)
-            .map(|u| u.memberships.as_slice())
-            .unwrap_or_default();
+        let &user = self.index.user_by_login.get(login).ok_or_else(|| not_found("member", login))?;
+        let memberships =
+            self.index.users.get(user as usize).map(|u| u.memberships.as_slice()).unwrap_or_default();
         memberships
             .iter()
             .find(|(o, _)| *o == org)
@@ -91,30 +68,16 @@ impl Engine {
     }
 
     /// Refuses unless `actor` holds `scope` on `resource`.
-    fn require(
-        &self,
-        actor: &str,
-        scope: &'static str,
-        resource: ResourceRef,
-    ) -> Result<(), ManageError> {
-        let forbidden = |deny| ManageError::Forbidden {
-            action: scope,
-            deny,
-        };
-        let who = self
-            .resolve_principal(actor)
-            .ok_or(forbidden(Deny::UnknownPrincipal))?;
-        let entry = self
-            .catalog
-            .lookup(scope)
-            .ok_or(forbidden(Deny::UnknownScope))?;
+    fn require(&self, actor: &str, scope: &'static str, resource: ResourceRef) -> Result<(), ManageError> {
+        let forbidden = |deny| ManageError::Forbidden { action: scope, deny };
+        let who = self.resolve_principal(actor).ok_or(forbidden(Deny::UnknownPrincipal))?;
+        let entry = self.catalog.lookup(scope).ok_or(forbidden(Deny::UnknownScope))?;
         let scope_ref = match resource {
             ResourceRef::Entity(..) => entry.entity.map(ScopeRef::Entity),
             _ => entry.org.map(ScopeRef::Org),
         };
         let scope_ref = scope_ref.ok_or(forbidden(Deny::InvalidResource))?;
-        self.decide(who, scope_ref, resource, &mut Quick)
-            .map_err(forbidden)
+        self.decide(who, scope_ref, resource, &mut Quick).map_err(forbidden)
     }
 
     /// Changes organization settings (`organization:update`: organization admins).
@@ -129,26 +92,17 @@ impl Engine {
         if let Some(Some(days)) = patch.token_expiry_policy_days {
             if !(1..=3650).contains(&days) {
                 let why = "must be from 1 to 3650 days".to_string();
-                return Err(ManageError::InvalidArgument {
-                    what: "tokenExpiryPolicyDays",
-                    why,
-                });
+                return Err(ManageError::InvalidArgument { what: "tokenExpiryPolicyDays", why });
             }
         }
         for (kind, level) in [
             (EntityKind::Stack, patch.default_stack_permission),
-            (
-                EntityKind::Environment,
-                patch.default_environment_permission,
-            ),
+            (EntityKind::Environment, patch.default_environment_permission),
             (EntityKind::Account, patch.default_account_permission),
         ] {
             if level.is_some_and(|l| !kind.accepts(l)) {
                 let why = format!("`open` is not a {kind} permission");
-                return Err(ManageError::InvalidArgument {
-                    what: "default permission",
-                    why,
-                });
+                return Err(ManageError::InvalidArgument { what: "default permission", why });
             }
         }
         let Some(o) = self.index.orgs.get_mut(org_idx as usize) else {
@@ -156,36 +110,21 @@ impl Engine {
         };
         let s = &mut o.settings;
         let p = patch;
-        s.default_stack_permission = p
-            .default_stack_permission
-            .unwrap_or(s.default_stack_permission);
-        s.default_environment_permission = p
-            .default_environment_permission
-            .unwrap_or(s.default_environment_permission);
-        s.default_account_permission = p
-            .default_account_permission
-            .unwrap_or(s.default_account_permission);
-        s.members_can_create_stacks = p
-            .members_can_create_stacks
-            .unwrap_or(s.members_can_create_stacks);
-        s.stack_admins_can_delete_stacks = p
-            .stack_admins_can_delete_stacks
-            .unwrap_or(s.stack_admins_can_delete_stacks);
-        s.stack_admins_can_transfer_stacks = p
-            .stack_admins_can_transfer_stacks
-            .unwrap_or(s.stack_admins_can_transfer_stacks);
-        s.members_can_create_teams = p
-            .members_can_create_teams
-            .unwrap_or(s.members_can_create_teams);
-        s.members_can_create_accounts = p
-            .members_can_create_accounts
-            .unwrap_or(s.members_can_create_accounts);
-        s.team_tokens_get_member_defaults = p
-            .team_tokens_get_member_defaults
-            .unwrap_or(s.team_tokens_get_member_defaults);
-        s.token_expiry_policy_days = p
-            .token_expiry_policy_days
-            .unwrap_or(s.token_expiry_policy_days);
+        s.default_stack_permission = p.default_stack_permission.unwrap_or(s.default_stack_permission);
+        s.default_environment_permission =
+            p.default_environment_permission.unwrap_or(s.default_environment_permission);
+        s.default_account_permission = p.default_account_permission.unwrap_or(s.default_account_permission);
+        s.members_can_create_stacks = p.members_can_create_stacks.unwrap_or(s.members_can_create_stacks);
+        s.stack_admins_can_delete_stacks =
+            p.stack_admins_can_delete_stacks.unwrap_or(s.stack_admins_can_delete_stacks);
+        s.stack_admins_can_transfer_stacks =
+            p.stack_admins_can_transfer_stacks.unwrap_or(s.stack_admins_can_transfer_stacks);
+        s.members_can_create_teams = p.members_can_create_teams.unwrap_or(s.members_can_create_teams);
+        s.members_can_create_accounts =
+            p.members_can_create_accounts.unwrap_or(s.members_can_create_accounts);
+        s.team_tokens_get_member_defaults =
+            p.team_tokens_get_member_defaults.unwrap_or(s.team_tokens_get_member_defaults);
+        s.token_expiry_policy_days = p.token_expiry_policy_days.unwrap_or(s.token_expiry_policy_days);
         Ok(())
     }
 
@@ -193,11 +132,7 @@ impl Engine {
         if let Some(builtin) = BuiltinRole::parse(role) {
             return Ok(RoleRef::Builtin(builtin));
         }
-        let org_ref = self
-            .index
-            .orgs
-            .get(org as usize)
-            .ok_or_else(|| not_found("organization", ""))?;
+        let org_ref = self.index.orgs.get(org as usize).ok_or_else(|| not_found("organization", ""))?;
         match org_ref.role_by_name.get(role) {
             Some(&r) if org_ref.role(r).is_some() => Ok(RoleRef::Custom(r)),
             _ => Err(not_found("role", role)),
@@ -205,13 +140,7 @@ impl Engine {
     }
 
     /// Adds a user to an organization with a role (`org_member:add`).
-    pub fn add_member(
-        &mut self,
-        actor: &str,
-        org: &str,
-        login: &str,
-        role: &str,
-    ) -> Result<(), ManageError> {
+    pub fn add_member(&mut self, actor: &str, org: &str, login: &str, role: &str) -> Result<(), ManageError> {
         let org_idx = self.org_idx(org)?;
         self.require(actor, "org_member:add", ResourceRef::Org(org_idx))?;
         let role = self.parse_role(org_idx, role)?;
@@ -230,13 +159,7 @@ impl Engine {
             return Err(not_found("organization", org));
         };
         let member_idx = o.members.len() as u32;
-        o.members.push(Member {
-            user,
-            role,
-            teams: Vec::new(),
-            admin_of: Vec::new(),
-            removed: false,
-        });
+        o.members.push(Member { user, role, teams: Vec::new(), admin_of: Vec::new(), removed: false });
         if let Some(u) = self.index.users.get_mut(user as usize) {
             u.memberships.push((org_idx, member_idx));
         }
@@ -244,12 +167,7 @@ impl Engine {
     }
 
     /// Removes a user from an organization and its teams (`org_member:delete`).
-    pub fn remove_member(
-        &mut self,
-        actor: &str,
-        org: &str,
-        login: &str,
-    ) -> Result<(), ManageError> {
+    pub fn remove_member(&mut self, actor: &str, org: &str, login: &str) -> Result<(), ManageError> {
         let org_idx = self.org_idx(org)?;
         self.require(actor, "org_member:delete", ResourceRef::Org(org_idx))?;
         let (user, member_idx) = self.member_of(org_idx, login)?;
@@ -298,11 +216,7 @@ impl Engine {
             return Err(not_found("member", login));
         };
         if role == RoleRef::Builtin(BuiltinRole::BillingManager) && !member.teams.is_empty() {
-            return Err(conflict(
-                "member",
-                login,
-                "belongs to teams; billing managers hold no team access",
-            ));
+            return Err(conflict("member", login, "belongs to teams; billing managers hold no team access"));
         }
         member.role = role;
         Ok(())
@@ -314,10 +228,7 @@ impl Engine {
         let org_idx = self.org_idx(org)?;
         self.require(actor, "team:create", ResourceRef::Org(org_idx))?;
         if !NameRule::Identifier.accepts(team) {
-            let why = format!(
-                "`{}` is not a valid team name",
-                crate::snapshot::shorten(team)
-            );
+            let why = format!("`{}` is not a valid team name", crate::snapshot::shorten(team));
             return Err(ManageError::InvalidArgument { what: "team", why });
         }
         let creator = self.actor_for(actor, org_idx).ok().and_then(|a| a.member);
@@ -328,16 +239,7 @@ impl Engine {
             return Err(conflict("team", team, "already exists"));
         }
         let team_idx = o.teams.len() as u32;
-        let mut new_team = Team {
-            name: team.into(),
-            display_name: None,
-            description: None,
-            github: false,
-            members: Vec::new(),
-            grants: Default::default(),
-            roles: Vec::new(),
-            deleted: false,
-        };
+        let mut new_team = crate::snapshot::empty_team(team);
         if let Some(member) = creator.and_then(|m| o.members.get_mut(m as usize)) {
             member.teams.push(team_idx);
             member.admin_of.push(team_idx);
@@ -364,6 +266,14 @@ impl Engine {
         if let Some(t) = o.teams.get_mut(team_idx as usize) {
             t.deleted = true;
             t.members.clear();
+        }
+        // The team's tokens go with it; their names stay reserved.
+        for &token in &o.tokens {
+            if let Some(record) = self.index.tokens.get_mut(token as usize) {
+                if record.subject == TokenSubject::Team(team_idx) {
+                    record.deleted = true;
+                }
+            }
         }
         Ok(())
     }
@@ -392,11 +302,7 @@ impl Engine {
             return Err(not_found("member", login));
         };
         if member.role == RoleRef::Builtin(BuiltinRole::BillingManager) {
-            return Err(conflict(
-                "member",
-                login,
-                "is a billing manager, who holds no team access",
-            ));
+            return Err(conflict("member", login, "is a billing manager, who holds no team access"));
         }
         if !member.teams.contains(&team_idx) {
             member.teams.push(team_idx);
@@ -459,18 +365,13 @@ impl Engine {
         self.require(actor, "team:update", ResourceRef::Team(org_idx, team_idx))?;
         if !kind.accepts(level) {
             let why = format!("`{level}` is not a {kind} permission");
-            return Err(ManageError::InvalidArgument {
-                what: "permission",
-                why,
-            });
+            return Err(ManageError::InvalidArgument { what: "permission", why });
         }
         let Some(o) = self.index.orgs.get_mut(org_idx as usize) else {
             return Err(not_found("organization", org));
         };
-        let (entity_idx, _) = o
-            .entities(kind)
-            .find(entity)
-            .ok_or_else(|| not_found(kind.as_str(), entity))?;
+        let (entity_idx, _) =
+            o.entities(kind).find(entity).ok_or_else(|| not_found(kind.as_str(), entity))?;
         let Some(t) = o.teams.get_mut(team_idx as usize) else {
             return Err(not_found("team", team));
         };
@@ -497,11 +398,7 @@ impl Engine {
         self.require(actor, "role:update", ResourceRef::Org(org_idx))?;
         self.require(actor, "team:update", ResourceRef::Org(org_idx))?;
         let RoleRef::Custom(role_idx) = self.parse_role(org_idx, role)? else {
-            return Err(conflict(
-                "role",
-                role,
-                "is built in; teams hold custom roles only",
-            ));
+            return Err(conflict("role", role, "is built in; teams hold custom roles only"));
         };
         let Some(o) = self.index.orgs.get_mut(org_idx as usize) else {
             return Err(not_found("organization", org));
@@ -551,43 +448,24 @@ impl Engine {
         }
         let idx = table.items.len() as EntityIdx;
         table.by_name.insert(name.as_str().into(), idx);
-        let tags = tags
-            .iter()
-            .map(|(k, v)| ((*k).into(), (*v).into()))
-            .collect();
-        table.items.push(Entity {
-            name: name.into(),
-            tags,
-            creator,
-            grants: Vec::new(),
-            deleted: false,
-        });
+        let tags = tags.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect();
+        table.items.push(Entity { name: name.into(), tags, creator, grants: Vec::new(), deleted: false });
         Ok(())
     }
 
     fn stack_ref(&self, stack: &str) -> Result<(OrgIdx, EntityIdx), ManageError> {
-        self.find_entity(EntityKind::Stack, stack)
-            .ok_or_else(|| not_found("stack", stack))
+        self.find_entity(EntityKind::Stack, stack).ok_or_else(|| not_found("stack", stack))
     }
 
     /// Deletes a stack (`stack:delete`, gated by `stackAdminsCanDeleteStacks` for non-admins).
     pub fn delete_stack(&mut self, actor: &str, stack: &str) -> Result<(), ManageError> {
         let (org_idx, idx) = self.stack_ref(stack)?;
-        self.require(
-            actor,
-            "stack:delete",
-            ResourceRef::Entity(org_idx, EntityKind::Stack, idx),
-        )?;
+        self.require(actor, "stack:delete", ResourceRef::Entity(org_idx, EntityKind::Stack, idx))?;
         self.remove_entity(org_idx, EntityKind::Stack, idx);
         Ok(())
     }
 
-    fn remove_entity(
-        &mut self,
-        org_idx: OrgIdx,
-        kind: EntityKind,
-        idx: EntityIdx,
-    ) -> Option<Entity> {
+    fn remove_entity(&mut self, org_idx: OrgIdx, kind: EntityKind, idx: EntityIdx) -> Option<Entity> {
         let o = self.index.orgs.get_mut(org_idx as usize)?;
         for team in &mut o.teams {
             team.grants_mut(kind).remove(&idx);
@@ -604,29 +482,19 @@ impl Engine {
     /// `stackAdminsCanTransferStacks` for non-admins) and the right to create stacks in the
     /// destination. Team grants and explicit grants stay behind; the creator grant travels only
     /// with a user who is a member of the destination.
-    pub fn transfer_stack(
-        &mut self,
-        actor: &str,
-        stack: &str,
-        destination: &str,
-    ) -> Result<(), ManageError> {
+    pub fn transfer_stack(&mut self, actor: &str, stack: &str, destination: &str) -> Result<(), ManageError> {
         let (org_idx, idx) = self.stack_ref(stack)?;
         let dest_idx = self.org_idx(destination)?;
         if dest_idx == org_idx {
             return Err(conflict("stack", stack, "is already in that organization"));
         }
-        self.require(
-            actor,
-            "stack:transfer",
-            ResourceRef::Entity(org_idx, EntityKind::Stack, idx),
-        )?;
-        self.require(actor, "stack:create", ResourceRef::Org(dest_idx))
-            .map_err(|_| ManageError::Forbidden {
+        self.require(actor, "stack:transfer", ResourceRef::Entity(org_idx, EntityKind::Stack, idx))?;
+        self.require(actor, "stack:create", ResourceRef::Org(dest_idx)).map_err(|_| {
+            ManageError::Forbidden {
                 action: "stack:transfer",
-                deny: Deny::DestinationDenied {
-                    org: destination.to_string(),
-                },
-            })?;
+                deny: Deny::DestinationDenied { org: destination.to_string() },
+            }
+        })?;
         let name = self
             .index
             .orgs
@@ -640,11 +508,7 @@ impl Engine {
             .get(dest_idx as usize)
             .is_some_and(|o| o.entities(EntityKind::Stack).find(&name).is_some());
         if exists {
-            return Err(conflict(
-                "stack",
-                &name,
-                "already exists in the destination",
-            ));
+            return Err(conflict("stack", &name, "already exists in the destination"));
         }
         let Some(mut moved) = self.remove_entity(org_idx, EntityKind::Stack, idx) else {
             return Err(not_found("stack", stack));
@@ -676,17 +540,10 @@ impl Engine {
         level: Permission,
     ) -> Result<(), ManageError> {
         let (org_idx, idx) = self.stack_ref(stack)?;
-        self.require(
-            actor,
-            "stack_access:update",
-            ResourceRef::Entity(org_idx, EntityKind::Stack, idx),
-        )?;
+        self.require(actor, "stack_access:update", ResourceRef::Entity(org_idx, EntityKind::Stack, idx))?;
         if level == Permission::Open {
             let why = "`open` is not a stack permission".to_string();
-            return Err(ManageError::InvalidArgument {
-                what: "permission",
-                why,
-            });
+            return Err(ManageError::InvalidArgument { what: "permission", why });
         }
         let (user, member_idx) = self.member_of(org_idx, login)?;
         let Some(o) = self.index.orgs.get_mut(org_idx as usize) else {
@@ -696,17 +553,9 @@ impl Engine {
             .get(member_idx as usize)
             .is_some_and(|m| m.role == RoleRef::Builtin(BuiltinRole::BillingManager))
         {
-            return Err(conflict(
-                "member",
-                login,
-                "is a billing manager, who holds no stack access",
-            ));
+            return Err(conflict("member", login, "is a billing manager, who holds no stack access"));
         }
-        let Some(entity) = o
-            .entities_mut(EntityKind::Stack)
-            .items
-            .get_mut(idx as usize)
-        else {
+        let Some(entity) = o.entities_mut(EntityKind::Stack).items.get_mut(idx as usize) else {
             return Err(not_found("stack", stack));
         };
         entity.grants.retain(|(u, _)| *u != user);
@@ -719,16 +568,13 @@ impl Engine {
     /// Removes the creator's ADMIN grant from a stack (`stack_access:update`, F.20).
     pub fn remove_creator_grant(&mut self, actor: &str, stack: &str) -> Result<(), ManageError> {
         let (org_idx, idx) = self.stack_ref(stack)?;
-        self.require(
-            actor,
-            "stack_access:update",
-            ResourceRef::Entity(org_idx, EntityKind::Stack, idx),
-        )?;
-        if let Some(entity) = self.index.orgs.get_mut(org_idx as usize).and_then(|o| {
-            o.entities_mut(EntityKind::Stack)
-                .items
-                .get_mut(idx as usize)
-        }) {
+        self.require(actor, "stack_access:update", ResourceRef::Entity(org_idx, EntityKind::Stack, idx))?;
+        if let Some(entity) = self
+            .index
+            .orgs
+            .get_mut(org_idx as usize)
+            .and_then(|o| o.entities_mut(EntityKind::Stack).items.get_mut(idx as usize))
+        {
             entity.creator = None;
         }
         Ok(())

@@ -8,9 +8,8 @@ use serde_json::Value;
 use super::reader::{NameRule, Obj, Problems, object, shorten};
 use crate::catalog::{Catalog, EntityScopeSet, OrgScopeSet};
 use crate::engine::index::{
-    CustomRole, Entity, EntityIdx, EntityRule, Identity, Index, Member, Org, OrgIdx,
-    PermissionScopes, PermissionSetDef, RoleRef, Selector, TagCondition, Team, TokenRecord,
-    TokenSubject, UserIdx,
+    CustomRole, Entity, EntityIdx, EntityRule, Identity, Index, Member, Org, OrgIdx, PermissionScopes,
+    PermissionSetDef, RoleRef, Selector, TagCondition, Team, TokenRecord, TokenSubject, UserIdx,
 };
 use crate::error::SnapshotErrorKind as K;
 use crate::model::{BuiltinRole, EntityKind, Permission, Settings, TokenKind};
@@ -86,25 +85,14 @@ pub(crate) fn load(catalog: &Catalog, value: &Value, problems: &mut Problems) ->
     };
     match root.get("version") {
         Some(v) if v.as_u64() == Some(1) => {}
-        Some(v) => problems.push(
-            "version",
-            K::UnsupportedVersion {
-                found: shorten(&v.to_string()),
-            },
-        ),
+        Some(v) => problems.push("version", K::UnsupportedVersion { found: shorten(&v.to_string()) }),
         None => problems.push("", K::MissingField { field: "version" }),
     }
     index.revision = root.opt_u64("revision", problems).unwrap_or(0);
     let users = root.opt_array("users", problems);
     let orgs = root.opt_array("organizations", problems);
     if users.len() > MAX_ITEMS || orgs.len() > MAX_ITEMS {
-        problems.push(
-            "",
-            K::TooLarge {
-                what: "users or organizations",
-                max: MAX_ITEMS,
-            },
-        );
+        problems.push("", K::TooLarge { what: "users or organizations", max: MAX_ITEMS });
         return index;
     }
     let mut personal_tokens = Vec::new();
@@ -119,13 +107,7 @@ pub(crate) fn load(catalog: &Catalog, value: &Value, problems: &mut Problems) ->
             continue;
         }
         if index.user_by_login.contains_key(login) {
-            problems.push(
-                &user.path_of("login"),
-                K::Duplicate {
-                    what: "user",
-                    name: shorten(login),
-                },
-            );
+            problems.push(&user.path_of("login"), K::Duplicate { what: "user", name: shorten(login) });
             continue;
         }
         let name = user.opt_str("name", problems).map(Into::into);
@@ -148,26 +130,14 @@ pub(crate) fn load(catalog: &Catalog, value: &Value, problems: &mut Problems) ->
             continue;
         }
         if index.org_by_name.contains_key(name) {
-            problems.push(
-                &org.path_of("name"),
-                K::Duplicate {
-                    what: "organization",
-                    name: shorten(name),
-                },
-            );
+            problems.push(&org.path_of("name"), K::Duplicate { what: "organization", name: shorten(name) });
             continue;
         }
         let org_idx = index.orgs.len() as OrgIdx;
         index.org_by_name.insert(name.into(), org_idx);
-        let built = OrgLoader {
-            catalog,
-            index: &mut index,
-            org: empty_org(name),
-            org_idx,
-            obj: &org,
-            problems,
-        }
-        .load();
+        let built =
+            OrgLoader { catalog, index: &mut index, org: empty_org(name), org_idx, obj: &org, problems }
+                .load();
         index.orgs.push(built);
     }
     for (path, value, user) in personal_tokens {
@@ -178,11 +148,7 @@ pub(crate) fn load(catalog: &Catalog, value: &Value, problems: &mut Problems) ->
 
 pub(crate) fn push_user(index: &mut Index, login: &str) -> UserIdx {
     let idx = index.users.len() as UserIdx;
-    index.users.push(crate::engine::index::User {
-        login: login.into(),
-        name: None,
-        memberships: Vec::new(),
-    });
+    index.users.push(crate::engine::index::User { login: login.into(), name: None, memberships: Vec::new() });
     index.user_by_login.insert(login.into(), idx);
     idx
 }
@@ -263,10 +229,9 @@ impl<'v> OrgLoader<'_, 'v> {
             let Some(set) = object(value, &path, PSET_FIELDS, self.problems) else {
                 continue;
             };
-            let (Some(name), Some(entity)) = (
-                set.req_str("name", self.problems),
-                set.req_str("entity", self.problems),
-            ) else {
+            let (Some(name), Some(entity)) =
+                (set.req_str("name", self.problems), set.req_str("entity", self.problems))
+            else {
                 continue;
             };
             set.opt_str("description", self.problems);
@@ -276,41 +241,22 @@ impl<'v> OrgLoader<'_, 'v> {
             let builtin = self.catalog.org_permission_set(name).is_some()
                 || self.catalog.entity_permission_set(name).is_some();
             if builtin || self.org().permission_sets.iter().any(|p| &*p.name == name) {
-                self.problems.push(
-                    &set.path_of("name"),
-                    K::Duplicate {
-                        what: "permission set",
-                        name: shorten(name),
-                    },
-                );
+                self.problems
+                    .push(&set.path_of("name"), K::Duplicate { what: "permission set", name: shorten(name) });
                 continue;
             }
-            let kind = if entity == "organization" {
-                None
-            } else {
-                EntityKind::parse(entity)
-            };
+            let kind = if entity == "organization" { None } else { EntityKind::parse(entity) };
             if kind.is_none() && entity != "organization" {
                 let expected = "one of `organization`, `stack`, `environment`, `account`";
-                self.problems.push(
-                    &set.path_of("entity"),
-                    K::InvalidValue {
-                        value: shorten(entity),
-                        expected,
-                    },
-                );
+                self.problems
+                    .push(&set.path_of("entity"), K::InvalidValue { value: shorten(entity), expected });
                 continue;
             }
             let mut org_scopes = OrgScopeSet::EMPTY;
             let mut entity_scopes = EntityScopeSet::EMPTY;
             for (scope_path, scope) in set.opt_str_array("scopes", self.problems) {
                 let Some(entry) = self.catalog.lookup(scope) else {
-                    self.problems.push(
-                        &scope_path,
-                        K::UnknownScope {
-                            scope: shorten(scope),
-                        },
-                    );
+                    self.problems.push(&scope_path, K::UnknownScope { scope: shorten(scope) });
                     continue;
                 };
                 match kind {
@@ -318,20 +264,14 @@ impl<'v> OrgLoader<'_, 'v> {
                         Some(s) => org_scopes.insert(s),
                         None => self.problems.push(
                             &scope_path,
-                            K::ScopeEntityMismatch {
-                                scope: shorten(scope),
-                                entity: "organization",
-                            },
+                            K::ScopeEntityMismatch { scope: shorten(scope), entity: "organization" },
                         ),
                     },
                     Some(kind) => match entry.entity.filter(|e| e.kind == kind) {
                         Some(s) => entity_scopes.insert(s),
                         None => self.problems.push(
                             &scope_path,
-                            K::ScopeEntityMismatch {
-                                scope: shorten(scope),
-                                entity: kind.as_str(),
-                            },
+                            K::ScopeEntityMismatch { scope: shorten(scope), entity: kind.as_str() },
                         ),
                     },
                 }
@@ -340,18 +280,11 @@ impl<'v> OrgLoader<'_, 'v> {
                 None => PermissionScopes::Organization(org_scopes),
                 Some(kind) => PermissionScopes::Entity(kind, entity_scopes),
             };
-            self.org().permission_sets.push(PermissionSetDef {
-                name: name.into(),
-                scopes,
-            });
+            self.org().permission_sets.push(PermissionSetDef { name: name.into(), scopes });
         }
     }
 
-    fn load_entities(
-        &mut self,
-        kind: EntityKind,
-        deferred: &mut Vec<(EntityKind, EntityIdx, Obj<'v>)>,
-    ) {
+    fn load_entities(&mut self, kind: EntityKind, deferred: &mut Vec<(EntityKind, EntityIdx, Obj<'v>)>) {
         let field = match kind {
             EntityKind::Stack => "stacks",
             EntityKind::Environment => "environments",
@@ -359,21 +292,11 @@ impl<'v> OrgLoader<'_, 'v> {
         };
         let items = self.obj.opt_array(field, self.problems);
         if items.len() > MAX_ITEMS {
-            self.problems.push(
-                &self.obj.path_of(field),
-                K::TooLarge {
-                    what: field,
-                    max: MAX_ITEMS,
-                },
-            );
+            self.problems.push(&self.obj.path_of(field), K::TooLarge { what: field, max: MAX_ITEMS });
             return;
         }
         for (path, value) in items {
-            let fields = if kind == EntityKind::Account {
-                ACCOUNT_FIELDS
-            } else {
-                STACK_FIELDS
-            };
+            let fields = if kind == EntityKind::Account { ACCOUNT_FIELDS } else { STACK_FIELDS };
             let Some(obj) = object(value, &path, fields, self.problems) else {
                 continue;
             };
@@ -389,13 +312,7 @@ impl<'v> OrgLoader<'_, 'v> {
             }
             let table = self.org().entities_mut(kind);
             if table.by_name.contains_key(name.as_str()) {
-                self.problems.push(
-                    &path,
-                    K::Duplicate {
-                        what: kind.as_str(),
-                        name: shorten(&name),
-                    },
-                );
+                self.problems.push(&path, K::Duplicate { what: kind.as_str(), name: shorten(&name) });
                 continue;
             }
             let idx = table.items.len() as EntityIdx;
@@ -413,14 +330,14 @@ impl<'v> OrgLoader<'_, 'v> {
 
     fn entity_name(&mut self, kind: EntityKind, obj: &Obj<'_>) -> Option<String> {
         let name = obj.req_str("name", self.problems);
-        let name_ok = name
-            .is_some_and(|n| NameRule::Identifier.check(n, &obj.path_of("name"), self.problems));
+        let name_ok =
+            name.is_some_and(|n| NameRule::Identifier.check(n, &obj.path_of("name"), self.problems));
         if kind == EntityKind::Account {
             return name.filter(|_| name_ok).map(str::to_string);
         }
         let project = obj.req_str("project", self.problems);
-        let project_ok = project
-            .is_some_and(|p| NameRule::Identifier.check(p, &obj.path_of("project"), self.problems));
+        let project_ok =
+            project.is_some_and(|p| NameRule::Identifier.check(p, &obj.path_of("project"), self.problems));
         match (project, name) {
             (Some(p), Some(n)) if name_ok && project_ok => Some(format!("{p}/{n}")),
             _ => None,
@@ -439,13 +356,7 @@ impl<'v> OrgLoader<'_, 'v> {
                 continue;
             }
             if BuiltinRole::parse(name).is_some() || self.org().role_by_name.contains_key(name) {
-                self.problems.push(
-                    &obj.path_of("name"),
-                    K::Duplicate {
-                        what: "role",
-                        name: shorten(name),
-                    },
-                );
+                self.problems.push(&obj.path_of("name"), K::Duplicate { what: "role", name: shorten(name) });
                 continue;
             }
             let description = obj.opt_str("description", self.problems).map(Into::into);
@@ -481,22 +392,12 @@ impl<'v> OrgLoader<'_, 'v> {
         if let Some(set) = self.catalog.org_permission_set(name) {
             return Ok(set);
         }
-        match self
-            .org()
-            .permission_sets
-            .iter()
-            .find(|p| &*p.name == name)
-            .map(|p| p.scopes)
-        {
+        match self.org().permission_sets.iter().find(|p| &*p.name == name).map(|p| p.scopes) {
             Some(PermissionScopes::Organization(set)) => Ok(set),
-            Some(PermissionScopes::Entity(..)) => Err(K::InvalidReference {
-                name: shorten(name),
-                why: "is not an organization permission set",
-            }),
-            None => Err(K::DanglingReference {
-                what: "permission set",
-                name: shorten(name),
-            }),
+            Some(PermissionScopes::Entity(..)) => {
+                Err(K::InvalidReference { name: shorten(name), why: "is not an organization permission set" })
+            }
+            None => Err(K::DanglingReference { what: "permission set", name: shorten(name) }),
         }
     }
 
@@ -510,22 +411,13 @@ impl<'v> OrgLoader<'_, 'v> {
                 why: "is a permission set of another entity type",
             });
         }
-        match self
-            .org()
-            .permission_sets
-            .iter()
-            .find(|p| &*p.name == name)
-            .map(|p| p.scopes)
-        {
+        match self.org().permission_sets.iter().find(|p| &*p.name == name).map(|p| p.scopes) {
             Some(PermissionScopes::Entity(set_kind, set)) if set_kind == kind => Ok(set),
             Some(_) => Err(K::InvalidReference {
                 name: shorten(name),
                 why: "is a permission set of another entity type",
             }),
-            None => Err(K::DanglingReference {
-                what: "permission set",
-                name: shorten(name),
-            }),
+            None => Err(K::DanglingReference { what: "permission set", name: shorten(name) }),
         }
     }
 
@@ -535,13 +427,7 @@ impl<'v> OrgLoader<'_, 'v> {
         let set_name = rule.req_str("permissionSet", self.problems)?;
         let Some(kind) = EntityKind::parse(entity) else {
             let expected = "one of `stack`, `environment`, `account`";
-            self.problems.push(
-                &rule.path_of("entity"),
-                K::InvalidValue {
-                    value: shorten(entity),
-                    expected,
-                },
-            );
+            self.problems.push(&rule.path_of("entity"), K::InvalidValue { value: shorten(entity), expected });
             return None;
         };
         let scopes = match self.entity_permission_set(kind, set_name) {
@@ -557,25 +443,13 @@ impl<'v> OrgLoader<'_, 'v> {
         let chosen = usize::from(all.is_some()) + usize::from(has_entities) + usize::from(has_tags);
         if chosen != 1 {
             let expected = "exactly one selector of `all`, `entities`, `tags`";
-            self.problems.push(
-                path,
-                K::InvalidValue {
-                    value: format!("{chosen} selectors"),
-                    expected,
-                },
-            );
+            self.problems.push(path, K::InvalidValue { value: format!("{chosen} selectors"), expected });
             return None;
         }
         let selector = if let Some(all) = all {
             if !all {
                 let expected = "`true` (omit the rule to select nothing)";
-                self.problems.push(
-                    &rule.path_of("all"),
-                    K::InvalidValue {
-                        value: "false".into(),
-                        expected,
-                    },
-                );
+                self.problems.push(&rule.path_of("all"), K::InvalidValue { value: "false".into(), expected });
                 return None;
             }
             Selector::All
@@ -588,10 +462,7 @@ impl<'v> OrgLoader<'_, 'v> {
                     }
                     None => self.problems.push(
                         &entity_path,
-                        K::DanglingReference {
-                            what: kind.as_str(),
-                            name: shorten(name),
-                        },
+                        K::DanglingReference { what: kind.as_str(), name: shorten(name) },
                     ),
                 }
             }
@@ -599,8 +470,7 @@ impl<'v> OrgLoader<'_, 'v> {
         } else {
             let mut conditions = Vec::new();
             for (cond_path, cond) in rule.opt_array("tags", self.problems) {
-                let Some(cond) = object(cond, &cond_path, TAG_CONDITION_FIELDS, self.problems)
-                else {
+                let Some(cond) = object(cond, &cond_path, TAG_CONDITION_FIELDS, self.problems) else {
                     continue;
                 };
                 let Some(key) = cond.req_str("key", self.problems) else {
@@ -608,30 +478,16 @@ impl<'v> OrgLoader<'_, 'v> {
                 };
                 NameRule::TagKey.check(key, &cond.path_of("key"), self.problems);
                 let value = cond.opt_str("value", self.problems);
-                conditions.push(TagCondition {
-                    key: key.into(),
-                    value: value.map(Into::into),
-                });
+                conditions.push(TagCondition { key: key.into(), value: value.map(Into::into) });
             }
             if conditions.is_empty() {
                 let expected = "at least one tag condition";
-                self.problems.push(
-                    &rule.path_of("tags"),
-                    K::InvalidValue {
-                        value: "[]".into(),
-                        expected,
-                    },
-                );
+                self.problems.push(&rule.path_of("tags"), K::InvalidValue { value: "[]".into(), expected });
                 return None;
             }
             Selector::Tags(conditions)
         };
-        Some(EntityRule {
-            kind,
-            selector,
-            set_name: set_name.into(),
-            scopes,
-        })
+        Some(EntityRule { kind, selector, set_name: set_name.into(), scopes })
     }
 
     fn load_members(&mut self) {
@@ -653,10 +509,7 @@ impl<'v> OrgLoader<'_, 'v> {
                     None => {
                         self.problems.push(
                             &obj.path_of("role"),
-                            K::DanglingReference {
-                                what: "role",
-                                name: shorten(role_name),
-                            },
+                            K::DanglingReference { what: "role", name: shorten(role_name) },
                         );
                         continue;
                     }
@@ -673,24 +526,13 @@ impl<'v> OrgLoader<'_, 'v> {
                 .get(user as usize)
                 .is_some_and(|u| u.memberships.iter().any(|(o, _)| *o == org_idx));
             if already {
-                self.problems.push(
-                    &obj.path_of("login"),
-                    K::Duplicate {
-                        what: "member",
-                        name: shorten(login),
-                    },
-                );
+                self.problems
+                    .push(&obj.path_of("login"), K::Duplicate { what: "member", name: shorten(login) });
                 continue;
             }
             let org = self.org();
             let member_idx = org.members.len() as u32;
-            org.members.push(Member {
-                user,
-                role,
-                teams: Vec::new(),
-                admin_of: Vec::new(),
-                removed: false,
-            });
+            org.members.push(Member { user, role, teams: Vec::new(), admin_of: Vec::new(), removed: false });
             if let Some(u) = self.index.users.get_mut(user as usize) {
                 u.memberships.push((org_idx, member_idx));
             }
@@ -703,31 +545,16 @@ impl<'v> OrgLoader<'_, 'v> {
         let org_idx = self.org_idx;
         let found = self.index.user_by_login.get(login).and_then(|&u| {
             let user = self.index.users.get(u as usize)?;
-            user.memberships
-                .iter()
-                .find(|(o, _)| *o == org_idx)
-                .map(|(_, m)| (u, *m))
+            user.memberships.iter().find(|(o, _)| *o == org_idx).map(|(_, m)| (u, *m))
         });
         let Some((user, member)) = found else {
-            self.problems.push(
-                path,
-                K::DanglingReference {
-                    what: "member",
-                    name: shorten(login),
-                },
-            );
+            self.problems.push(path, K::DanglingReference { what: "member", name: shorten(login) });
             return None;
         };
         let role = self.org().members.get(member as usize).map(|m| m.role);
         if role == Some(RoleRef::Builtin(BuiltinRole::BillingManager)) {
             let why = "is a billing manager, who holds no team or stack access";
-            self.problems.push(
-                path,
-                K::InvalidReference {
-                    name: shorten(login),
-                    why,
-                },
-            );
+            self.problems.push(path, K::InvalidReference { name: shorten(login), why });
             return None;
         }
         Some((user, member))
@@ -745,13 +572,7 @@ impl<'v> OrgLoader<'_, 'v> {
                 continue;
             }
             if self.org().team_by_name.contains_key(name) {
-                self.problems.push(
-                    &obj.path_of("name"),
-                    K::Duplicate {
-                        what: "team",
-                        name: shorten(name),
-                    },
-                );
+                self.problems.push(&obj.path_of("name"), K::Duplicate { what: "team", name: shorten(name) });
                 continue;
             }
             let display_name = self.text(&obj, "displayName");
@@ -761,13 +582,8 @@ impl<'v> OrgLoader<'_, 'v> {
                 Some("github") => true,
                 Some(other) => {
                     let expected = "`pulumi` or `github`";
-                    self.problems.push(
-                        &obj.path_of("kind"),
-                        K::InvalidValue {
-                            value: shorten(other),
-                            expected,
-                        },
-                    );
+                    self.problems
+                        .push(&obj.path_of("kind"), K::InvalidValue { value: shorten(other), expected });
                     false
                 }
             };
@@ -784,10 +600,8 @@ impl<'v> OrgLoader<'_, 'v> {
             };
             let members = obj.opt_str_array("members", self.problems);
             let admins = obj.opt_str_array("admins", self.problems);
-            for (is_admin, (member_path, login)) in members
-                .into_iter()
-                .map(|m| (false, m))
-                .chain(admins.into_iter().map(|a| (true, a)))
+            for (is_admin, (member_path, login)) in
+                members.into_iter().map(|m| (false, m)).chain(admins.into_iter().map(|a| (true, a)))
             {
                 let Some((_, member_idx)) = self.grantable_member(login, &member_path) else {
                     continue;
@@ -802,13 +616,8 @@ impl<'v> OrgLoader<'_, 'v> {
                     member.teams.push(team_idx);
                     team.members.push(member_idx);
                 } else if !is_admin {
-                    self.problems.push(
-                        &member_path,
-                        K::Duplicate {
-                            what: "team member",
-                            name: shorten(login),
-                        },
-                    );
+                    self.problems
+                        .push(&member_path, K::Duplicate { what: "team member", name: shorten(login) });
                 }
             }
             for (kind, field) in [
@@ -819,13 +628,7 @@ impl<'v> OrgLoader<'_, 'v> {
                 for (grant_path, entity, level) in obj.opt_str_map(field, self.problems) {
                     let Some(level) = parse_level(kind, level, false) else {
                         let expected = level_expectation(kind, false);
-                        self.problems.push(
-                            &grant_path,
-                            K::InvalidValue {
-                                value: shorten(level),
-                                expected,
-                            },
-                        );
+                        self.problems.push(&grant_path, K::InvalidValue { value: shorten(level), expected });
                         continue;
                     };
                     match self.org().entities(kind).by_name.get(entity) {
@@ -834,10 +637,7 @@ impl<'v> OrgLoader<'_, 'v> {
                         }
                         None => self.problems.push(
                             &grant_path,
-                            K::DanglingReference {
-                                what: kind.as_str(),
-                                name: shorten(entity),
-                            },
+                            K::DanglingReference { what: kind.as_str(), name: shorten(entity) },
                         ),
                     }
                 }
@@ -845,30 +645,16 @@ impl<'v> OrgLoader<'_, 'v> {
             for (role_path, role) in obj.opt_str_array("roles", self.problems) {
                 match self.org().role_by_name.get(role) {
                     Some(&idx) if !team.roles.contains(&idx) => team.roles.push(idx),
-                    Some(_) => self.problems.push(
-                        &role_path,
-                        K::Duplicate {
-                            what: "team role",
-                            name: shorten(role),
-                        },
-                    ),
+                    Some(_) => self
+                        .problems
+                        .push(&role_path, K::Duplicate { what: "team role", name: shorten(role) }),
                     None if BuiltinRole::parse(role).is_some() => {
                         let why = "is a built-in role; teams hold custom roles only";
-                        self.problems.push(
-                            &role_path,
-                            K::InvalidReference {
-                                name: shorten(role),
-                                why,
-                            },
-                        );
+                        self.problems.push(&role_path, K::InvalidReference { name: shorten(role), why });
                     }
-                    None => self.problems.push(
-                        &role_path,
-                        K::DanglingReference {
-                            what: "role",
-                            name: shorten(role),
-                        },
-                    ),
+                    None => self
+                        .problems
+                        .push(&role_path, K::DanglingReference { what: "role", name: shorten(role) }),
                 }
             }
             let org = self.org();
@@ -879,9 +665,7 @@ impl<'v> OrgLoader<'_, 'v> {
 
     fn text(&mut self, obj: &Obj<'_>, field: &str) -> Option<Box<str>> {
         let value = obj.opt_str(field, self.problems)?;
-        NameRule::Text
-            .check(value, &obj.path_of(field), self.problems)
-            .then(|| value.into())
+        NameRule::Text.check(value, &obj.path_of(field), self.problems).then(|| value.into())
     }
 
     fn load_creator_and_grants(&mut self, kind: EntityKind, idx: EntityIdx, obj: &Obj<'_>) {
@@ -896,13 +680,7 @@ impl<'v> OrgLoader<'_, 'v> {
         for (grant_path, login, level) in obj.opt_str_map("grants", self.problems) {
             let Some(level) = parse_level(kind, level, false) else {
                 let expected = level_expectation(kind, false);
-                self.problems.push(
-                    &grant_path,
-                    K::InvalidValue {
-                        value: shorten(level),
-                        expected,
-                    },
-                );
+                self.problems.push(&grant_path, K::InvalidValue { value: shorten(level), expected });
                 continue;
             };
             if let Some((user, _)) = self.grantable_member(login, &grant_path) {
@@ -916,13 +694,10 @@ impl<'v> OrgLoader<'_, 'v> {
     }
 
     fn load_creator(&mut self, c: &Obj<'_>) -> Option<Identity> {
-        match (
-            c.opt_str("user", self.problems),
-            c.opt_str("token", self.problems),
-        ) {
-            (Some(login), None) => self
-                .grantable_member(login, &c.path_of("user"))
-                .map(|(u, _)| Identity::User(u)),
+        match (c.opt_str("user", self.problems), c.opt_str("token", self.problems)) {
+            (Some(login), None) => {
+                self.grantable_member(login, &c.path_of("user")).map(|(u, _)| Identity::User(u))
+            }
             (None, Some(id)) => {
                 let token = self.index.token_by_id.get(id).copied();
                 let in_org = token
@@ -932,22 +707,14 @@ impl<'v> OrgLoader<'_, 'v> {
                     Some(t) if in_org => Some(Identity::Token(t)),
                     Some(_) => {
                         let why = "is not an organization or team token of this organization";
-                        self.problems.push(
-                            &c.path_of("token"),
-                            K::InvalidReference {
-                                name: shorten(id),
-                                why,
-                            },
-                        );
+                        self.problems
+                            .push(&c.path_of("token"), K::InvalidReference { name: shorten(id), why });
                         None
                     }
                     None => {
                         self.problems.push(
                             &c.path_of("token"),
-                            K::DanglingReference {
-                                what: "token",
-                                name: shorten(id),
-                            },
+                            K::DanglingReference { what: "token", name: shorten(id) },
                         );
                         None
                     }
@@ -955,13 +722,7 @@ impl<'v> OrgLoader<'_, 'v> {
             }
             _ => {
                 let expected = "exactly one of `user`, `token`";
-                self.problems.push(
-                    &c.path,
-                    K::InvalidValue {
-                        value: "creator".into(),
-                        expected,
-                    },
-                );
+                self.problems.push(&c.path, K::InvalidValue { value: "creator".into(), expected });
                 None
             }
         }
@@ -990,38 +751,17 @@ fn parse_settings(value: &Value, path: &str, problems: &mut Problems) -> Setting
             },
             None => problems.push(
                 &obj.path_of(field),
-                K::InvalidValue {
-                    value: shorten(s),
-                    expected: level_expectation(kind, true),
-                },
+                K::InvalidValue { value: shorten(s), expected: level_expectation(kind, true) },
             ),
         }
     }
     let flags: [(&str, &mut bool); 6] = [
-        (
-            "membersCanCreateStacks",
-            &mut settings.members_can_create_stacks,
-        ),
-        (
-            "stackAdminsCanDeleteStacks",
-            &mut settings.stack_admins_can_delete_stacks,
-        ),
-        (
-            "stackAdminsCanTransferStacks",
-            &mut settings.stack_admins_can_transfer_stacks,
-        ),
-        (
-            "membersCanCreateTeams",
-            &mut settings.members_can_create_teams,
-        ),
-        (
-            "membersCanCreateAccounts",
-            &mut settings.members_can_create_accounts,
-        ),
-        (
-            "teamTokensGetMemberDefaults",
-            &mut settings.team_tokens_get_member_defaults,
-        ),
+        ("membersCanCreateStacks", &mut settings.members_can_create_stacks),
+        ("stackAdminsCanDeleteStacks", &mut settings.stack_admins_can_delete_stacks),
+        ("stackAdminsCanTransferStacks", &mut settings.stack_admins_can_transfer_stacks),
+        ("membersCanCreateTeams", &mut settings.members_can_create_teams),
+        ("membersCanCreateAccounts", &mut settings.members_can_create_accounts),
+        ("teamTokensGetMemberDefaults", &mut settings.team_tokens_get_member_defaults),
     ];
     for (field, slot) in flags {
         if let Some(b) = obj.opt_bool(field, problems) {
@@ -1043,6 +783,23 @@ fn parse_settings(value: &Value, path: &str, problems: &mut Problems) -> Setting
     settings
 }
 
+/// Marks a deleted team token whose team no longer exists.
+const DELETED_TEAM: u32 = u32::MAX;
+
+/// A team with no members, grants or roles.
+pub(crate) fn empty_team(name: &str) -> Team {
+    Team {
+        name: name.into(),
+        display_name: None,
+        description: None,
+        github: false,
+        members: Vec::new(),
+        grants: Default::default(),
+        roles: Vec::new(),
+        deleted: false,
+    }
+}
+
 /// Whose token record is being read.
 enum TokenOwner<'o> {
     /// An organization or team token of the organization being built.
@@ -1052,13 +809,7 @@ enum TokenOwner<'o> {
 }
 
 /// Loads one token record.
-fn load_token(
-    index: &mut Index,
-    owner: TokenOwner<'_>,
-    path: &str,
-    value: &Value,
-    problems: &mut Problems,
-) {
+fn load_token(index: &mut Index, owner: TokenOwner<'_>, path: &str, value: &Value, problems: &mut Problems) {
     let (org, user, mut org_ref) = match owner {
         TokenOwner::Org(idx, org) => (Some(idx), 0, Some(org)),
         TokenOwner::User(user) => (None, user, None),
@@ -1073,20 +824,10 @@ fn load_token(
         return;
     }
     if index.token_by_id.contains_key(id) {
-        problems.push(
-            &obj.path_of("id"),
-            K::Duplicate {
-                what: "token id",
-                name: shorten(id),
-            },
-        );
+        problems.push(&obj.path_of("id"), K::Duplicate { what: "token id", name: shorten(id) });
         return;
     }
-    let default_kind = if org.is_some() {
-        None
-    } else {
-        Some("personal")
-    };
+    let default_kind = if org.is_some() { None } else { Some("personal") };
     let kind_str = obj.opt_str("kind", problems).or(default_kind);
     let kind = match kind_str.and_then(TokenKind::parse) {
         Some(TokenKind::Personal) if org.is_some() => None,
@@ -1094,19 +835,9 @@ fn load_token(
         other => other,
     };
     let Some(kind) = kind else {
-        let expected = if org.is_some() {
-            "`organization` or `team`"
-        } else {
-            "`personal`"
-        };
+        let expected = if org.is_some() { "`organization` or `team`" } else { "`personal`" };
         match kind_str {
-            Some(k) => problems.push(
-                &obj.path_of("kind"),
-                K::InvalidValue {
-                    value: shorten(k),
-                    expected,
-                },
-            ),
+            Some(k) => problems.push(&obj.path_of("kind"), K::InvalidValue { value: shorten(k), expected }),
             None => problems.push(path, K::MissingField { field: "kind" }),
         }
         return;
@@ -1121,10 +852,7 @@ fn load_token(
                 let why = "is a name on a personal token; personal tokens have a description only";
                 problems.push(
                     &obj.path_of("name"),
-                    K::InvalidReference {
-                        name: shorten(name.unwrap_or_default()),
-                        why,
-                    },
+                    K::InvalidReference { name: shorten(name.unwrap_or_default()), why },
                 );
             }
             Some(TokenSubject::User(user))
@@ -1132,13 +860,14 @@ fn load_token(
         (TokenKind::Team, Some(org_ref)) => match obj.req_str("team", problems) {
             Some(team) => match org_ref.team_by_name.get(team) {
                 Some(&t) => Some(TokenSubject::Team(t)),
+                // A deleted token only reserves its name; its team may be gone.
+                None if obj.opt_bool("deleted", &mut Problems::default()) == Some(true) => {
+                    Some(TokenSubject::Team(DELETED_TEAM))
+                }
                 None => {
                     problems.push(
                         &obj.path_of("team"),
-                        K::DanglingReference {
-                            what: "team",
-                            name: shorten(team),
-                        },
+                        K::DanglingReference { what: "team", name: shorten(team) },
                     );
                     None
                 }
@@ -1150,13 +879,7 @@ fn load_token(
             match BuiltinRole::parse(role) {
                 Some(BuiltinRole::BillingManager) => {
                     let why = "cannot be an organization token's role";
-                    problems.push(
-                        &obj.path_of("role"),
-                        K::InvalidReference {
-                            name: shorten(role),
-                            why,
-                        },
-                    );
+                    problems.push(&obj.path_of("role"), K::InvalidReference { name: shorten(role), why });
                     None
                 }
                 Some(builtin) => Some(TokenSubject::Role(RoleRef::Builtin(builtin))),
@@ -1165,10 +888,7 @@ fn load_token(
                     None => {
                         problems.push(
                             &obj.path_of("role"),
-                            K::DanglingReference {
-                                what: "role",
-                                name: shorten(role),
-                            },
+                            K::DanglingReference { what: "role", name: shorten(role) },
                         );
                         None
                     }
@@ -1178,37 +898,20 @@ fn load_token(
         (_, None) => None,
     };
     if kind != TokenKind::Team && obj.get("team").is_some() {
-        problems.push(
-            &obj.path_of("team"),
-            K::UnknownField {
-                field: "team".into(),
-            },
-        );
+        problems.push(&obj.path_of("team"), K::UnknownField { field: "team".into() });
     }
     if kind != TokenKind::Organization && obj.get("role").is_some() {
-        problems.push(
-            &obj.path_of("role"),
-            K::UnknownField {
-                field: "role".into(),
-            },
-        );
+        problems.push(&obj.path_of("role"), K::UnknownField { field: "role".into() });
     }
     if kind != TokenKind::Personal {
         match name {
             None => problems.push(path, K::MissingField { field: "name" }),
             Some(n) if !NameRule::TokenName.check(n, &obj.path_of("name"), problems) => return,
             Some(n) => {
-                let taken = org_ref
-                    .as_deref()
-                    .is_some_and(|o| o.token_names.contains(n));
+                let taken = org_ref.as_deref().is_some_and(|o| o.token_names.contains(n));
                 if taken {
-                    problems.push(
-                        &obj.path_of("name"),
-                        K::Duplicate {
-                            what: "token name",
-                            name: shorten(n),
-                        },
-                    );
+                    problems
+                        .push(&obj.path_of("name"), K::Duplicate { what: "token name", name: shorten(n) });
                     return;
                 }
             }
@@ -1219,13 +922,7 @@ fn load_token(
             Some(d) => Some(d),
             None => {
                 let expected = "64 lowercase hex characters (SHA-256)";
-                problems.push(
-                    &obj.path_of("digest"),
-                    K::InvalidValue {
-                        value: shorten(hex),
-                        expected,
-                    },
-                );
+                problems.push(&obj.path_of("digest"), K::InvalidValue { value: shorten(hex), expected });
                 return;
             }
         },
@@ -1240,17 +937,20 @@ fn load_token(
             None => {
                 problems.push(
                     &obj.path_of("createdBy"),
-                    K::DanglingReference {
-                        what: "user",
-                        name: shorten(login),
-                    },
+                    K::DanglingReference { what: "user", name: shorten(login) },
                 );
                 None
             }
         },
         None => None,
     };
-    let Some(subject) = subject else { return };
+    let Some(mut subject) = subject else { return };
+    if let (TokenSubject::Team(DELETED_TEAM), Some(org_ref)) = (subject, org_ref.as_deref_mut()) {
+        // Keep the gone team as a tombstone so that the record still names it.
+        subject = TokenSubject::Team(org_ref.teams.len() as u32);
+        let name = obj.opt_str("team", &mut Problems::default()).unwrap_or_default();
+        org_ref.teams.push(Team { deleted: true, ..empty_team(name) });
+    }
     let idx = index.tokens.len() as u32;
     index.token_by_id.insert(id.into(), idx);
     index.tokens.push(TokenRecord {
@@ -1266,7 +966,7 @@ fn load_token(
         created_by,
         deleted,
     });
-    if let Some(org_ref) = org_ref.as_deref_mut() {
+    if let Some(org_ref) = org_ref {
         org_ref.tokens.push(idx);
         if let Some(n) = name {
             org_ref.token_names.insert(n.into());

@@ -15,21 +15,14 @@ const MAX_PROBLEMS: usize = 200;
 impl Problems {
     pub fn push(&mut self, path: &str, kind: SnapshotErrorKind) {
         if self.0.len() < MAX_PROBLEMS {
-            self.0.push(SnapshotError {
-                path: path.to_string(),
-                kind,
-            });
+            self.0.push(SnapshotError { path: path.to_string(), kind });
         }
     }
 }
 
 /// A path below `parent`: `parent.field`.
 pub(crate) fn field_path(parent: &str, field: &str) -> String {
-    if parent.is_empty() {
-        field.to_string()
-    } else {
-        format!("{parent}.{field}")
-    }
+    if parent.is_empty() { field.to_string() } else { format!("{parent}.{field}") }
 }
 
 /// A path below `parent`: `parent[index]`.
@@ -68,28 +61,15 @@ pub(crate) fn object<'v>(
     problems: &mut Problems,
 ) -> Option<Obj<'v>> {
     let Value::Object(map) = value else {
-        problems.push(
-            path,
-            SnapshotErrorKind::WrongType {
-                expected: "an object",
-            },
-        );
+        problems.push(path, SnapshotErrorKind::WrongType { expected: "an object" });
         return None;
     };
     for key in map.keys() {
         if !allowed.contains(&key.as_str()) {
-            problems.push(
-                &field_path(path, key),
-                SnapshotErrorKind::UnknownField {
-                    field: shorten(key),
-                },
-            );
+            problems.push(&field_path(path, key), SnapshotErrorKind::UnknownField { field: shorten(key) });
         }
     }
-    Some(Obj {
-        map,
-        path: path.to_string(),
-    })
+    Some(Obj { map, path: path.to_string() })
 }
 
 impl<'v> Obj<'v> {
@@ -121,10 +101,7 @@ impl<'v> Obj<'v> {
     ) -> Option<T> {
         let out = f(value);
         if out.is_none() {
-            problems.push(
-                &self.path_of(field),
-                SnapshotErrorKind::WrongType { expected },
-            );
+            problems.push(&self.path_of(field), SnapshotErrorKind::WrongType { expected });
         }
         out
     }
@@ -150,13 +127,7 @@ impl<'v> Obj<'v> {
     /// An optional non-negative integer field.
     pub fn opt_u64(&self, field: &str, problems: &mut Problems) -> Option<u64> {
         let value = self.get(field)?;
-        self.typed(
-            field,
-            value,
-            "a non-negative integer",
-            Value::as_u64,
-            problems,
-        )
+        self.typed(field, value, "a non-negative integer", Value::as_u64, problems)
     }
 
     /// An optional array field, with the path of each element.
@@ -166,18 +137,9 @@ impl<'v> Obj<'v> {
         };
         let path = self.path_of(field);
         match value.as_array() {
-            Some(items) => items
-                .iter()
-                .enumerate()
-                .map(|(i, v)| (index_path(&path, i), v))
-                .collect(),
+            Some(items) => items.iter().enumerate().map(|(i, v)| (index_path(&path, i), v)).collect(),
             None => {
-                problems.push(
-                    &path,
-                    SnapshotErrorKind::WrongType {
-                        expected: "an array",
-                    },
-                );
+                problems.push(&path, SnapshotErrorKind::WrongType { expected: "an array" });
                 Vec::new()
             }
         }
@@ -189,34 +151,20 @@ impl<'v> Obj<'v> {
         for (path, value) in self.opt_array(field, problems) {
             match value.as_str() {
                 Some(s) => out.push((path, s)),
-                None => problems.push(
-                    &path,
-                    SnapshotErrorKind::WrongType {
-                        expected: "a string",
-                    },
-                ),
+                None => problems.push(&path, SnapshotErrorKind::WrongType { expected: "a string" }),
             }
         }
         out
     }
 
     /// An optional object of string values (`{"key": "value"}`), with the path of each entry.
-    pub fn opt_str_map(
-        &self,
-        field: &str,
-        problems: &mut Problems,
-    ) -> Vec<(String, &'v str, &'v str)> {
+    pub fn opt_str_map(&self, field: &str, problems: &mut Problems) -> Vec<(String, &'v str, &'v str)> {
         let Some(value) = self.get(field) else {
             return Vec::new();
         };
         let path = self.path_of(field);
         let Some(map) = value.as_object() else {
-            problems.push(
-                &path,
-                SnapshotErrorKind::WrongType {
-                    expected: "an object",
-                },
-            );
+            problems.push(&path, SnapshotErrorKind::WrongType { expected: "an object" });
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -224,12 +172,7 @@ impl<'v> Obj<'v> {
             let entry_path = key_path(&path, key);
             match value.as_str() {
                 Some(s) => out.push((entry_path, key.as_str(), s)),
-                None => problems.push(
-                    &entry_path,
-                    SnapshotErrorKind::WrongType {
-                        expected: "a string",
-                    },
-                ),
+                None => problems.push(&entry_path, SnapshotErrorKind::WrongType { expected: "a string" }),
             }
         }
         out
@@ -291,13 +234,8 @@ impl NameRule {
         let len = name.chars().count();
         let ok = (min..=max).contains(&len) && name.chars().all(|c| self.allows(c));
         if !ok {
-            problems.push(
-                path,
-                SnapshotErrorKind::InvalidName {
-                    name: shorten(name),
-                    rule: self.describe(),
-                },
-            );
+            problems
+                .push(path, SnapshotErrorKind::InvalidName { name: shorten(name), rule: self.describe() });
         }
         ok
     }
