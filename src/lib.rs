@@ -20,6 +20,18 @@
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+// No panics on any input: a panic in wasm is a trap the JavaScript caller cannot recover from.
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unreachable,
+    clippy::todo,
+    clippy::unimplemented,
+    clippy::mod_module_files
+)]
 
 pub mod catalog;
 pub mod engine;
