@@ -96,10 +96,7 @@ fn changes_applied_in_place_round_trip() {
     engine.delete_team("ada", "acme", "web").unwrap();
     engine.transfer_stack("max", "acme/website/prod", "globex").unwrap();
     assert!(engine.check("nora", "stack:write", "acme/identity/prod"));
-    assert!(
-        engine.check("token:org-ci", "stack:delete", "acme/jobs/nightly") == false,
-        "delete toggle is off"
-    );
+    assert!(!engine.check("token:org-ci", "stack:delete", "acme/jobs/nightly"), "delete toggle is off");
     assert!(engine.check("token:org-ci", "stack_access:update", "acme/jobs/nightly"), "creator grant");
     assert!(!engine.check("token:team-web-deploy", "stack:read", "acme/docs-site/prod"), "team deleted");
     assert!(engine.check("max", "stack:read", "globex/website/prod"));
