@@ -5,6 +5,7 @@ mod export;
 mod load;
 mod reader;
 
+pub use load::OBJECT_FIELDS;
 pub(crate) use load::{empty_team, push_user};
 pub(crate) use reader::{NameRule, shorten};
 

@@ -77,6 +77,24 @@ const TOKEN_FIELDS: &[&str] = &[
     "deleted",
 ];
 
+/// Every object of the format with its fields, for documentation and drift tests.
+pub const OBJECT_FIELDS: [(&str, &[&str]); 14] = [
+    ("snapshot", ROOT_FIELDS),
+    ("user", USER_FIELDS),
+    ("organization", ORG_FIELDS),
+    ("settings", SETTINGS_FIELDS),
+    ("member", MEMBER_FIELDS),
+    ("permissionSet", PSET_FIELDS),
+    ("role", ROLE_FIELDS),
+    ("rule", RULE_FIELDS),
+    ("tagCondition", TAG_CONDITION_FIELDS),
+    ("team", TEAM_FIELDS),
+    ("stack", STACK_FIELDS),
+    ("account", ACCOUNT_FIELDS),
+    ("creator", CREATOR_FIELDS),
+    ("token", TOKEN_FIELDS),
+];
+
 /// Loads a whole snapshot document.
 pub(crate) fn load(catalog: &Catalog, value: &Value, problems: &mut Problems) -> Index {
     let mut index = Index::default();
