@@ -98,9 +98,14 @@ pub const OBJECT_FIELDS: [(&str, &[&str]); 14] = [
 /// Loads a whole snapshot document.
 pub(crate) fn load(catalog: &Catalog, value: &Value, problems: &mut Problems) -> Index {
     let mut index = Index::default();
+    if !value.is_object() {
+        problems.push("", K::InvalidJson { detail: "the top level is not an object".into() });
+        return index;
+    }
     let Some(root) = object(value, "", ROOT_FIELDS, problems) else {
         return index;
     };
+    let mut pending = Vec::new();
     match root.get("version") {
         Some(v) if v.as_u64() == Some(1) => {}
         Some(v) => problems.push("version", K::UnsupportedVersion { found: shorten(&v.to_string()) }),
@@ -153,14 +158,22 @@ pub(crate) fn load(catalog: &Catalog, value: &Value, problems: &mut Problems) ->
         }
         let org_idx = index.orgs.len() as OrgIdx;
         index.org_by_name.insert(name.into(), org_idx);
-        let built =
-            OrgLoader { catalog, index: &mut index, org: empty_org(name), org_idx, obj: &org, problems }
-                .load();
+        let built = OrgLoader {
+            catalog,
+            index: &mut index,
+            org: empty_org(name),
+            org_idx,
+            obj: &org,
+            problems,
+            pending: &mut pending,
+        }
+        .load();
         index.orgs.push(built);
     }
     for (path, value, user) in personal_tokens {
-        load_token(&mut index, TokenOwner::User(user), &path, value, problems);
+        load_token(&mut index, TokenOwner::User(user), &path, value, problems, &mut pending);
     }
+    resolve_pending(&mut index, pending, problems);
     index
 }
 
@@ -211,6 +224,53 @@ struct OrgLoader<'a, 'v> {
     org_idx: OrgIdx,
     obj: &'a Obj<'v>,
     problems: &'a mut Problems,
+    /// References to tokens and users that may be defined later in the document.
+    pending: &'a mut Vec<Pending>,
+}
+
+/// A reference resolved once the whole document is read, so that document order never matters.
+pub(crate) enum Pending {
+    /// An entity's creator names a token.
+    CreatorToken { org: OrgIdx, kind: EntityKind, entity: EntityIdx, id: String, path: String },
+    /// A token record's `createdBy` names a user.
+    CreatedBy { token: u32, login: String, path: String },
+}
+
+fn resolve_pending(index: &mut Index, pending: Vec<Pending>, problems: &mut Problems) {
+    for item in pending {
+        match item {
+            Pending::CreatorToken { org, kind, entity, id, path } => {
+                let Some(&token) = index.token_by_id.get(id.as_str()) else {
+                    problems.push(&path, K::DanglingReference { what: "token", name: shorten(&id) });
+                    continue;
+                };
+                let machine_of_org = index
+                    .tokens
+                    .get(token as usize)
+                    .is_some_and(|t| t.org == Some(org) && t.kind != TokenKind::Personal);
+                if !machine_of_org {
+                    let why = "is not an organization or team token of this organization";
+                    problems.push(&path, K::InvalidReference { name: shorten(&id), why });
+                    continue;
+                }
+                let slot = index
+                    .orgs
+                    .get_mut(org as usize)
+                    .and_then(|o| o.entities_mut(kind).items.get_mut(entity as usize));
+                if let Some(e) = slot {
+                    e.creator = Some(Identity::Token(token));
+                }
+            }
+            Pending::CreatedBy { token, login, path } => match index.user_by_login.get(login.as_str()) {
+                Some(&user) => {
+                    if let Some(t) = index.tokens.get_mut(token as usize) {
+                        t.created_by = Some(user);
+                    }
+                }
+                None => problems.push(&path, K::DanglingReference { what: "user", name: shorten(&login) }),
+            },
+        }
+    }
 }
 
 impl<'v> OrgLoader<'_, 'v> {
@@ -234,7 +294,7 @@ impl<'v> OrgLoader<'_, 'v> {
         self.load_teams();
         for (path, value) in self.obj.opt_array("tokens", self.problems) {
             let owner = TokenOwner::Org(self.org_idx, &mut self.org);
-            load_token(self.index, owner, &path, value, self.problems);
+            load_token(self.index, owner, &path, value, self.problems, self.pending);
         }
         for (kind, idx, entity) in deferred {
             self.load_creator_and_grants(kind, idx, &entity);
@@ -409,6 +469,12 @@ impl<'v> OrgLoader<'_, 'v> {
     fn org_permission_set(&mut self, name: &str) -> Result<OrgScopeSet, K> {
         if let Some(set) = self.catalog.org_permission_set(name) {
             return Ok(set);
+        }
+        if self.catalog.entity_permission_set(name).is_some() {
+            return Err(K::InvalidReference {
+                name: shorten(name),
+                why: "is not an organization permission set",
+            });
         }
         match self.org().permission_sets.iter().find(|p| &*p.name == name).map(|p| p.scopes) {
             Some(PermissionScopes::Organization(set)) => Ok(set),
@@ -691,7 +757,7 @@ impl<'v> OrgLoader<'_, 'v> {
         if let Some(value) = obj.get("creator") {
             let path = obj.path_of("creator");
             if let Some(c) = object(value, &path, CREATOR_FIELDS, self.problems) {
-                creator = self.load_creator(&c);
+                creator = self.load_creator(&c, kind, idx);
             }
         }
         let mut grants = Vec::new();
@@ -711,32 +777,20 @@ impl<'v> OrgLoader<'_, 'v> {
         }
     }
 
-    fn load_creator(&mut self, c: &Obj<'_>) -> Option<Identity> {
+    fn load_creator(&mut self, c: &Obj<'_>, kind: EntityKind, entity: EntityIdx) -> Option<Identity> {
         match (c.opt_str("user", self.problems), c.opt_str("token", self.problems)) {
             (Some(login), None) => {
                 self.grantable_member(login, &c.path_of("user")).map(|(u, _)| Identity::User(u))
             }
             (None, Some(id)) => {
-                let token = self.index.token_by_id.get(id).copied();
-                let in_org = token
-                    .and_then(|t| self.index.tokens.get(t as usize))
-                    .is_some_and(|t| t.org == Some(self.org_idx));
-                match token {
-                    Some(t) if in_org => Some(Identity::Token(t)),
-                    Some(_) => {
-                        let why = "is not an organization or team token of this organization";
-                        self.problems
-                            .push(&c.path_of("token"), K::InvalidReference { name: shorten(id), why });
-                        None
-                    }
-                    None => {
-                        self.problems.push(
-                            &c.path_of("token"),
-                            K::DanglingReference { what: "token", name: shorten(id) },
-                        );
-                        None
-                    }
-                }
+                self.pending.push(Pending::CreatorToken {
+                    org: self.org_idx,
+                    kind,
+                    entity,
+                    id: id.to_string(),
+                    path: c.path_of("token"),
+                });
+                None
             }
             _ => {
                 let expected = "exactly one of `user`, `token`";
@@ -787,13 +841,17 @@ fn parse_settings(value: &Value, path: &str, problems: &mut Problems) -> Setting
         }
     }
     if let Some(days) = obj.get("tokenExpiryPolicyDays") {
+        let path = obj.path_of("tokenExpiryPolicyDays");
         match days.as_u64() {
+            // D.10: 0 (like null) means no policy.
+            Some(0) => settings.token_expiry_policy_days = None,
             Some(d @ 1..=3650) => settings.token_expiry_policy_days = Some(d as u32),
+            _ if !days.is_number() => problems.push(&path, K::WrongType { expected: "an integer or null" }),
             _ => problems.push(
-                &obj.path_of("tokenExpiryPolicyDays"),
+                &path,
                 K::InvalidValue {
                     value: shorten(&days.to_string()),
-                    expected: "an integer from 1 to 3650, or null",
+                    expected: "an integer from 0 to 3650, or null",
                 },
             ),
         }
@@ -827,7 +885,14 @@ enum TokenOwner<'o> {
 }
 
 /// Loads one token record.
-fn load_token(index: &mut Index, owner: TokenOwner<'_>, path: &str, value: &Value, problems: &mut Problems) {
+fn load_token(
+    index: &mut Index,
+    owner: TokenOwner<'_>,
+    path: &str,
+    value: &Value,
+    problems: &mut Problems,
+    pending: &mut Vec<Pending>,
+) {
     let (org, user, mut org_ref) = match owner {
         TokenOwner::Org(idx, org) => (Some(idx), 0, Some(org)),
         TokenOwner::User(user) => (None, user, None),
@@ -949,19 +1014,7 @@ fn load_token(index: &mut Index, owner: TokenOwner<'_>, path: &str, value: &Valu
     let created = obj.opt_u64("created", problems).unwrap_or(0);
     let expires = obj.opt_u64("expires", problems).unwrap_or(0);
     let deleted = obj.opt_bool("deleted", problems).unwrap_or(false);
-    let created_by = match obj.opt_str("createdBy", problems) {
-        Some(login) => match index.user_by_login.get(login) {
-            Some(&u) => Some(u),
-            None => {
-                problems.push(
-                    &obj.path_of("createdBy"),
-                    K::DanglingReference { what: "user", name: shorten(login) },
-                );
-                None
-            }
-        },
-        None => None,
-    };
+    let created_by = obj.opt_str("createdBy", problems);
     let Some(mut subject) = subject else { return };
     if let (TokenSubject::Team(DELETED_TEAM), Some(org_ref)) = (subject, org_ref.as_deref_mut()) {
         // Keep the gone team as a tombstone so that the record still names it.
@@ -981,9 +1034,16 @@ fn load_token(index: &mut Index, owner: TokenOwner<'_>, path: &str, value: &Valu
         digest,
         created,
         expires,
-        created_by,
+        created_by: None,
         deleted,
     });
+    if let Some(login) = created_by {
+        pending.push(Pending::CreatedBy {
+            token: idx,
+            login: login.to_string(),
+            path: obj.path_of("createdBy"),
+        });
+    }
     if let Some(org_ref) = org_ref {
         org_ref.tokens.push(idx);
         if let Some(n) = name {
