@@ -4,6 +4,7 @@
 mod export;
 mod load;
 mod reader;
+mod tokens;
 
 pub use load::OBJECT_FIELDS;
 pub(crate) use load::{empty_team, push_user};

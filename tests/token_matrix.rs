@@ -251,12 +251,12 @@ fn standard_org_token_cannot_transfer_stacks() {
     let d = e.explain(STANDARD_TOKEN, "stack:transfer", STACK);
     assert_eq!(deny_code(&d), Some("missing_scope"));
     assert!(!e.explain_transfer(STANDARD_TOKEN, STACK, "beta").allowed);
-    // … and even for a stack it created: an organization token cannot create stacks in
-    // another organization, which a transfer needs (C.4).
+    // … and even for a stack it created: transfer is closed to non-admin machine tokens
+    // (row 4), which is refused before the destination is considered.
     e.create_stack(STANDARD_TOKEN, "acme", "app", "ci", &[]).unwrap();
     let d = e.explain_transfer(STANDARD_TOKEN, "acme/app/ci", "beta");
     assert!(!d.allowed);
-    assert_eq!(deny_code(&d), Some("destination_denied"));
+    assert_eq!(deny_code(&d), Some("machine_token"));
 }
 
 #[test]

@@ -154,7 +154,8 @@ pub enum Deny {
         /// The toggle that is off.
         toggle: Toggle,
     },
-    /// Machine tokens may never create or delete organization tokens.
+    /// The action is closed to machine tokens: creating or deleting organization tokens (all
+    /// machine tokens), transferring stacks (all but admin tokens).
     MachineToken,
     /// The principal may not create stacks in the transfer's destination organization.
     DestinationDenied {
@@ -197,9 +198,7 @@ impl fmt::Display for Deny {
             Self::SettingDisabled { toggle } => {
                 write!(f, "the setting `{}`, which is off", toggle.as_str())
             }
-            Self::MachineToken => {
-                f.write_str("a human principal: machine tokens never create or delete organization tokens")
-            }
+            Self::MachineToken => f.write_str("a human principal: this action is closed to machine tokens"),
             Self::DestinationDenied { org } => {
                 write!(f, "the right to create stacks in the destination organization `{org}`")
             }

@@ -427,6 +427,10 @@ impl Eval<'_> {
         if actor.is_admin() {
             return Ok(());
         }
+        // E.2 row 4 (PRODUCT decision 3): only admin tokens among machine tokens transfer stacks.
+        if actor.is_machine() && Some(scope) == self.special.stack_transfer {
+            return Err(Deny::MachineToken);
+        }
         let settings = &self.org.settings;
         if Some(scope) == self.special.stack_delete && !settings.stack_admins_can_delete_stacks {
             return Err(Deny::SettingDisabled { toggle: Toggle::StackAdminsCanDeleteStacks });
