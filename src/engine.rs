@@ -18,7 +18,7 @@ mod evaluate;
 pub(crate) mod index;
 mod manage;
 
-pub use actor::{PrincipalRef, Who};
+pub use actor::{ClaimsPrincipal, PrincipalRef, Who};
 pub use decision::{Decision, Deny, Reason};
 pub use manage::SettingsPatch;
 

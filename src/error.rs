@@ -54,6 +54,20 @@ error_codes! {
     NotFound => "not_found", "a management action names something that does not exist";
     Conflict => "conflict", "a management action would create a duplicate or break a reference";
     InvalidArgument => "invalid_argument", "an argument is malformed";
+    MalformedToken => "malformed_token", "the credential is not a well-formed opaque or signed token";
+    UnknownToken => "unknown_token", "no token record matches, or its principal is not in the snapshot";
+    TokenExpired => "token_expired", "the token's expiry has passed (beyond the leeway for signed tokens)";
+    TokenNotYetValid => "token_not_yet_valid", "a signed token's `nbf` is still in the future (beyond the leeway)";
+    TokenRevoked => "token_revoked", "the token was deleted or its id is on the revocation list";
+    BadSignature => "bad_signature", "the signature does not verify with the named key";
+    UnknownKey => "unknown_key", "the signed token names a key id the snapshot does not have";
+    AlgorithmNotAllowed => "algorithm_not_allowed", "the signed token's algorithm is not allowed (`none`, or not configured)";
+    InvalidClaims => "invalid_claims", "a signed token's claims are missing, mistyped or disagree with its record";
+    InvalidIssuer => "invalid_issuer", "a signed token's `iss` is not the configured issuer";
+    InvalidAudience => "invalid_audience", "a signed token's `aud` does not include the configured audience";
+    ExpiryPolicyViolation => "expiry_policy_violation", "the organization's token expiry policy refuses the token's lifetime";
+    WrongOrganization => "wrong_organization", "the token belongs to another organization than the request";
+    RandomUnavailable => "random_unavailable", "no secure random numbers are available to mint a token";
 }
 
 impl fmt::Display for ErrorCode {
@@ -283,6 +297,17 @@ pub enum ManageError {
         /// What is wrong with it.
         why: String,
     },
+    /// A new token's expiry breaks the organization's expiry policy.
+    #[error("organization `{org}` requires tokens to expire within {max_days} days")]
+    ExpiryPolicyViolation {
+        /// The organization.
+        org: String,
+        /// Its cap in days.
+        max_days: u32,
+    },
+    /// No secure random numbers are available.
+    #[error("no secure random numbers are available")]
+    RandomUnavailable,
 }
 
 impl ManageError {
@@ -293,6 +318,105 @@ impl ManageError {
             Self::NotFound { .. } => ErrorCode::NotFound,
             Self::Conflict { .. } => ErrorCode::Conflict,
             Self::InvalidArgument { .. } => ErrorCode::InvalidArgument,
+            Self::ExpiryPolicyViolation { .. } => ErrorCode::ExpiryPolicyViolation,
+            Self::RandomUnavailable => ErrorCode::RandomUnavailable,
+        }
+    }
+}
+
+/// Why a credential was refused. Messages never contain the credential or any secret.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TokenError {
+    /// Not an opaque or signed token.
+    #[error("malformed token: {why}")]
+    Malformed {
+        /// What is wrong with its shape.
+        why: &'static str,
+    },
+    /// No record matches.
+    #[error("unknown token")]
+    Unknown,
+    /// Expired.
+    #[error("the token expired at {expired_at}")]
+    Expired {
+        /// Expiry, seconds since the epoch.
+        expired_at: u64,
+    },
+    /// Not valid yet.
+    #[error("the token is not valid before {not_before}")]
+    NotYetValid {
+        /// `nbf`, seconds since the epoch.
+        not_before: u64,
+    },
+    /// Deleted or revoked.
+    #[error("token `{token_id}` was revoked")]
+    Revoked {
+        /// The token id (not a secret).
+        token_id: String,
+    },
+    /// The signature does not verify.
+    #[error("bad signature")]
+    BadSignature,
+    /// The key id is unknown.
+    #[error("unknown key id `{kid}`")]
+    UnknownKey {
+        /// The key id named by the token.
+        kid: String,
+    },
+    /// The algorithm is refused.
+    #[error("algorithm `{alg}` is not allowed")]
+    AlgorithmNotAllowed {
+        /// The algorithm named by the token (shortened).
+        alg: String,
+    },
+    /// Claims are missing, mistyped or disagree with the record.
+    #[error("invalid claims: {why}")]
+    InvalidClaims {
+        /// What is wrong.
+        why: String,
+    },
+    /// Wrong issuer.
+    #[error("the token's issuer is not the configured issuer")]
+    InvalidIssuer,
+    /// Wrong audience.
+    #[error("the token's audience does not include the configured audience")]
+    InvalidAudience,
+    /// The organization's expiry policy refuses it.
+    #[error("organization `{org}` requires tokens to expire within {max_days} days")]
+    ExpiryPolicyViolation {
+        /// The organization.
+        org: String,
+        /// Its cap in days.
+        max_days: u32,
+    },
+    /// The token belongs to another organization.
+    #[error("the token belongs to organization `{actual}`, not `{expected}`")]
+    WrongOrganization {
+        /// The organization of the request.
+        expected: String,
+        /// The token's organization.
+        actual: String,
+    },
+}
+
+impl TokenError {
+    /// The stable code of this error.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::Malformed { .. } => ErrorCode::MalformedToken,
+            Self::Unknown => ErrorCode::UnknownToken,
+            Self::Expired { .. } => ErrorCode::TokenExpired,
+            Self::NotYetValid { .. } => ErrorCode::TokenNotYetValid,
+            Self::Revoked { .. } => ErrorCode::TokenRevoked,
+            Self::BadSignature => ErrorCode::BadSignature,
+            Self::UnknownKey { .. } => ErrorCode::UnknownKey,
+            Self::AlgorithmNotAllowed { .. } => ErrorCode::AlgorithmNotAllowed,
+            Self::InvalidClaims { .. } => ErrorCode::InvalidClaims,
+            Self::InvalidIssuer => ErrorCode::InvalidIssuer,
+            Self::InvalidAudience => ErrorCode::InvalidAudience,
+            Self::ExpiryPolicyViolation { .. } => ErrorCode::ExpiryPolicyViolation,
+            Self::WrongOrganization { .. } => ErrorCode::WrongOrganization,
         }
     }
 }

@@ -38,7 +38,8 @@ pub mod engine;
 pub mod error;
 pub mod model;
 pub mod snapshot;
+pub mod token;
 
 pub use engine::{Decision, Deny, Engine, Reason};
-pub use error::{ErrorCode, ManageError, SnapshotError, SnapshotErrorKind, SnapshotErrors};
+pub use error::{ErrorCode, ManageError, SnapshotError, SnapshotErrorKind, SnapshotErrors, TokenError};
 pub use model::{BuiltinRole, EntityKind, Permission, Settings, Toggle, TokenKind};

@@ -266,7 +266,7 @@ fn base_snapshot() -> Value {
                     { "name": "aws-main", "tags": { "cloud": "aws" }, "creator": { "user": "alice" }, "grants": { "carol": "admin" } }
                 ],
                 "tokens": [
-                    { "id": "tok-ci", "kind": "organization", "name": "ci", "role": "Deployer", "digest": digest,
+                    { "id": "tok-ci", "kind": "organization", "name": "ci", "role": "Deployer", "digest": digest.replace('9', "1"),
                       "created": 1, "expires": 2, "createdBy": "alice", "description": "ci" },
                     { "id": "tok-team", "kind": "team", "team": "platform", "name": "platform deploy" },
                     { "id": "tok-old", "kind": "organization", "name": "old", "role": "admin", "deleted": true }

@@ -29,8 +29,34 @@ impl<'a> PrincipalRef<'a> {
 pub enum Who {
     /// A user, directly or through a personal token.
     User(UserIdx),
-    /// An organization or team token.
+    /// An organization or team token with a record in the snapshot.
     Machine(TokenIdx),
+    /// A signed organization or team token with no record: it acts by its claims.
+    Claims(ClaimsPrincipal),
+}
+
+/// What a signed machine token without a record acts as: a role or a team of one organization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClaimsPrincipal {
+    pub(crate) org: OrgIdx,
+    pub(crate) subject: TokenSubject,
+}
+
+/// The teams an actor belongs to: a member's list, or a team token's one team.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Teams<'a> {
+    List(&'a [TeamIdx]),
+    One(TeamIdx),
+}
+
+impl Teams<'_> {
+    pub fn iter(&self) -> impl Iterator<Item = TeamIdx> + '_ {
+        let (list, one): (&[TeamIdx], Option<TeamIdx>) = match self {
+            Self::List(list) => (list, None),
+            Self::One(team) => (&[], Some(*team)),
+        };
+        list.iter().copied().chain(one)
+    }
 }
 
 /// What the principal acts as inside one organization.
@@ -49,7 +75,7 @@ pub(crate) struct Actor<'a> {
     pub user: Option<UserIdx>,
     pub member: Option<MemberIdx>,
     pub role: ActorRole,
-    pub teams: &'a [TeamIdx],
+    pub teams: Teams<'a>,
     pub admin_of: &'a [TeamIdx],
 }
 
@@ -58,7 +84,7 @@ impl Actor<'_> {
         self.role == ActorRole::Role(RoleRef::Builtin(BuiltinRole::Admin))
     }
     pub fn is_machine(&self) -> bool {
-        matches!(self.identity, Identity::Token(_))
+        matches!(self.identity, Identity::Token(_) | Identity::Claims)
     }
     pub fn is_builtin_member(&self) -> bool {
         self.role == ActorRole::Role(RoleRef::Builtin(BuiltinRole::Member))
@@ -66,6 +92,25 @@ impl Actor<'_> {
 }
 
 impl Index {
+    fn machine_actor(
+        &self,
+        identity: Identity,
+        org: OrgIdx,
+        subject: TokenSubject,
+    ) -> Result<Actor<'_>, Deny> {
+        let (role, teams) = match subject {
+            TokenSubject::Role(role) => (ActorRole::Role(role), Teams::List(&[])),
+            TokenSubject::Team(team) => {
+                if self.orgs.get(org as usize).and_then(|o| o.team(team)).is_none() {
+                    return Err(Deny::UnknownPrincipal);
+                }
+                (ActorRole::TeamToken, Teams::One(team))
+            }
+            TokenSubject::User(_) => return Err(Deny::UnknownPrincipal),
+        };
+        Ok(Actor { identity, user: None, member: None, role, teams, admin_of: &[] })
+    }
+
     /// Resolves a principal; `None` for an unknown user or an unknown or deleted token.
     pub fn resolve(&self, principal: PrincipalRef<'_>) -> Option<Who> {
         match principal {
@@ -101,7 +146,7 @@ impl Index {
                     user: Some(user_idx),
                     member: Some(member_idx),
                     role: ActorRole::Role(member.role),
-                    teams: &member.teams,
+                    teams: Teams::List(&member.teams),
                     admin_of: &member.admin_of,
                 })
             }
@@ -114,25 +159,13 @@ impl Index {
                 if token.org != Some(org) {
                     return Err(Deny::NotAMember);
                 }
-                let (role, teams): (ActorRole, &[TeamIdx]) = match &token.subject {
-                    TokenSubject::Role(role) => (ActorRole::Role(*role), &[]),
-                    TokenSubject::Team(team) => {
-                        let alive = self.orgs.get(org as usize).and_then(|o| o.team(*team));
-                        if alive.is_none() {
-                            return Err(Deny::UnknownPrincipal);
-                        }
-                        (ActorRole::TeamToken, std::slice::from_ref(team))
-                    }
-                    TokenSubject::User(_) => return Err(Deny::UnknownPrincipal),
-                };
-                Ok(Actor {
-                    identity: Identity::Token(token_idx),
-                    user: None,
-                    member: None,
-                    role,
-                    teams,
-                    admin_of: &[],
-                })
+                self.machine_actor(Identity::Token(token_idx), org, token.subject)
+            }
+            Who::Claims(claims) => {
+                if claims.org != org {
+                    return Err(Deny::NotAMember);
+                }
+                self.machine_actor(Identity::Claims, org, claims.subject)
             }
         }
     }

@@ -7,7 +7,7 @@
 
 use super::actor::{Actor, ActorRole};
 use super::decision::{Decision, Deny, Reason};
-use super::index::{Entity, EntityIdx, Org, RoleRef};
+use super::index::{Entity, EntityIdx, Identity, Org, RoleRef};
 use crate::catalog::{Catalog, EntityScope, EntityScopeSet, OrgScope, OrgScopeSet};
 use crate::model::{BuiltinRole, EntityKind, Permission, Toggle};
 
@@ -158,7 +158,7 @@ impl Eval<'_> {
             }
         }
         // C.3 #3 and #4: team grants and the roles assigned to each team.
-        for &team_idx in actor.teams {
+        for team_idx in actor.teams.iter() {
             let Some(team) = self.org.team(team_idx) else {
                 continue;
             };
@@ -183,7 +183,10 @@ impl Eval<'_> {
             }
         }
         // C.3 #5: the creator's ADMIN grant, held by the creating user or machine token.
-        if entity.creator == Some(actor.identity) && add(&mut held, all, trace, &|| Reason::CreatorGrant) {
+        if entity.creator == Some(actor.identity)
+            && actor.identity != Identity::Claims
+            && add(&mut held, all, trace, &|| Reason::CreatorGrant)
+        {
             return held;
         }
         // C.3 #6: explicit per-user grants.
@@ -286,7 +289,7 @@ impl Eval<'_> {
                 }
             }
         }
-        for &team_idx in actor.teams {
+        for team_idx in actor.teams.iter() {
             let Some(team) = self.org.team(team_idx) else {
                 continue;
             };
@@ -375,7 +378,7 @@ impl Eval<'_> {
                 })
             })
         };
-        for &team_idx in actor.teams {
+        for team_idx in actor.teams.iter() {
             let Some(team) = self.org.team(team_idx) else {
                 continue;
             };

@@ -8,6 +8,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::catalog::{EntityScopeSet, OrgScopeSet};
 use crate::model::{BuiltinRole, EntityKind, Permission, Settings, TokenKind};
+use crate::token::keys::SigningConfig;
 
 /// Index of a user in [`Index::users`].
 pub type UserIdx = u32;
@@ -35,6 +36,12 @@ pub struct Index {
     pub org_by_name: FxHashMap<Box<str>, OrgIdx>,
     pub tokens: Vec<TokenRecord>,
     pub token_by_id: FxHashMap<Box<str>, TokenIdx>,
+    /// Opaque tokens by the SHA-256 digest of their string.
+    pub token_by_digest: FxHashMap<[u8; 32], TokenIdx>,
+    /// Keys, issuer, audience and leeway for signed tokens.
+    pub signing: SigningConfig,
+    /// Revoked token ids (`jti`).
+    pub revoked: FxHashSet<Box<str>>,
 }
 
 /// A user known to the snapshot.
@@ -242,6 +249,8 @@ impl EntityTable {
 pub enum Identity {
     User(UserIdx),
     Token(TokenIdx),
+    /// A signed machine token with no record: it can hold no grant of its own.
+    Claims,
 }
 
 /// A stack, environment or cloud account.

@@ -68,7 +68,12 @@ impl Engine {
     }
 
     /// Refuses unless `actor` holds `scope` on `resource`.
-    fn require(&self, actor: &str, scope: &'static str, resource: ResourceRef) -> Result<(), ManageError> {
+    pub(crate) fn require(
+        &self,
+        actor: &str,
+        scope: &'static str,
+        resource: ResourceRef,
+    ) -> Result<(), ManageError> {
         let forbidden = |deny| ManageError::Forbidden { action: scope, deny };
         let who = self.resolve_principal(actor).ok_or(forbidden(Deny::UnknownPrincipal))?;
         let entry = self.catalog.lookup(scope).ok_or(forbidden(Deny::UnknownScope))?;
@@ -437,7 +442,8 @@ impl Engine {
                 return Err(ManageError::InvalidArgument { what: "tags", why });
             }
         }
-        let creator = self.actor_for(actor, org_idx).ok().map(|a| a.identity);
+        let creator =
+            self.actor_for(actor, org_idx).ok().map(|a| a.identity).filter(|i| *i != Identity::Claims);
         let name = format!("{project}/{stack}");
         let Some(o) = self.index.orgs.get_mut(org_idx as usize) else {
             return Err(not_found("organization", org));

@@ -1,6 +1,8 @@
 //! Writing the indexed state back out as a snapshot v1 document, so that changes applied in
 //! place can be persisted. Loading the output gives an engine that answers every question alike.
 
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value, json};
 
 use crate::catalog::Catalog;
@@ -8,6 +10,7 @@ use crate::engine::index::{
     Entity, Identity, Index, Org, PermissionScopes, Selector, TokenRecord, TokenSubject,
 };
 use crate::model::{EntityKind, Settings};
+use crate::token::keys::KeyMaterial;
 
 pub(crate) fn export(catalog: &Catalog, index: &Index) -> Value {
     let users: Vec<Value> = index
@@ -33,7 +36,36 @@ pub(crate) fn export(catalog: &Catalog, index: &Index) -> Value {
         })
         .collect();
     let orgs: Vec<Value> = index.orgs.iter().map(|org| organization(catalog, index, org)).collect();
-    json!({ "version": 1, "revision": index.revision, "users": users, "organizations": orgs })
+    let keys: Vec<Value> = index
+        .signing
+        .keys
+        .iter()
+        .map(|key| match &key.material {
+            KeyMaterial::Ed25519(public) => {
+                json!({ "kid": key.kid, "alg": "EdDSA", "publicKey": URL_SAFE_NO_PAD.encode(public.as_bytes()) })
+            }
+            KeyMaterial::Hmac(secret) => json!({ "kid": key.kid, "alg": "HS256", "secret": URL_SAFE_NO_PAD.encode(secret) }),
+        })
+        .collect();
+    let mut signing = Map::new();
+    if let Some(issuer) = &index.signing.issuer {
+        signing.insert("issuer".into(), json!(issuer));
+    }
+    if let Some(audience) = &index.signing.audience {
+        signing.insert("audience".into(), json!(audience));
+    }
+    signing.insert("leewaySeconds".into(), json!(index.signing.leeway));
+    signing.insert("keys".into(), Value::Array(keys));
+    let mut revoked: Vec<&str> = index.revoked.iter().map(|r| &**r).collect();
+    revoked.sort_unstable();
+    json!({
+        "version": 1,
+        "revision": index.revision,
+        "users": users,
+        "organizations": orgs,
+        "signing": signing,
+        "revokedTokenIds": revoked,
+    })
 }
 
 fn settings(s: &Settings) -> Value {
@@ -232,7 +264,7 @@ fn entity(index: &Index, kind: EntityKind, e: &Entity) -> Value {
                 obj.insert("creator".into(), json!({ "token": token.id }));
             }
         }
-        None => {}
+        Some(Identity::Claims) | None => {}
     }
     let grants: Map<String, Value> = e
         .grants

@@ -6,7 +6,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::Value;
 
 use super::reader::{NameRule, Obj, Problems, object, shorten};
-use super::tokens::{TOKEN_FIELDS, TokenOwner, load_token};
+use super::tokens::{KEY_FIELDS, SIGNING_FIELDS, TOKEN_FIELDS, TokenOwner, load_signing, load_token};
 use crate::catalog::{Catalog, EntityScopeSet, OrgScopeSet};
 use crate::engine::index::{
     CustomRole, Entity, EntityIdx, EntityRule, Identity, Index, Member, Org, OrgIdx, PermissionScopes,
@@ -18,7 +18,7 @@ use crate::model::{BuiltinRole, EntityKind, Permission, Settings, TokenKind};
 /// Limits that keep a hostile snapshot from exhausting memory.
 pub(crate) const MAX_ITEMS: usize = 1_000_000;
 
-const ROOT_FIELDS: &[&str] = &["version", "revision", "users", "organizations"];
+const ROOT_FIELDS: &[&str] = &["version", "revision", "users", "organizations", "signing", "revokedTokenIds"];
 const USER_FIELDS: &[&str] = &["login", "name", "tokens"];
 const ORG_FIELDS: &[&str] = &[
     "name",
@@ -66,7 +66,7 @@ const ACCOUNT_FIELDS: &[&str] = &["name", "tags", "creator", "grants"];
 const CREATOR_FIELDS: &[&str] = &["user", "token"];
 
 /// Every object of the format with its fields, for documentation and drift tests.
-pub const OBJECT_FIELDS: [(&str, &[&str]); 14] = [
+pub const OBJECT_FIELDS: [(&str, &[&str]); 16] = [
     ("snapshot", ROOT_FIELDS),
     ("user", USER_FIELDS),
     ("organization", ORG_FIELDS),
@@ -81,6 +81,8 @@ pub const OBJECT_FIELDS: [(&str, &[&str]); 14] = [
     ("account", ACCOUNT_FIELDS),
     ("creator", CREATOR_FIELDS),
     ("token", TOKEN_FIELDS),
+    ("signing", SIGNING_FIELDS),
+    ("key", KEY_FIELDS),
 ];
 
 /// Loads a whole snapshot document.
@@ -162,6 +164,16 @@ pub(crate) fn load(catalog: &Catalog, value: &Value, problems: &mut Problems) ->
         load_token(&mut index, TokenOwner::User(user), &path, value, problems, &mut pending);
     }
     resolve_pending(&mut index, pending, problems);
+    if let Some(signing) = root.get("signing") {
+        index.signing = load_signing(signing, "signing", problems);
+    } else {
+        index.signing.leeway = crate::token::keys::SigningConfig::DEFAULT_LEEWAY;
+    }
+    for (path, id) in root.opt_str_array("revokedTokenIds", problems) {
+        if NameRule::Identifier.check(id, &path, problems) {
+            index.revoked.insert(id.into());
+        }
+    }
     index
 }
 

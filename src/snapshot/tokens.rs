@@ -1,5 +1,7 @@
 //! Token records and signing keys in a snapshot.
 
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::Value;
 
 use super::load::{Pending, empty_team};
@@ -7,6 +9,87 @@ use super::reader::{NameRule, Problems, object, shorten};
 use crate::engine::index::{Index, Org, OrgIdx, RoleRef, Team, TokenRecord, TokenSubject, UserIdx};
 use crate::error::SnapshotErrorKind as K;
 use crate::model::{BuiltinRole, TokenKind};
+use crate::token::keys::{Algorithm, KeyMaterial, SigningConfig, VerificationKey};
+
+pub(crate) const SIGNING_FIELDS: &[&str] = &["issuer", "audience", "leewaySeconds", "keys"];
+pub(crate) const KEY_FIELDS: &[&str] = &["kid", "alg", "publicKey", "secret"];
+
+/// Loads the `signing` object: keys by `kid`, issuer, audience and leeway.
+pub(crate) fn load_signing(value: &Value, path: &str, problems: &mut Problems) -> SigningConfig {
+    let mut config = SigningConfig { leeway: SigningConfig::DEFAULT_LEEWAY, ..SigningConfig::default() };
+    let Some(obj) = object(value, path, SIGNING_FIELDS, problems) else { return config };
+    config.issuer = obj.opt_str("issuer", problems).map(Into::into);
+    config.audience = obj.opt_str("audience", problems).map(Into::into);
+    if let Some(leeway) = obj.opt_u64("leewaySeconds", problems) {
+        if leeway <= SigningConfig::MAX_LEEWAY {
+            config.leeway = leeway;
+        } else {
+            let expected = "at most 600 seconds";
+            problems
+                .push(&obj.path_of("leewaySeconds"), K::InvalidValue { value: leeway.to_string(), expected });
+        }
+    }
+    for (key_path, key) in obj.opt_array("keys", problems) {
+        let Some(key) = object(key, &key_path, KEY_FIELDS, problems) else { continue };
+        let (Some(kid), Some(alg)) = (key.req_str("kid", problems), key.req_str("alg", problems)) else {
+            continue;
+        };
+        if !NameRule::Identifier.check(kid, &key.path_of("kid"), problems) {
+            continue;
+        }
+        if config.key(kid).is_some() {
+            problems.push(&key.path_of("kid"), K::Duplicate { what: "key id", name: shorten(kid) });
+            continue;
+        }
+        let material = match Algorithm::parse(alg) {
+            Some(Algorithm::EdDsa) => {
+                let bytes = key.req_str("publicKey", problems).and_then(|k| URL_SAFE_NO_PAD.decode(k).ok());
+                let public = bytes
+                    .and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok())
+                    .and_then(|b| ed25519_dalek::VerifyingKey::from_bytes(&b).ok());
+                if key.get("secret").is_some() {
+                    problems.push(&key.path_of("secret"), K::UnknownField { field: "secret".into() });
+                }
+                match public {
+                    Some(public) => KeyMaterial::Ed25519(public),
+                    None => {
+                        let expected = "an Ed25519 public key: 32 bytes, base64url without padding";
+                        problems.push(
+                            &key.path_of("publicKey"),
+                            K::InvalidValue { value: "publicKey".into(), expected },
+                        );
+                        continue;
+                    }
+                }
+            }
+            Some(Algorithm::Hs256) => {
+                let secret = key.req_str("secret", problems).and_then(|k| URL_SAFE_NO_PAD.decode(k).ok());
+                if key.get("publicKey").is_some() {
+                    problems.push(&key.path_of("publicKey"), K::UnknownField { field: "publicKey".into() });
+                }
+                match secret.filter(|s| s.len() >= 32) {
+                    Some(secret) => KeyMaterial::Hmac(secret),
+                    None => {
+                        // SECURITY: the message never repeats the secret.
+                        let expected = "at least 32 bytes, base64url without padding";
+                        problems.push(
+                            &key.path_of("secret"),
+                            K::InvalidValue { value: "secret".into(), expected },
+                        );
+                        continue;
+                    }
+                }
+            }
+            None => {
+                let expected = "`EdDSA` or `HS256`";
+                problems.push(&key.path_of("alg"), K::InvalidValue { value: shorten(alg), expected });
+                continue;
+            }
+        };
+        config.keys.push(VerificationKey { kid: kid.into(), material });
+    }
+    config
+}
 
 pub(crate) const TOKEN_FIELDS: &[&str] = &[
     "id",
@@ -172,6 +255,14 @@ pub(crate) fn load_token(
         org_ref.teams.push(Team { deleted: true, ..empty_team(name) });
     }
     let idx = index.tokens.len() as u32;
+    if let Some(digest) = digest {
+        // Two records with one digest would be one secret with two meanings.
+        if index.token_by_digest.contains_key(&digest) {
+            problems.push(&obj.path_of("digest"), K::Duplicate { what: "token digest", name: shorten(id) });
+            return;
+        }
+        index.token_by_digest.insert(digest, idx);
+    }
     index.token_by_id.insert(id.into(), idx);
     index.tokens.push(TokenRecord {
         id: id.into(),

@@ -1,0 +1,118 @@
+//! Access tokens: turning a credential into a principal offline, and minting new ones.
+//!
+//! Two formats are accepted:
+//! - **opaque** tokens in Pulumi's format, `pul-` + 40 lowercase hex characters, looked up by the
+//!   SHA-256 digest the snapshot stores;
+//! - **signed** tokens, compact JWS (JWT) with EdDSA (Ed25519) or, when configured, HS256, keys
+//!   by `kid` from the snapshot.
+//!
+//! Time is always passed in as seconds since the epoch.
+
+mod credential;
+mod jwt;
+pub(crate) mod keys;
+mod mint;
+mod opaque;
+
+pub use jwt::Claims;
+pub use keys::{Algorithm, SigningKey};
+pub use mint::{MintRequest, Minted, TokenView};
+
+use crate::engine::{Engine, Who};
+use crate::error::TokenError;
+use crate::model::TokenKind;
+
+/// Longest credential accepted, in bytes; anything longer is `malformed_token` before any work.
+pub const MAX_CREDENTIAL_BYTES: usize = 8192;
+
+/// Two years, the longest lifetime a token may be issued with (model-facts E.3).
+pub const MAX_LIFETIME_SECONDS: u64 = 2 * 365 * 86_400;
+
+/// A validated credential: who it acts as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Authenticated {
+    /// The principal to ask questions as.
+    pub principal: Who,
+    /// The principal as a string for [`Engine::check`] (`user:<login>` or `token:<id>`), when it
+    /// has a record; `None` for a signed machine token known only by its claims.
+    pub principal_name: Option<String>,
+    /// The token id (`jti` for signed tokens).
+    pub token_id: String,
+    /// The token's kind.
+    pub kind: TokenKind,
+    /// The organization of an organization or team token.
+    pub organization: Option<String>,
+    /// The user login (personal), team name (team) or role (organization) it acts as.
+    pub subject: String,
+    /// Expiry in seconds since the epoch; 0 means never.
+    pub expires: u64,
+    /// Whether the credential was a signed token.
+    pub signed: bool,
+}
+
+impl Engine {
+    /// Validates a credential: a bare token, `token <value>`, `Bearer <value>`, or a whole
+    /// `Authorization: token <value>` header line. `org`, when given, is the organization the
+    /// request is against: machine tokens of another organization are refused
+    /// (`wrong_organization`) and that organization's expiry policy applies (model-facts D.10).
+    pub fn authenticate(
+        &self,
+        credential: &str,
+        now: u64,
+        org: Option<&str>,
+    ) -> Result<Authenticated, TokenError> {
+        let token = credential::strip(credential)?;
+        let found = if token.starts_with(opaque::PREFIX) {
+            self.authenticate_opaque(token, now)?
+        } else {
+            self.authenticate_signed(token, now)?
+        };
+        self.check_organization(&found, org)?;
+        self.check_expiry_policy(&found, now, org)?;
+        Ok(found)
+    }
+
+    fn check_organization(&self, found: &Authenticated, org: Option<&str>) -> Result<(), TokenError> {
+        match (org, found.organization.as_deref()) {
+            (Some(wanted), Some(own)) if wanted != own => {
+                Err(TokenError::WrongOrganization { expected: wanted.to_string(), actual: own.to_string() })
+            }
+            (Some(wanted), _) if !self.index.org_by_name.contains_key(wanted) => {
+                Err(TokenError::WrongOrganization { expected: wanted.to_string(), actual: String::new() })
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// D.10: with a policy, a token used against the organization must expire, and no later
+    /// than the cap from now.
+    fn check_expiry_policy(
+        &self,
+        found: &Authenticated,
+        now: u64,
+        org: Option<&str>,
+    ) -> Result<(), TokenError> {
+        let Some(org_name) = org.or(found.organization.as_deref()) else { return Ok(()) };
+        let Some(days) = self.settings(org_name).and_then(|s| s.token_expiry_policy_days) else {
+            return Ok(());
+        };
+        let cap = u64::from(days) * 86_400;
+        if found.expires == 0 || found.expires.saturating_sub(now) > cap {
+            return Err(TokenError::ExpiryPolicyViolation { org: org_name.to_string(), max_days: days });
+        }
+        Ok(())
+    }
+
+    /// A description of a token record for answers (`Authenticated`) and listings.
+    fn describe(&self, idx: u32) -> Option<(TokenKind, Option<String>, String, u64)> {
+        use crate::engine::index::TokenSubject;
+        let record = self.index.tokens.get(idx as usize)?;
+        let org = record.org.and_then(|o| self.index.orgs.get(o as usize));
+        let subject = match record.subject {
+            TokenSubject::User(u) => self.index.users.get(u as usize).map(|u| u.login.to_string()),
+            TokenSubject::Team(t) => org.and_then(|o| o.teams.get(t as usize)).map(|t| t.name.to_string()),
+            TokenSubject::Role(r) => org.map(|o| o.role_name(r).to_string()),
+        }?;
+        Some((record.kind, org.map(|o| o.name.to_string()), subject, record.expires))
+    }
+}

@@ -1,0 +1,310 @@
+//! Signed tokens: compact JWS (JWT) with EdDSA or HS256.
+//!
+//! Order of checks (each refusal before any later work): size and shape, the algorithm
+//! allow-list, the key by `kid` and its algorithm, the signature, then issuer, audience, time,
+//! revocation and the principal.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use ed25519_dalek::Signature;
+use ed25519_dalek::Signer;
+use hmac::{Hmac, Mac};
+use serde_json::{Map, Value, json};
+use sha2::Sha256;
+
+use super::Authenticated;
+use super::keys::{Algorithm, KeyMaterial, SigningKey, SigningMaterial};
+use crate::engine::index::{RoleRef, TokenSubject};
+use crate::engine::{ClaimsPrincipal, Engine, Who};
+use crate::error::TokenError;
+use crate::model::{BuiltinRole, TokenKind};
+use crate::snapshot::shorten;
+
+/// The largest decoded header accepted, in bytes.
+const MAX_HEADER_BYTES: usize = 1024;
+
+/// The claims scopegate reads and writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claims {
+    /// Token id; also the revocation handle.
+    pub jti: String,
+    /// `personal`, `organization` or `team`.
+    pub kind: TokenKind,
+    /// Organization of an organization or team token.
+    pub org: Option<String>,
+    /// User login (personal), team name (team), or the token name (organization).
+    pub sub: String,
+    /// Role of an organization token (`member`, `admin` or a custom role).
+    pub role: Option<String>,
+    /// Issued at.
+    pub iat: u64,
+    /// Not before.
+    pub nbf: u64,
+    /// Expires (required).
+    pub exp: u64,
+    /// Issuer.
+    pub iss: Option<String>,
+    /// Audience.
+    pub aud: Option<String>,
+}
+
+impl Claims {
+    fn to_json(&self) -> Value {
+        let mut obj = Map::new();
+        obj.insert("jti".into(), json!(self.jti));
+        obj.insert("kind".into(), json!(self.kind.as_str()));
+        if let Some(org) = &self.org {
+            obj.insert("org".into(), json!(org));
+        }
+        obj.insert("sub".into(), json!(self.sub));
+        if let Some(role) = &self.role {
+            obj.insert("role".into(), json!(role));
+        }
+        obj.insert("iat".into(), json!(self.iat));
+        obj.insert("nbf".into(), json!(self.nbf));
+        obj.insert("exp".into(), json!(self.exp));
+        if let Some(iss) = &self.iss {
+            obj.insert("iss".into(), json!(iss));
+        }
+        if let Some(aud) = &self.aud {
+            obj.insert("aud".into(), json!(aud));
+        }
+        Value::Object(obj)
+    }
+}
+
+/// Signs claims into a compact JWS.
+pub(crate) fn sign(claims: &Claims, key: &SigningKey) -> String {
+    let header = json!({ "alg": key.algorithm().as_str(), "kid": key.kid, "typ": "JWT" });
+    let mut out = URL_SAFE_NO_PAD.encode(header.to_string());
+    out.push('.');
+    out.push_str(&URL_SAFE_NO_PAD.encode(claims.to_json().to_string()));
+    let signature = match &key.key {
+        SigningMaterial::Ed25519(signing) => signing.sign(out.as_bytes()).to_bytes().to_vec(),
+        SigningMaterial::Hmac(secret) => hmac_sha256(secret, out.as_bytes()),
+    };
+    out.push('.');
+    out.push_str(&URL_SAFE_NO_PAD.encode(signature));
+    out
+}
+
+fn hmac_sha256(secret: &[u8], message: &[u8]) -> Vec<u8> {
+    match Hmac::<Sha256>::new_from_slice(secret) {
+        Ok(mut mac) => {
+            mac.update(message);
+            mac.finalize().into_bytes().to_vec()
+        }
+        // HMAC accepts keys of any length; this arm is never taken.
+        Err(_) => Vec::new(),
+    }
+}
+
+fn decode_part(part: &str) -> Result<Vec<u8>, TokenError> {
+    URL_SAFE_NO_PAD
+        .decode(part)
+        .map_err(|_| TokenError::Malformed { why: "a part is not base64url without padding" })
+}
+
+fn json_object(bytes: &[u8], what: &'static str) -> Result<Map<String, Value>, TokenError> {
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(Value::Object(map)) => Ok(map),
+        _ => Err(TokenError::Malformed { why: what }),
+    }
+}
+
+fn claim_str<'a>(claims: &'a Map<String, Value>, name: &str) -> Result<Option<&'a str>, TokenError> {
+    match claims.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(TokenError::InvalidClaims { why: format!("`{name}` is not a string") }),
+    }
+}
+
+fn claim_time(claims: &Map<String, Value>, name: &str) -> Result<Option<u64>, TokenError> {
+    match claims.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => v.as_u64().map(Some).ok_or_else(|| TokenError::InvalidClaims {
+            why: format!("`{name}` is not a non-negative integer"),
+        }),
+    }
+}
+
+impl Engine {
+    pub(crate) fn authenticate_signed(&self, token: &str, now: u64) -> Result<Authenticated, TokenError> {
+        let mut parts = token.split('.');
+        let (Some(header_b64), Some(payload_b64), Some(signature_b64), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(TokenError::Malformed { why: "a signed token has three dot-separated parts" });
+        };
+        let header_bytes = decode_part(header_b64)?;
+        if header_bytes.len() > MAX_HEADER_BYTES {
+            return Err(TokenError::Malformed { why: "the header is too large" });
+        }
+        let header = json_object(&header_bytes, "the header is not a JSON object")?;
+        // SECURITY: the algorithm allow-list comes before any other work (`none` is never on it).
+        let alg_name = header.get("alg").and_then(Value::as_str).unwrap_or_default();
+        let alg = Algorithm::parse(alg_name)
+            .filter(|alg| self.index.signing.allows(*alg))
+            .ok_or_else(|| TokenError::AlgorithmNotAllowed { alg: shorten(alg_name) })?;
+        if header.contains_key("crit") {
+            return Err(TokenError::Malformed { why: "critical header parameters are not supported" });
+        }
+        let kid = header.get("kid").and_then(Value::as_str).unwrap_or_default();
+        let key = self.index.signing.key(kid).ok_or_else(|| TokenError::UnknownKey { kid: shorten(kid) })?;
+        // SECURITY: a key is only ever used with its own algorithm (no HS256-with-a-public-key swap).
+        if key.material.algorithm() != alg {
+            return Err(TokenError::AlgorithmNotAllowed { alg: shorten(alg_name) });
+        }
+        let signature = decode_part(signature_b64)?;
+        let signing_input = token.get(..header_b64.len() + 1 + payload_b64.len()).unwrap_or_default();
+        verify(&key.material, signing_input.as_bytes(), &signature)?;
+        let claims = json_object(&decode_part(payload_b64)?, "the payload is not a JSON object")?;
+        self.accept_claims(&claims, now)
+    }
+
+    fn accept_claims(&self, claims: &Map<String, Value>, now: u64) -> Result<Authenticated, TokenError> {
+        let signing = &self.index.signing;
+        if let Some(issuer) = &signing.issuer {
+            if claim_str(claims, "iss")? != Some(&**issuer) {
+                return Err(TokenError::InvalidIssuer);
+            }
+        }
+        if let Some(audience) = &signing.audience {
+            let ok = match claims.get("aud") {
+                Some(Value::String(aud)) => aud == &**audience,
+                Some(Value::Array(auds)) => auds.iter().any(|a| a.as_str() == Some(&**audience)),
+                _ => false,
+            };
+            if !ok {
+                return Err(TokenError::InvalidAudience);
+            }
+        }
+        let exp = claim_time(claims, "exp")?
+            .ok_or(TokenError::InvalidClaims { why: "`exp` is required".into() })?;
+        if now >= exp.saturating_add(signing.leeway) {
+            return Err(TokenError::Expired { expired_at: exp });
+        }
+        if let Some(nbf) = claim_time(claims, "nbf")? {
+            if now.saturating_add(signing.leeway) < nbf {
+                return Err(TokenError::NotYetValid { not_before: nbf });
+            }
+        }
+        claim_time(claims, "iat")?;
+        let jti =
+            claim_str(claims, "jti")?.ok_or(TokenError::InvalidClaims { why: "`jti` is required".into() })?;
+        if self.index.revoked.contains(jti) {
+            return Err(TokenError::Revoked { token_id: shorten(jti) });
+        }
+        let kind_name = claim_str(claims, "kind")?.unwrap_or_default();
+        let kind = TokenKind::parse(kind_name).ok_or_else(|| TokenError::InvalidClaims {
+            why: format!("unknown `kind` `{}`", shorten(kind_name)),
+        })?;
+        let sub = claim_str(claims, "sub")?.unwrap_or_default();
+        let org = claim_str(claims, "org")?;
+        let role = claim_str(claims, "role")?;
+        if let Some(&idx) = self.index.token_by_id.get(jti) {
+            return self.accept_recorded(idx, kind, org, sub, exp, now);
+        }
+        self.accept_unrecorded(jti, kind, org, sub, role, exp)
+    }
+
+    /// A signed token whose `jti` has a record: the record decides, and the claims must agree.
+    fn accept_recorded(
+        &self,
+        idx: u32,
+        kind: TokenKind,
+        org: Option<&str>,
+        sub: &str,
+        exp: u64,
+        now: u64,
+    ) -> Result<Authenticated, TokenError> {
+        let record = self.index.tokens.get(idx as usize).ok_or(TokenError::Unknown)?;
+        if record.deleted {
+            return Err(TokenError::Revoked { token_id: record.id.to_string() });
+        }
+        if record.expires != 0 && now >= record.expires {
+            return Err(TokenError::Expired { expired_at: record.expires });
+        }
+        let mut found = self.authenticated_record(idx, true)?;
+        let subject_matches = match kind {
+            TokenKind::Organization => true,
+            TokenKind::Personal | TokenKind::Team => found.subject == sub,
+        };
+        if found.kind != kind || found.organization.as_deref() != org || !subject_matches {
+            return Err(TokenError::InvalidClaims {
+                why: "the claims disagree with the token's record".into(),
+            });
+        }
+        found.expires = if found.expires == 0 { exp } else { found.expires.min(exp) };
+        Ok(found)
+    }
+
+    /// A signed token with no record: it acts by its claims.
+    fn accept_unrecorded(
+        &self,
+        jti: &str,
+        kind: TokenKind,
+        org: Option<&str>,
+        sub: &str,
+        role: Option<&str>,
+        exp: u64,
+    ) -> Result<Authenticated, TokenError> {
+        let base = |principal, principal_name, subject: &str| Authenticated {
+            principal,
+            principal_name,
+            token_id: jti.to_string(),
+            kind,
+            organization: org.map(str::to_string),
+            subject: subject.to_string(),
+            expires: exp,
+            signed: true,
+        };
+        if kind == TokenKind::Personal {
+            if org.is_some() {
+                return Err(TokenError::InvalidClaims { why: "a personal token has no `org`".into() });
+            }
+            let &user = self.index.user_by_login.get(sub).ok_or(TokenError::Unknown)?;
+            return Ok(base(Who::User(user), Some(format!("user:{sub}")), sub));
+        }
+        let org_name = org.ok_or(TokenError::InvalidClaims { why: "`org` is required".into() })?;
+        let &org_idx = self.index.org_by_name.get(org_name).ok_or(TokenError::Unknown)?;
+        let org_ref = self.index.orgs.get(org_idx as usize).ok_or(TokenError::Unknown)?;
+        let (subject, name) = if kind == TokenKind::Team {
+            let team = org_ref.team_by_name.get(sub).copied().filter(|t| org_ref.team(*t).is_some());
+            (TokenSubject::Team(team.ok_or(TokenError::Unknown)?), sub)
+        } else {
+            let role_name = role.unwrap_or("member");
+            let role = match BuiltinRole::parse(role_name) {
+                Some(BuiltinRole::BillingManager) => {
+                    return Err(TokenError::InvalidClaims {
+                        why: "an organization token cannot be a billing manager".into(),
+                    });
+                }
+                Some(builtin) => RoleRef::Builtin(builtin),
+                None => {
+                    let custom =
+                        org_ref.role_by_name.get(role_name).copied().filter(|r| org_ref.role(*r).is_some());
+                    RoleRef::Custom(custom.ok_or(TokenError::Unknown)?)
+                }
+            };
+            (TokenSubject::Role(role), role_name)
+        };
+        Ok(base(Who::Claims(ClaimsPrincipal { org: org_idx, subject }), None, name))
+    }
+}
+
+fn verify(key: &KeyMaterial, message: &[u8], signature: &[u8]) -> Result<(), TokenError> {
+    match key {
+        KeyMaterial::Ed25519(public) => {
+            let signature = Signature::from_slice(signature).map_err(|_| TokenError::BadSignature)?;
+            public.verify_strict(message, &signature).map_err(|_| TokenError::BadSignature)
+        }
+        KeyMaterial::Hmac(secret) => {
+            let mut mac = Hmac::<Sha256>::new_from_slice(secret).map_err(|_| TokenError::BadSignature)?;
+            mac.update(message);
+            // SECURITY: constant-time comparison of the MAC.
+            mac.verify_slice(signature).map_err(|_| TokenError::BadSignature)
+        }
+    }
+}

@@ -1,0 +1,458 @@
+//! Minting, deleting and listing tokens, with the rules of model-facts E.1 and E.3:
+//! who may mint each kind, names (≤ 40 characters, unique across the organization's
+//! organization and team tokens, deleted ones included), expiry (at most two years, and the
+//! organization's expiry policy).
+
+use std::fmt;
+
+use serde_json::{Value, json};
+
+use super::jwt::{Claims, sign};
+use super::keys::SigningKey;
+use super::{MAX_LIFETIME_SECONDS, opaque};
+use crate::engine::index::{OrgIdx, RoleRef, TokenRecord, TokenSubject};
+use crate::engine::{Deny, Engine, ResourceRef, Who};
+use crate::error::ManageError;
+use crate::model::{BuiltinRole, TokenKind};
+use crate::snapshot::{NameRule, shorten};
+
+/// What to mint.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MintRequest {
+    /// The kind of token; `None` is a personal token.
+    pub kind: Option<TokenKind>,
+    /// Organization of an organization or team token.
+    pub org: Option<String>,
+    /// Team of a team token.
+    pub team: Option<String>,
+    /// Role of an organization token: `member` (default), `admin`, or a custom role.
+    pub role: Option<String>,
+    /// Name of an organization or team token (required for those, absent for personal ones).
+    pub name: Option<String>,
+    /// Free-text description.
+    pub description: Option<String>,
+    /// Expiry in seconds since the epoch; 0 means never (unless a policy requires one).
+    pub expires: u64,
+}
+
+/// A freshly minted token: the secret string, shown once, and the record that is stored.
+#[derive(Clone)]
+pub struct Minted {
+    /// The token string. Give it to its owner; it cannot be recovered later.
+    pub token: String,
+    /// The token's id.
+    pub id: String,
+    /// The stored record, exactly as it goes into a snapshot (a digest only, never the secret):
+    /// under `organizations[].tokens` for organization and team tokens, under `users[].tokens`
+    /// for personal ones.
+    pub record: Value,
+    /// The organization of an organization or team token.
+    pub organization: Option<String>,
+    /// The user of a personal token.
+    pub user: Option<String>,
+}
+
+impl fmt::Debug for Minted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // SECURITY: the token string is never printed.
+        f.debug_struct("Minted").field("id", &self.id).field("token", &"<redacted>").finish()
+    }
+}
+
+/// A token as a listing shows it (no secret, no digest).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenView {
+    /// Token id.
+    pub id: String,
+    /// Kind.
+    pub kind: TokenKind,
+    /// Name (organization and team tokens).
+    pub name: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// User login, team name or role it acts as.
+    pub subject: String,
+    /// Created, seconds since the epoch.
+    pub created: u64,
+    /// Expires, seconds since the epoch; 0 means never.
+    pub expires: u64,
+    /// Whether it was deleted (its name stays reserved).
+    pub deleted: bool,
+}
+
+fn invalid(what: &'static str, why: impl Into<String>) -> ManageError {
+    ManageError::InvalidArgument { what, why: why.into() }
+}
+
+fn forbidden(action: &'static str, deny: Deny) -> ManageError {
+    ManageError::Forbidden { action, deny }
+}
+
+/// A version-4 UUID from 16 random bytes.
+fn uuid(mut bytes: [u8; 16]) -> String {
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let part = |a: usize, b: usize| hex.get(a..b).unwrap_or_default();
+    format!("{}-{}-{}-{}-{}", part(0, 8), part(8, 12), part(12, 16), part(16, 20), part(20, 32))
+}
+
+/// Fills `buf` from the operating system's (or the browser's) secure random source.
+fn random<const N: usize>() -> Result<[u8; N], ManageError> {
+    let mut buf = [0u8; N];
+    getrandom::fill(&mut buf).map_err(|_| ManageError::RandomUnavailable)?;
+    Ok(buf)
+}
+
+/// The checked parts of a mint request.
+struct Plan {
+    kind: TokenKind,
+    org: Option<OrgIdx>,
+    subject: TokenSubject,
+    name: Option<String>,
+    created_by: Option<u32>,
+}
+
+impl Engine {
+    /// Mints an opaque token (`pul-…`) with fresh randomness, records it, and returns it.
+    pub fn mint_opaque(
+        &mut self,
+        actor: &str,
+        request: &MintRequest,
+        now: u64,
+    ) -> Result<Minted, ManageError> {
+        let secret = random::<20>()?;
+        let id = random::<16>()?;
+        self.mint_opaque_from(actor, request, now, secret, id)
+    }
+
+    /// Like [`Engine::mint_opaque`] with the randomness passed in (for reproducible vectors).
+    pub fn mint_opaque_from(
+        &mut self,
+        actor: &str,
+        request: &MintRequest,
+        now: u64,
+        secret: [u8; 20],
+        id: [u8; 16],
+    ) -> Result<Minted, ManageError> {
+        let plan = self.plan_mint(actor, request, now)?;
+        let token = opaque::format(&secret);
+        let id = uuid(id);
+        let record = self.record(&plan, &id, request, now, Some(opaque::digest(&token)));
+        Ok(self.minted(&plan, token, id, record))
+    }
+
+    /// Mints a signed token (JWT) with `key`, records it (without a digest), and returns it.
+    /// Signed tokens must expire.
+    pub fn mint_signed(
+        &mut self,
+        actor: &str,
+        request: &MintRequest,
+        now: u64,
+        key: &SigningKey,
+    ) -> Result<Minted, ManageError> {
+        let id = random::<16>()?;
+        self.mint_signed_from(actor, request, now, key, id)
+    }
+
+    /// Like [`Engine::mint_signed`] with the id's randomness passed in.
+    pub fn mint_signed_from(
+        &mut self,
+        actor: &str,
+        request: &MintRequest,
+        now: u64,
+        key: &SigningKey,
+        id: [u8; 16],
+    ) -> Result<Minted, ManageError> {
+        if request.expires == 0 {
+            return Err(invalid("expires", "a signed token must expire"));
+        }
+        let plan = self.plan_mint(actor, request, now)?;
+        let id = uuid(id);
+        let org_name = plan.org.and_then(|o| self.index.orgs.get(o as usize)).map(|o| o.name.to_string());
+        let sub = match plan.subject {
+            TokenSubject::User(u) => self.index.users.get(u as usize).map(|u| u.login.to_string()),
+            TokenSubject::Team(_) => request.team.clone(),
+            TokenSubject::Role(_) => plan.name.clone(),
+        };
+        let role = match plan.subject {
+            TokenSubject::Role(r) => {
+                plan.org.and_then(|o| self.index.orgs.get(o as usize)).map(|o| o.role_name(r).to_string())
+            }
+            _ => None,
+        };
+        let signing = &self.index.signing;
+        let claims = Claims {
+            jti: id.clone(),
+            kind: plan.kind,
+            org: org_name,
+            sub: sub.unwrap_or_default(),
+            role,
+            iat: now,
+            nbf: now,
+            exp: request.expires,
+            iss: signing.issuer.as_deref().map(str::to_string),
+            aud: signing.audience.as_deref().map(str::to_string),
+        };
+        let token = sign(&claims, key);
+        let record = self.record(&plan, &id, request, now, None);
+        Ok(self.minted(&plan, token, id, record))
+    }
+
+    fn minted(&self, plan: &Plan, token: String, id: String, record: Value) -> Minted {
+        let organization = plan.org.and_then(|o| self.index.orgs.get(o as usize)).map(|o| o.name.to_string());
+        let user = match plan.subject {
+            TokenSubject::User(u) => self.index.users.get(u as usize).map(|u| u.login.to_string()),
+            _ => None,
+        };
+        Minted { token, id, record, organization, user }
+    }
+
+    /// Checks the actor's right and the request's rules.
+    fn plan_mint(&self, actor: &str, request: &MintRequest, now: u64) -> Result<Plan, ManageError> {
+        let kind = request.kind.unwrap_or(TokenKind::Personal);
+        if request.expires != 0 {
+            if request.expires <= now {
+                return Err(invalid("expires", "is in the past"));
+            }
+            if request.expires - now > MAX_LIFETIME_SECONDS {
+                return Err(invalid("expires", "a token may live at most two years"));
+            }
+        }
+        if let Some(description) = &request.description {
+            if !NameRule::Text.accepts(description) {
+                return Err(invalid("description", "must be at most 256 printable characters"));
+            }
+        }
+        let who = self.resolve_principal(actor);
+        if kind == TokenKind::Personal {
+            // Users mint their own personal tokens; machine tokens mint none.
+            let Some(Who::User(user)) = who else {
+                return Err(forbidden("personal token", Deny::MachineToken));
+            };
+            if request.name.is_some()
+                || request.org.is_some()
+                || request.team.is_some()
+                || request.role.is_some()
+            {
+                return Err(invalid("request", "a personal token has a description only"));
+            }
+            return Ok(Plan {
+                kind,
+                org: None,
+                subject: TokenSubject::User(user),
+                name: None,
+                created_by: Some(user),
+            });
+        }
+        let org_name = request.org.as_deref().ok_or_else(|| invalid("org", "is required"))?;
+        let org_idx = *self
+            .index
+            .org_by_name
+            .get(org_name)
+            .ok_or_else(|| ManageError::NotFound { what: "organization", name: org_name.to_string() })?;
+        let org = self.index.orgs.get(org_idx as usize).ok_or_else(|| invalid("org", "is unknown"))?;
+        let subject = if kind == TokenKind::Team {
+            let team_name = request.team.as_deref().ok_or_else(|| invalid("team", "is required"))?;
+            let team = org.team_by_name.get(team_name).copied().filter(|t| org.team(*t).is_some());
+            let team =
+                team.ok_or_else(|| ManageError::NotFound { what: "team", name: team_name.to_string() })?;
+            self.require(actor, "team:create_token", ResourceRef::Team(org_idx, team))?;
+            TokenSubject::Team(team)
+        } else {
+            self.require(actor, "org_token:create", ResourceRef::Org(org_idx))?;
+            let role_name = request.role.as_deref().unwrap_or("member");
+            let role = match BuiltinRole::parse(role_name) {
+                Some(BuiltinRole::BillingManager) => {
+                    return Err(invalid("role", "an organization token cannot be a billing manager"));
+                }
+                Some(builtin) => RoleRef::Builtin(builtin),
+                None => RoleRef::Custom(
+                    org.role_by_name
+                        .get(role_name)
+                        .copied()
+                        .filter(|r| org.role(*r).is_some())
+                        .ok_or_else(|| ManageError::NotFound { what: "role", name: role_name.to_string() })?,
+                ),
+            };
+            TokenSubject::Role(role)
+        };
+        let name = request.name.as_deref().ok_or_else(|| invalid("name", "is required"))?;
+        if !NameRule::TokenName.accepts(name) {
+            return Err(invalid("name", "must be 1 to 40 printable characters"));
+        }
+        if org.token_names.contains(name) {
+            let why = "is taken: names are unique across organization and team tokens, deleted ones included";
+            return Err(ManageError::Conflict { what: "token name", name: shorten(name), why });
+        }
+        if let Some(days) = org.settings.token_expiry_policy_days {
+            let cap = u64::from(days) * 86_400;
+            if request.expires == 0 || request.expires - now > cap {
+                return Err(ManageError::ExpiryPolicyViolation { org: org_name.to_string(), max_days: days });
+            }
+        }
+        let created_by = match who {
+            Some(Who::User(user)) => Some(user),
+            _ => None,
+        };
+        Ok(Plan { kind, org: Some(org_idx), subject, name: Some(name.to_string()), created_by })
+    }
+
+    /// Stores a new record and returns it in snapshot form.
+    fn record(
+        &mut self,
+        plan: &Plan,
+        id: &str,
+        request: &MintRequest,
+        now: u64,
+        digest: Option<[u8; 32]>,
+    ) -> Value {
+        let idx = self.index.tokens.len() as u32;
+        self.index.tokens.push(TokenRecord {
+            id: id.into(),
+            kind: plan.kind,
+            org: plan.org,
+            subject: plan.subject,
+            name: plan.name.as_deref().map(Into::into),
+            description: request.description.as_deref().map(Into::into),
+            digest,
+            created: now,
+            expires: request.expires,
+            created_by: plan.created_by,
+            deleted: false,
+        });
+        self.index.token_by_id.insert(id.into(), idx);
+        if let Some(digest) = digest {
+            self.index.token_by_digest.insert(digest, idx);
+        }
+        if let Some(org) = plan.org.and_then(|o| self.index.orgs.get_mut(o as usize)) {
+            org.tokens.push(idx);
+            if let Some(name) = &plan.name {
+                org.token_names.insert(name.as_str().into());
+            }
+        }
+        let mut record =
+            json!({ "id": id, "kind": plan.kind.as_str(), "created": now, "expires": request.expires });
+        if let Some(obj) = record.as_object_mut() {
+            if let Some(name) = &plan.name {
+                obj.insert("name".into(), json!(name));
+            }
+            if let Some(description) = &request.description {
+                obj.insert("description".into(), json!(description));
+            }
+            if let Some((_, _, subject, _)) = self.describe(idx) {
+                match plan.subject {
+                    TokenSubject::User(_) => None,
+                    TokenSubject::Team(_) => obj.insert("team".into(), json!(subject)),
+                    TokenSubject::Role(_) => obj.insert("role".into(), json!(subject)),
+                };
+            }
+            if let Some(digest) = digest {
+                let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+                obj.insert("digest".into(), json!(hex));
+            }
+            if let Some(login) = plan.created_by.and_then(|u| self.index.users.get(u as usize)) {
+                obj.insert("createdBy".into(), json!(login.login));
+            }
+        }
+        record
+    }
+
+    /// Who may delete or list a token: organization tokens need `org_token:delete` /
+    /// `org_token:read` (machine tokens never create or delete them); team tokens need
+    /// `team:delete_token` / `team:list_tokens` on the team (org admins, admin tokens, team
+    /// admins); personal tokens belong to their user alone.
+    fn require_token_right(&self, actor: &str, idx: u32, delete: bool) -> Result<(), ManageError> {
+        let record = self
+            .index
+            .tokens
+            .get(idx as usize)
+            .ok_or(ManageError::NotFound { what: "token", name: String::new() })?;
+        match (record.subject, record.org) {
+            (TokenSubject::User(owner), _) => match self.resolve_principal(actor) {
+                Some(Who::User(user)) if user == owner => Ok(()),
+                _ => Err(forbidden(
+                    "personal token",
+                    Deny::MissingScope { scope: "ownership".into(), level: None },
+                )),
+            },
+            (TokenSubject::Team(team), Some(org)) => {
+                let scope = if delete { "team:delete_token" } else { "team:list_tokens" };
+                self.require(actor, scope, ResourceRef::Team(org, team))
+            }
+            (TokenSubject::Role(_), Some(org)) => {
+                let scope = if delete { "org_token:delete" } else { "org_token:read" };
+                self.require(actor, scope, ResourceRef::Org(org))
+            }
+            _ => Err(ManageError::NotFound { what: "token", name: record.id.to_string() }),
+        }
+    }
+
+    /// Deletes a token: it stops validating at once, and its name stays reserved.
+    pub fn delete_token(&mut self, actor: &str, token_id: &str) -> Result<(), ManageError> {
+        let idx = *self
+            .index
+            .token_by_id
+            .get(token_id)
+            .ok_or_else(|| ManageError::NotFound { what: "token", name: shorten(token_id) })?;
+        self.require_token_right(actor, idx, true)?;
+        if let Some(record) = self.index.tokens.get_mut(idx as usize) {
+            record.deleted = true;
+        }
+        Ok(())
+    }
+
+    /// The tokens `actor` may see in `org` (organization and team tokens it may list), or the
+    /// actor's own personal tokens when `org` is `None`. Expired tokens are included only with
+    /// `show_expired`.
+    pub fn list_tokens(
+        &self,
+        actor: &str,
+        org: Option<&str>,
+        now: u64,
+        show_expired: bool,
+    ) -> Vec<TokenView> {
+        let candidates: Vec<u32> = match org {
+            Some(name) => self
+                .index
+                .org_by_name
+                .get(name)
+                .and_then(|o| self.index.orgs.get(*o as usize))
+                .map(|o| o.tokens.clone())
+                .unwrap_or_default(),
+            None => match self.resolve_principal(actor) {
+                Some(Who::User(user)) => (0..self.index.tokens.len() as u32)
+                    .filter(|i| {
+                        self.index
+                            .tokens
+                            .get(*i as usize)
+                            .is_some_and(|t| t.subject == TokenSubject::User(user))
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            },
+        };
+        candidates
+            .into_iter()
+            .filter(|&idx| self.require_token_right(actor, idx, false).is_ok())
+            .filter_map(|idx| {
+                let record = self.index.tokens.get(idx as usize)?;
+                let expired = record.expires != 0 && now >= record.expires;
+                if expired && !show_expired {
+                    return None;
+                }
+                let (kind, _, subject, expires) = self.describe(idx)?;
+                Some(TokenView {
+                    id: record.id.to_string(),
+                    kind,
+                    name: record.name.as_deref().map(str::to_string),
+                    description: record.description.as_deref().map(str::to_string),
+                    subject,
+                    created: record.created,
+                    expires,
+                    deleted: record.deleted,
+                })
+            })
+            .collect()
+    }
+}
