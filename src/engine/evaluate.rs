@@ -402,6 +402,18 @@ impl Eval<'_> {
                 found = true;
             }
         }
+        let live = envs.items.iter().filter(|e| !e.deleted);
+        if live.clone().any(|e| e.creator == Some(actor.identity) && actor.identity != Identity::Claims) {
+            trace.push(|| Reason::CreatorGrant);
+            found = true;
+        }
+        if let Some(user) = actor.user {
+            if let Some(level) = live.map(|e| e.explicit_grant(user)).max().filter(|l| *l != Permission::None)
+            {
+                trace.push(|| Reason::ExplicitGrant { level });
+                found = true;
+            }
+        }
         found
     }
 
