@@ -38,6 +38,39 @@ pub struct Engine {
     pub(crate) index: Index,
 }
 
+/// Pre-resolved principals and (scope, resource) targets, for callers that ask the same
+/// questions many times: a handle is an index into this table. Handles stay safe across
+/// changes: a removed stack or member makes its handles deny.
+#[derive(Debug, Clone, Default)]
+pub struct Handles {
+    principals: Vec<Who>,
+    targets: Vec<(ScopeRef, ResourceRef)>,
+}
+
+impl Handles {
+    /// Registers a resolved principal and returns its handle.
+    pub fn add_principal(&mut self, who: Who) -> u32 {
+        self.principals.push(who);
+        (self.principals.len() - 1) as u32
+    }
+
+    /// Registers a resolved target and returns its handle.
+    pub fn add_target(&mut self, scope: ScopeRef, resource: ResourceRef) -> u32 {
+        self.targets.push((scope, resource));
+        (self.targets.len() - 1) as u32
+    }
+
+    /// The principal of a handle.
+    pub fn principal(&self, handle: u32) -> Option<Who> {
+        self.principals.get(handle as usize).copied()
+    }
+
+    /// The target of a handle.
+    pub fn target(&self, handle: u32) -> Option<(ScopeRef, ResourceRef)> {
+        self.targets.get(handle as usize).copied()
+    }
+}
+
 /// A resource resolved against the index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ResourceRef {
@@ -179,6 +212,30 @@ impl Engine {
 
     /// The check on pre-resolved handles (the fast path for repeated questions).
     pub fn check_resolved(&self, who: Who, scope: ScopeRef, resource: ResourceRef) -> bool {
+        self.decide(who, scope, resource, &mut Quick).is_ok()
+    }
+
+    /// The check on handles from a [`Handles`] table; an unknown handle is a deny.
+    pub fn check_handles(&self, handles: &Handles, principal: u32, target: u32) -> bool {
+        match (handles.principal(principal), handles.target(target)) {
+            (Some(who), Some((scope, resource))) => self.check_resolved(who, scope, resource),
+            _ => false,
+        }
+    }
+
+    /// A question asked as an already resolved principal, with scope and resource strings.
+    pub fn explain_as(&self, who: Who, scope: &str, resource: &str) -> Decision {
+        let Some(entry) = self.catalog.lookup(scope) else { return Decision::denied(Deny::UnknownScope) };
+        match self.resolve_resource(entry, resource) {
+            Ok((scope, resource)) => self.explain_resolved(who, scope, resource),
+            Err(deny) => Decision::denied(deny),
+        }
+    }
+
+    /// [`Engine::check`] as an already resolved principal.
+    pub fn check_as(&self, who: Who, scope: &str, resource: &str) -> bool {
+        let Some(entry) = self.catalog.lookup(scope) else { return false };
+        let Ok((scope, resource)) = self.resolve_resource(entry, resource) else { return false };
         self.decide(who, scope, resource, &mut Quick).is_ok()
     }
 

@@ -33,12 +33,15 @@
     clippy::mod_module_files
 )]
 
+pub mod api;
 pub mod catalog;
 pub mod engine;
 pub mod error;
 pub mod model;
 pub mod snapshot;
 pub mod token;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
 
 pub use engine::{Decision, Deny, Engine, Reason};
 pub use error::{ErrorCode, ManageError, SnapshotError, SnapshotErrorKind, SnapshotErrors, TokenError};

@@ -7,6 +7,7 @@ mod reader;
 mod tokens;
 
 pub use load::OBJECT_FIELDS;
+pub(crate) use load::SETTINGS_FIELDS;
 pub(crate) use load::{empty_team, push_user};
 pub(crate) use reader::{NameRule, shorten};
 

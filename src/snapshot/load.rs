@@ -32,7 +32,7 @@ const ORG_FIELDS: &[&str] = &[
     "accounts",
     "tokens",
 ];
-const SETTINGS_FIELDS: &[&str] = &[
+pub(crate) const SETTINGS_FIELDS: &[&str] = &[
     "defaultStackPermission",
     "defaultEnvironmentPermission",
     "defaultAccountPermission",

