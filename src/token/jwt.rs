@@ -223,7 +223,8 @@ impl Engine {
         if record.deleted {
             return Err(TokenError::Revoked { token_id: record.id.to_string() });
         }
-        if record.expires != 0 && now >= record.expires {
+        // The leeway covers clock skew for the record's expiry as for the `exp` claim.
+        if record.expires != 0 && now >= record.expires.saturating_add(self.index.signing.leeway) {
             return Err(TokenError::Expired { expired_at: record.expires });
         }
         let mut found = self.authenticated_record(idx, true)?;
