@@ -42,6 +42,8 @@ pub mod snapshot;
 pub mod token;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
+#[cfg(target_arch = "wasm32")]
+pub use wasm::Scopegate;
 
 pub use engine::{Decision, Deny, Engine, Reason};
 pub use error::{ErrorCode, ManageError, SnapshotError, SnapshotErrorKind, SnapshotErrors, TokenError};
