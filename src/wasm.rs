@@ -3,7 +3,6 @@
 //! invalid input throws a real `Error` whose `name` is `ScopegateError`, with a stable `code`.
 
 use js_sys::{Error as JsError, JSON, Reflect};
-use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
@@ -25,15 +24,21 @@ fn throw(error: ApiError) -> JsValue {
     js.into()
 }
 
+/// Values cross the boundary as JSON text: serde_json is linked anyway, and a second serde
+/// bridge would cost more code than `JSON.parse` costs time on these small answers.
 fn to_js(value: &Value) -> JsValue {
-    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
+    JSON::parse(&value.to_string()).unwrap_or(JsValue::NULL)
 }
 
 fn from_js(value: JsValue, what: &str) -> Result<Value, JsValue> {
     if value.is_undefined() || value.is_null() {
         return Ok(Value::Null);
     }
-    serde_wasm_bindgen::from_value(value).map_err(|e| throw(ApiError::invalid(what, e)))
+    let text = JSON::stringify(&value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| throw(ApiError::invalid(what, "expected a JSON value")))?;
+    serde_json::from_str(&text).map_err(|e| throw(ApiError::invalid(what, e)))
 }
 
 fn options(value: JsValue) -> Result<serde_json::Map<String, Value>, JsValue> {
