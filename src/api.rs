@@ -345,3 +345,12 @@ pub fn generated_key_json(key: &SigningKey, seed: &[u8; 32]) -> Value {
         "publicKey": URL_SAFE_NO_PAD.encode(key.public_key().unwrap_or_default()),
     })
 }
+
+/// Reads an Ed25519 public key: 32 bytes, base64url without padding.
+pub fn public_key(text: &str) -> Result<[u8; 32], ApiError> {
+    URL_SAFE_NO_PAD
+        .decode(text)
+        .ok()
+        .and_then(|bytes| <[u8; 32]>::try_from(bytes.as_slice()).ok())
+        .ok_or_else(|| ApiError::invalid("public key", "must be 32 bytes, base64url without padding"))
+}

@@ -99,6 +99,17 @@ impl Engine {
         Ok(Self::from_parts(catalog, index))
     }
 
+    /// Loads a snapshot only if `signature` (base64url, see [`crate::snapshot::sign`]) is a valid
+    /// Ed25519 signature of its exact text by `public_key`.
+    pub fn from_signed_json(
+        json: &str,
+        signature: &str,
+        public_key: &[u8; 32],
+    ) -> Result<Self, SnapshotErrors> {
+        crate::snapshot::verify(json, signature, public_key)?;
+        Self::from_json(json)
+    }
+
     /// Loads a snapshot from a parsed JSON value.
     pub fn from_value(value: &serde_json::Value) -> Result<Self, SnapshotErrors> {
         let catalog = Catalog::new();

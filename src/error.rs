@@ -68,6 +68,7 @@ error_codes! {
     ExpiryPolicyViolation => "expiry_policy_violation", "the organization's token expiry policy refuses the token's lifetime";
     WrongOrganization => "wrong_organization", "the token belongs to another organization than the request";
     RandomUnavailable => "random_unavailable", "no secure random numbers are available to mint a token";
+    SnapshotSignatureInvalid => "snapshot_signature_invalid", "a signed snapshot's signature does not verify with the configured key";
 }
 
 impl fmt::Display for ErrorCode {
@@ -162,6 +163,8 @@ pub enum SnapshotErrorKind {
         /// The permission set's entity type.
         entity: &'static str,
     },
+    /// A signed snapshot's signature does not verify.
+    BadSignature,
     /// A size limit is exceeded.
     TooLarge {
         /// What is too large.
@@ -188,6 +191,7 @@ impl SnapshotError {
             SnapshotErrorKind::UnknownScope { .. } => ErrorCode::UnknownScope,
             SnapshotErrorKind::ScopeEntityMismatch { .. } => ErrorCode::ScopeEntityMismatch,
             SnapshotErrorKind::TooLarge { .. } => ErrorCode::TooLarge,
+            SnapshotErrorKind::BadSignature => ErrorCode::SnapshotSignatureInvalid,
         }
     }
 }
@@ -214,6 +218,9 @@ impl fmt::Display for SnapshotErrorKind {
                 write!(f, "scope `{scope}` does not apply to a {entity} permission set")
             }
             Self::TooLarge { what, max } => write!(f, "too many {what} (at most {max})"),
+            Self::BadSignature => {
+                f.write_str("the snapshot's signature does not verify with the configured key")
+            }
         }
     }
 }

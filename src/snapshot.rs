@@ -42,3 +42,21 @@ pub(crate) fn load_value(catalog: &Catalog, value: &serde_json::Value) -> Result
 pub(crate) fn export(catalog: &Catalog, index: &Index) -> serde_json::Value {
     export::export(catalog, index)
 }
+
+/// Signs snapshot text: a detached Ed25519 signature over its exact UTF-8 bytes, base64url
+/// without padding. Edge deployments accept only snapshots signed this way.
+pub fn sign(json: &str, key: &crate::token::SigningKey) -> Option<String> {
+    key.sign_bytes(json.as_bytes())
+}
+
+/// Verifies a detached signature made by [`sign`] with the Ed25519 public key (32 bytes).
+/// SECURITY: nothing of the snapshot is parsed before the signature verifies.
+pub fn verify(json: &str, signature: &str, public_key: &[u8; 32]) -> Result<(), SnapshotErrors> {
+    use base64::Engine as _;
+    let bad =
+        || SnapshotErrors(vec![SnapshotError { path: String::new(), kind: SnapshotErrorKind::BadSignature }]);
+    let signature = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(signature).map_err(|_| bad())?;
+    let signature = ed25519_dalek::Signature::from_slice(&signature).map_err(|_| bad())?;
+    let key = ed25519_dalek::VerifyingKey::from_bytes(public_key).map_err(|_| bad())?;
+    key.verify_strict(json.as_bytes(), &signature).map_err(|_| bad())
+}

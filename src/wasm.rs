@@ -98,6 +98,26 @@ impl Scopegate {
         Ok(Scopegate { engine, handles: Handles::default() })
     }
 
+    /// Loads snapshot text only if `signature` is a valid Ed25519 signature of its exact bytes
+    /// by `publicKey` (both base64url). Throws `snapshot_signature_invalid` otherwise, before
+    /// anything of the snapshot is read.
+    #[wasm_bindgen(js_name = fromSignedSnapshot)]
+    pub fn from_signed_snapshot(json: &str, signature: &str, public_key: &str) -> Result<Scopegate, JsValue> {
+        let key = api::public_key(public_key).map_err(throw)?;
+        let engine = Engine::from_signed_json(json, signature, &key).map_err(|e| throw(e.into()))?;
+        Ok(Scopegate { engine, handles: Handles::default() })
+    }
+
+    /// Signs snapshot text with an Ed25519 private key (base64url): the detached signature that
+    /// `fromSignedSnapshot` accepts. For publishing tools and tests; keep the key off the edge.
+    #[wasm_bindgen(js_name = signSnapshot)]
+    pub fn sign_snapshot(json: &str, private_key: &str) -> Result<String, JsValue> {
+        let key = api::signing_key(&serde_json::json!({ "kid": "snapshot", "privateKey": private_key }))
+            .map_err(throw)?;
+        key.sign_bytes(json.as_bytes())
+            .ok_or_else(|| throw(ApiError::invalid("private key", "must be Ed25519")))
+    }
+
     /// The snapshot's revision.
     #[wasm_bindgen(getter)]
     pub fn revision(&self) -> f64 {

@@ -30,7 +30,8 @@ export type ScopegateErrorCode =
   | "invalid_audience"
   | "expiry_policy_violation"
   | "wrong_organization"
-  | "random_unavailable";
+  | "random_unavailable"
+  | "snapshot_signature_invalid";
 
 /** The error every throwing method throws: `name` is `"ScopegateError"`. */
 export interface ScopegateError extends Error {
