@@ -18,3 +18,9 @@ cargo clippy --all-targets -- -D warnings
 
 step "native tests"
 cargo test --all-targets
+
+step "npm package: build and pack"
+./scripts/build-package.sh
+
+step "npm package tests (Node ESM/CJS, jose interop, TypeScript, workerd, Chromium)"
+node --test js-tests/

@@ -1,0 +1,57 @@
+// The package's TypeScript declarations: strict TypeScript type-checks js-tests/types-check.ts
+// against the installed package (Node and bundler resolution), and the shipped .d.ts has no `any`.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { repo, scratchProject } from './helpers.mjs';
+
+const tsc = join(repo, 'node_modules/.bin/tsc');
+let project;
+
+before(() => {
+  project = scratchProject();
+  copyFileSync(join(repo, 'js-tests/types-check.ts'), join(project.dir, 'types-check.ts'));
+});
+after(() => project?.cleanup());
+
+function typecheck(options) {
+  try {
+    return execFileSync(tsc, ['--noEmit', '--strict', '--skipLibCheck', 'false', '--target', 'es2022', '--lib', 'es2022,esnext.disposable,dom', ...options, 'types-check.ts'], {
+      cwd: project.dir,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } catch (e) {
+    assert.fail(`tsc ${options.join(' ')} failed:\n${e.stdout}${e.stderr}`);
+  }
+}
+
+test('strict TypeScript, Node resolution (exports: types, node, import)', { skip: !existsSync(tsc) && 'typescript is not installed (npm install)' }, () => {
+  typecheck(['--module', 'nodenext', '--moduleResolution', 'nodenext']);
+});
+
+test('strict TypeScript, bundler resolution (browser and workerd users)', { skip: !existsSync(tsc) && 'typescript is not installed (npm install)' }, () => {
+  typecheck(['--module', 'esnext', '--moduleResolution', 'bundler']);
+});
+
+test('a type error in user code is reported (the check is live)', { skip: !existsSync(tsc) && 'typescript is not installed (npm install)' }, () => {
+  writeFileSync(join(project.dir, 'wrong.ts'), `import { Scopegate } from "scopegate";\nconst n: number = new Scopegate("{}").check("a", "b", "c");\nexport { n };\n`);
+  assert.throws(
+    () => execFileSync(tsc, ['--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--lib', 'es2022,esnext.disposable,dom', 'wrong.ts'], { cwd: project.dir, stdio: 'pipe' }),
+    (e) => /TS2322/.test(String(e.stdout)),
+  );
+});
+
+test('the shipped declarations have no `any` outside comments', () => {
+  const manifest = JSON.parse(readFileSync(join(project.dir, 'node_modules/scopegate/package.json'), 'utf8'));
+  const dts = readFileSync(join(project.dir, 'node_modules/scopegate', manifest.exports['.'].types), 'utf8');
+  assert.match(dts, /export class Scopegate/);
+  const code = dts
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/\/\/.*$/gm, '')
+    .replace(/"(?:[^"\\\n]|\\.)*"/g, '""');
+  const lines = code.split('\n').filter((l) => /\bany\b/.test(l));
+  assert.deepEqual(lines, []);
+});
