@@ -39,7 +39,8 @@ describe('package layout', () => {
     assert.equal(manifest.name, 'scopegate');
     assert.equal(manifest.version, cargoVersion);
     assert.equal(manifest.type, 'module');
-    assert.equal(manifest.sideEffects, false);
+    // Only the entry points have an effect: they install id interning on the class.
+    assert.deepEqual(manifest.sideEffects, ['./web/index.js', './node.cjs', './node.mjs', './node/intern.cjs']);
     assert.equal(manifest.license, 'Apache-2.0');
     assert.equal(manifest.dependencies, undefined);
     const root = manifest.exports['.'];
@@ -57,7 +58,7 @@ describe('package layout', () => {
 
   test('the tarball holds only the package files', () => {
     const files = execFileSync('tar', ['tzf', project.tarball], { encoding: 'utf8' }).trim().split('\n');
-    for (const f of files) assert.match(f, /^package\/(package\.json|README\.md|LICENSE|node\.mjs|node\.cjs|web\/scopegate(\.js|\.d\.ts|_bg\.wasm)|node\/scopegate(\.cjs|_bg\.wasm))$/, f);
+    for (const f of files) assert.match(f, /^package\/(package\.json|README\.md|LICENSE|node\.mjs|node\.cjs|web\/(scopegate(\.js|\.d\.ts|_bg\.wasm)|index\.(js|d\.ts)|intern\.js)|node\/(scopegate(\.cjs|_bg\.wasm)|intern\.cjs))$/, f);
     assert.ok(files.includes('package/web/scopegate_bg.wasm'));
     assert.ok(files.includes('package/web/scopegate.d.ts'));
   });
@@ -310,7 +311,7 @@ console.log(JSON.stringify(out));
           encoding: 'utf8',
         }),
       );
-      assert.match(out.resolved, /\/node_modules\/scopegate\/web\/scopegate\.js$/);
+      assert.match(out.resolved, /\/node_modules\/scopegate\/web\/index\.js$/);
       assert.notEqual(out.beforeInit, 'no error');
       assert.equal(out.allowed, true);
       assert.equal(out.denied, false);

@@ -82,7 +82,7 @@ export default {
 test('the workerd entry runs in workerd: initSync with the wasm module, tokens at the edge', { skip, timeout: 60_000 }, () => {
   const entry = resolveUnder('workerd', 'scopegate');
   const module = resolveUnder('workerd', 'scopegate/scopegate_bg.wasm');
-  assert.equal(entry, 'node_modules/scopegate/web/scopegate.js');
+  assert.equal(entry, 'node_modules/scopegate/web/index.js');
   assert.equal(module, 'node_modules/scopegate/web/scopegate_bg.wasm');
   writeFileSync(join(project.dir, 'worker.test.js'), worker(JSON.parse(readFileSync(join(repo, 'tests/fixtures/demo.json'), 'utf8'))));
   writeFileSync(
@@ -95,6 +95,8 @@ const mainWorker :Workerd.Worker = (
   modules = [
     (name = "worker.test.js", esModule = embed "worker.test.js"),
     (name = "scopegate", esModule = embed "${entry}"),
+    (name = "scopegate.js", esModule = embed "node_modules/scopegate/web/scopegate.js"),
+    (name = "intern.js", esModule = embed "node_modules/scopegate/web/intern.js"),
     (name = "scopegate/scopegate_bg.wasm", wasm = embed "${module}"),
   ],
   compatibilityDate = "2026-01-01",

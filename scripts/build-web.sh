@@ -9,4 +9,14 @@ out="${1:-target/web}"
 cargo build --quiet --release --target wasm32-unknown-unknown
 wasm-bindgen --target web --remove-name-section --remove-producers-section \
   --out-dir "$out" target/wasm32-unknown-unknown/release/scopegate.wasm
+# The entry point: the generated module plus id interning for `check` (js/intern.js).
+cp js/intern.js "$out/intern.js"
+cat > "$out/index.js" <<'JS'
+import { Scopegate } from './scopegate.js';
+import { installInterning } from './intern.js';
+installInterning(Scopegate);
+export * from './scopegate.js';
+export { default } from './scopegate.js';
+JS
+printf "export * from './scopegate.js';\nexport { default } from './scopegate.js';\n" > "$out/index.d.ts"
 echo "$out/scopegate_bg.wasm: $(stat -c %s "$out/scopegate_bg.wasm") bytes, $(gzip -9c "$out/scopegate_bg.wasm" | wc -c) gzip"

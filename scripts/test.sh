@@ -19,7 +19,7 @@ cargo clippy --all-targets -- -D warnings
 step "native tests"
 cargo test --all-targets
 step "wasm tests (headless Chrome and Node)"
-CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner cargo test --target wasm32-unknown-unknown --test web --test node
+wasm-pack --log-level warn test --mode no-install --headless --chrome --node
 
 step "npm package: build and pack"
 ./scripts/build-package.sh

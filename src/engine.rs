@@ -25,6 +25,7 @@ pub use manage::SettingsPatch;
 use actor::Actor;
 use evaluate::{Eval, Explain, Quick, SpecialScopes, Trace, decision};
 use index::{EntityIdx, Index, OrgIdx, TeamIdx};
+use rustc_hash::FxHashMap;
 
 use crate::catalog::{Catalog, EntityScope, OrgScope, ScopeEntry};
 use crate::error::SnapshotErrors;
@@ -39,25 +40,36 @@ pub struct Engine {
 }
 
 /// Pre-resolved principals and (scope, resource) targets, for callers that ask the same
-/// questions many times: a handle is an index into this table. Handles stay safe across
-/// changes: a removed stack or member makes its handles deny.
+/// questions many times: a handle is an index into this table. Registering the same principal
+/// or target again gives the same handle, so the table grows only with distinct ones. Handles
+/// stay safe across changes: a removed stack or member makes its handles deny.
 #[derive(Debug, Clone, Default)]
 pub struct Handles {
     principals: Vec<Who>,
+    principal_ids: FxHashMap<Who, u32>,
     targets: Vec<(ScopeRef, ResourceRef)>,
+    target_ids: FxHashMap<(ScopeRef, ResourceRef), u32>,
 }
 
 impl Handles {
-    /// Registers a resolved principal and returns its handle.
+    /// The handle of a resolved principal.
     pub fn add_principal(&mut self, who: Who) -> u32 {
-        self.principals.push(who);
-        (self.principals.len() - 1) as u32
+        let next = self.principals.len() as u32;
+        let handle = *self.principal_ids.entry(who).or_insert(next);
+        if handle == next {
+            self.principals.push(who);
+        }
+        handle
     }
 
-    /// Registers a resolved target and returns its handle.
+    /// The handle of a resolved target.
     pub fn add_target(&mut self, scope: ScopeRef, resource: ResourceRef) -> u32 {
-        self.targets.push((scope, resource));
-        (self.targets.len() - 1) as u32
+        let next = self.targets.len() as u32;
+        let handle = *self.target_ids.entry((scope, resource)).or_insert(next);
+        if handle == next {
+            self.targets.push((scope, resource));
+        }
+        handle
     }
 
     /// The principal of a handle.
@@ -72,7 +84,7 @@ impl Handles {
 }
 
 /// A resource resolved against the index.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ResourceRef {
     /// An organization.
     Org(OrgIdx),
@@ -83,7 +95,7 @@ pub enum ResourceRef {
 }
 
 /// A scope resolved against the catalog.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ScopeRef {
     /// An organization-level scope.
     Org(OrgScope),

@@ -16,6 +16,9 @@
 //!    admin tokens among machine tokens transfer stacks, the create toggles help built-in
 //!    Members only).
 
+// proptest does not build for wasm32; these properties run natively.
+#![cfg(not(target_arch = "wasm32"))]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 

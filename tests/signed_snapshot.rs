@@ -36,5 +36,8 @@ fn another_key_unsigned_or_garbled_signatures_are_refused() {
         let err = Engine::from_signed_json(DEMO, signature, &public).unwrap_err();
         assert_eq!(err.code().as_str(), "snapshot_signature_invalid", "signature {signature:?}");
     }
-    assert!(snapshot::sign(DEMO, &SigningKey::hs256("h", &[0; 32])).is_none(), "snapshots are signed with Ed25519");
+    assert!(
+        snapshot::sign(DEMO, &SigningKey::hs256("h", &[0; 32])).is_none(),
+        "snapshots are signed with Ed25519"
+    );
 }

@@ -2,6 +2,9 @@
 //! authenticates as its principal exactly during its lifetime and never after deletion,
 //! answers are deterministic, and changing any single character of a token makes it fail.
 
+// proptest does not build for wasm32; these properties run natively.
+#![cfg(not(target_arch = "wasm32"))]
+
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::OnceLock;
 

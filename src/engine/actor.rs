@@ -25,7 +25,7 @@ impl<'a> PrincipalRef<'a> {
 }
 
 /// A principal resolved against the index, before choosing an organization.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Who {
     /// A user, directly or through a personal token.
     User(UserIdx),
@@ -36,7 +36,7 @@ pub enum Who {
 }
 
 /// What a signed machine token without a record acts as: a role or a team of one organization.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ClaimsPrincipal {
     pub(crate) org: OrgIdx,
     pub(crate) subject: TokenSubject,

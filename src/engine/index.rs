@@ -54,7 +54,7 @@ pub struct User {
 }
 
 /// A role reference: built-in or custom.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RoleRef {
     Builtin(BuiltinRole),
     Custom(RoleIdx),
@@ -278,7 +278,7 @@ impl Entity {
 }
 
 /// The role an organization token acts with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TokenSubject {
     /// A personal token acts as its user.
     User(UserIdx),

@@ -1,0 +1,24 @@
+// scopegate's adapter for the peer benchmark (its README says how to plug it in):
+//   OURS_ADAPTER=<repo>/benches/peer-adapter.mjs npm run bench:ours
+// It loads the web build (target/web, made by scripts/build-web.sh) the way an edge worker
+// would: initSync with the module bytes, then one snapshot document.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { initSync, Scopegate } from '../target/web/index.js';
+import { snapshotOf, SCOPE_OF } from './js/world.mjs';
+
+const wasm = readFileSync(fileURLToPath(new URL('../target/web/scopegate_bg.wasm', import.meta.url)));
+
+export async function load(world) {
+  initSync({ module: wasm });
+  const sg = new Scopegate(snapshotOf(world));
+  return { sg, org: world.org.id };
+}
+
+export function check(state, q) {
+  return state.sg.check(q.user, SCOPE_OF[q.action], `${state.org}/p/${q.stack}`);
+}
+
+export function explain(state, q) {
+  return state.sg.explain(q.user, SCOPE_OF[q.action], `${state.org}/p/${q.stack}`);
+}

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The sample site: installs what is missing, builds the web package into www/pkg, and serves www/
+# on 127.0.0.1 (port $PORT, default 8080). Prints the URL; Ctrl-C stops it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+./scripts/build-web.sh www/pkg
+exec node scripts/serve.mjs www
