@@ -15,7 +15,15 @@ use serde_json::{Map, Value, json};
 
 const SCHEMA: &str = include_str!("../snapshot.schema.json");
 const DEMO: &str = include_str!("fixtures/demo.json");
-const DOCS: &str = include_str!("../docs/snapshot.md");
+/// The README's snapshot section (between its `snapshot-doc` markers).
+const README: &str = include_str!("../README.md");
+
+fn docs() -> &'static str {
+    let start =
+        README.find("<!-- snapshot-doc:start -->").expect("README.md has the snapshot-doc start marker");
+    let end = README.find("<!-- snapshot-doc:end -->").expect("README.md has the snapshot-doc end marker");
+    &README[start..end]
+}
 
 fn schema() -> Value {
     serde_json::from_str(SCHEMA).expect("snapshot.schema.json is JSON")
@@ -896,9 +904,10 @@ fn snapshot_codes() -> BTreeSet<&'static str> {
 fn docs_section(heading: &str) -> &'static str {
     let marker = format!("### {heading}\n");
     let start =
-        DOCS.find(&marker).unwrap_or_else(|| panic!("docs/snapshot.md has no `{marker}`")) + marker.len();
-    let end = DOCS[start..].find("\n### ").map_or(DOCS.len(), |e| start + e);
-    &DOCS[start..end]
+        docs().find(&marker).unwrap_or_else(|| panic!("README.md (Snapshot section) has no `{marker}`"))
+            + marker.len();
+    let end = docs()[start..].find("\n### ").map_or(docs().len(), |e| start + e);
+    &docs()[start..end]
 }
 
 /// The first cells (`` `name` ``) of a section's table rows.
@@ -933,9 +942,9 @@ fn docs_have_one_table_per_object_with_exactly_its_fields() {
             .unwrap_or_else(|| panic!("no docs heading known for `{object}`: document it"));
         let documented = first_cells(docs_section(heading));
         let expected: BTreeSet<&str> = fields.iter().copied().collect();
-        assert_eq!(documented, expected, "docs/snapshot.md, `### {heading}` table");
+        assert_eq!(documented, expected, "README.md (Snapshot section), `### {heading}` table");
     }
-    assert!(!DOCS.lines().any(|l| l.starts_with("# ") || l.starts_with("## ")), "docs use `###` and below");
+    assert!(!docs().lines().any(|l| l.starts_with("# ") || l.starts_with("## ")), "docs use `###` and below");
 }
 
 #[test]
@@ -949,9 +958,10 @@ fn docs_list_exactly_the_snapshot_error_codes() {
 
 #[test]
 fn docs_example_is_valid_and_loads() {
-    let start = DOCS.find("```json\n").expect("docs/snapshot.md has a JSON example") + "```json\n".len();
-    let end = start + DOCS[start..].find("```").unwrap();
-    let example: Value = serde_json::from_str(&DOCS[start..end]).expect("the example is JSON");
+    let start = docs().find("```json\n").expect("README.md (Snapshot section) has a JSON example")
+        + "```json\n".len();
+    let end = start + docs()[start..].find("```").unwrap();
+    let example: Value = serde_json::from_str(&docs()[start..end]).expect("the example is JSON");
     let schema = schema();
     let errors = Validator::new(&schema).errors(&example);
     assert!(errors.is_empty(), "the docs example breaks the schema: {errors:#?}");
