@@ -26,3 +26,7 @@ step "npm package: build and pack"
 
 step "npm package tests (Node ESM/CJS, jose interop, TypeScript, workerd, Chromium)"
 node --test js-tests/
+
+step "sample site end to end (playwright-core, Debian Chromium)"
+./scripts/build-web.sh www/pkg
+node --test e2e/
