@@ -16,8 +16,12 @@ cargo fmt --all -- --check
 step "lints (native)"
 cargo clippy --all-targets -- -D warnings
 
+step "lints (wasm32)"
+cargo clippy --target wasm32-unknown-unknown --lib --test web --test node -- -D warnings
+
 step "native tests"
 cargo test --all-targets
+
 step "wasm tests (headless Chrome and Node)"
 wasm-pack --log-level warn test --mode no-install --headless --chrome --node
 
