@@ -297,18 +297,7 @@ pub fn tags(value: &Value) -> Result<Vec<(String, String)>, ApiError> {
 
 /// Settings as the snapshot spells them.
 pub fn settings_json(s: &Settings) -> Value {
-    json!({
-        "defaultStackPermission": s.default_stack_permission.as_str(),
-        "defaultEnvironmentPermission": s.default_environment_permission.as_str(),
-        "defaultAccountPermission": s.default_account_permission.as_str(),
-        "membersCanCreateStacks": s.members_can_create_stacks,
-        "stackAdminsCanDeleteStacks": s.stack_admins_can_delete_stacks,
-        "stackAdminsCanTransferStacks": s.stack_admins_can_transfer_stacks,
-        "membersCanCreateTeams": s.members_can_create_teams,
-        "membersCanCreateAccounts": s.members_can_create_accounts,
-        "teamTokensGetMemberDefaults": s.team_tokens_get_member_defaults,
-        "tokenExpiryPolicyDays": s.token_expiry_policy_days,
-    })
+    crate::snapshot::settings_json(s)
 }
 
 /// Reads a signing key `{ kid, alg: "EdDSA", privateKey }` or `{ kid, alg: "HS256", secret }`

@@ -2,6 +2,8 @@
 //! section for the format, field by field, and `snapshot.schema.json` for its JSON Schema.
 
 mod export;
+
+pub(crate) use export::settings as settings_json;
 mod load;
 mod reader;
 mod tokens;

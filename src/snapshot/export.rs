@@ -68,7 +68,8 @@ pub(crate) fn export(catalog: &Catalog, index: &Index) -> Value {
     })
 }
 
-fn settings(s: &Settings) -> Value {
+/// Settings with every field spelled out, as snapshots and answers carry them.
+pub(crate) fn settings(s: &Settings) -> Value {
     json!({
         "defaultStackPermission": s.default_stack_permission.as_str(),
         "defaultEnvironmentPermission": s.default_environment_permission.as_str(),
