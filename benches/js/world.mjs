@@ -61,16 +61,21 @@ export function buildBaseline(world) {
   };
 }
 
-/** The world as a scopegate snapshot (JSON text). Billing managers hold no team access. */
-export function snapshotOf(world) {
+/**
+ * The world as a scopegate snapshot (JSON text). Billing managers hold no team access, so they are
+ * left out of teams; with `billingAsMember`, the world's billing managers become members instead
+ * (the peer benchmark's oracle gives them the member rules: its default level and team grants).
+ */
+export function snapshotOf(world, { billingAsMember = false } = {}) {
+  const roleOf = (u) => (billingAsMember && u.role === 'billing-manager' ? 'member' : u.role);
   const members = new Map(world.teams.map((t) => [t.id, []]));
-  for (const u of world.users) if (u.role !== 'billing-manager') for (const t of u.teams) members.get(t).push(u.id);
+  for (const u of world.users) if (roleOf(u) !== 'billing-manager') for (const t of u.teams) members.get(t).push(u.id);
   return JSON.stringify({
     version: 1,
     organizations: [{
       name: world.org.id,
       settings: { defaultStackPermission: LEVEL_NAME[world.org.defaultLevel] },
-      members: world.users.map((u) => ({ login: u.id, role: u.role })),
+      members: world.users.map((u) => ({ login: u.id, role: roleOf(u) })),
       teams: world.teams.map((t) => ({
         name: t.id,
         members: members.get(t.id),
