@@ -1,0 +1,450 @@
+// workerd tests of the edge gateway (run: ./run-tests.sh, or workerd test test.capnp).
+//
+// Each export is one suite. `matrix`, `tokenErrors` and `refreshEndToEnd` go through service
+// bindings to gateways configured exactly as in production (worker.js's default export, env
+// bindings, real clock); `vectors`, `delivery` and `http` build a gateway with
+// createGateway to inject a fixed clock, an origin they control, or an upstream.
+//
+// Expectations come from the model: the documented token matrix (parsed from
+// src/catalog/token_matrix.rs), the product decisions (matrix-requests.js), the credentials'
+// stated purpose (fixtures/tokens.json), and the library's token vectors (tests/fixtures/tokens).
+import { Scopegate } from 'scopegate';
+import worker, { createGateway } from './worker.js';
+import {
+  MATRIX_CREDENTIALS,
+  ROW_REQUESTS,
+  TOKEN_ERROR_CODES,
+  authorizationFor,
+  expectedAllowed,
+  expectedDenyCode,
+  parseMatrix,
+} from './matrix-requests.js';
+import matrixSource from 'token_matrix.rs';
+import tokenVectors from 'vectors.json';
+import tokens from './fixtures/tokens.json';
+import bundled from './snapshot/default.json';
+import demoKey from './snapshot/demo-key.json';
+
+const MATRIX = parseMatrix(matrixSource);
+const CREDENTIALS = tokens.credentials;
+const quiet = { warn() {} };
+
+/** Collects failures and throws them all at the end, so one run shows every mismatch. */
+function checker(suite) {
+  const failures = [];
+  let checks = 0;
+  return {
+    ok(condition, message) {
+      checks += 1;
+      if (!condition) failures.push(message);
+    },
+    eq(got, want, message) {
+      checks += 1;
+      const g = JSON.stringify(got);
+      const w = JSON.stringify(want);
+      if (g !== w) failures.push(`${message}: got ${g}, want ${w}`);
+    },
+    done() {
+      if (failures.length) throw new Error(`${suite}: ${failures.length} of ${checks} checks failed:\n  ${failures.slice(0, 60).join('\n  ')}`);
+      console.log(`${suite}: ${checks} checks passed`);
+    },
+  };
+}
+
+function request(method, path, { authorization = null, body, headers = {} } = {}) {
+  const h = new Headers(headers);
+  // Header values are bytes: workerd sends text outside ASCII as UTF-8 (and logs a warning).
+  if (authorization !== null) h.set('authorization', authorization);
+  if (body !== undefined) h.set('content-type', 'application/json');
+  return new Request(`http://gateway.test${path}`, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
+}
+
+async function answer(send, req) {
+  const res = await send(req);
+  const text = await res.text();
+  let body = null;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = { unparsed: text };
+  }
+  return { status: res.status, headers: res.headers, body };
+}
+
+/** Headers every gateway answer carries. */
+function checkHeaders(c, res, what) {
+  c.eq(res.headers.get('content-type'), 'application/json', `${what}: content-type`);
+  c.eq(res.headers.get('cache-control'), 'no-store', `${what}: cache-control`);
+}
+
+/** A gateway answer to an Authorization header on a matrix row. */
+function rowRequest(rowNumber, authorization) {
+  const [method, path, body] = ROW_REQUESTS[rowNumber];
+  return request(method, path, { authorization, body });
+}
+
+function waitFor(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Every matrix row, as allowed and as refused, through the production-configured gateway. */
+export const matrix = {
+  async test(controller, env) {
+    const c = checker('matrix');
+    const send = (req) => env.GATEWAY.fetch(req);
+    const seen = new Map(MATRIX.map((r) => [r.row, { allowed: 0, refused: 0 }]));
+    for (const row of MATRIX) {
+      for (const who of MATRIX_CREDENTIALS) {
+        const want = expectedAllowed(who, row);
+        const what = `row ${row.row} (${row.action}, ${row.scope}) as ${who}`;
+        const res = await answer(send, rowRequest(row.row, authorizationFor(CREDENTIALS[who].credential)));
+        checkHeaders(c, res, what);
+        c.eq(res.headers.get('x-scopegate-revision'), '100', `${what}: revision`);
+        if (want) {
+          c.eq(res.status, 200, `${what}: status`);
+          c.eq(res.body.allowed, true, `${what}: allowed`);
+          c.eq(res.body.scope, row.scope, `${what}: scope`);
+          c.ok(res.body.rows?.includes(row.row), `${what}: rows ${JSON.stringify(res.body.rows)} should include ${row.row}`);
+          c.ok(Array.isArray(res.body.reasons) && res.body.reasons.length > 0, `${what}: an allow names its reasons`);
+          c.eq(res.body.principal?.tokenId !== undefined, true, `${what}: principal`);
+          seen.get(row.row).allowed += 1;
+        } else {
+          c.eq(res.status, 403, `${what}: status (${JSON.stringify(res.body).slice(0, 200)})`);
+          c.eq(res.body.error?.code, 'forbidden', `${what}: error code`);
+          c.eq(res.body.error?.scope, row.scope, `${what}: scope`);
+          c.ok(res.body.error?.rows?.includes(row.row), `${what}: rows ${JSON.stringify(res.body.error?.rows)} should include ${row.row}`);
+          c.ok(typeof res.body.error?.deny?.code === 'string', `${what}: a deny names its reason`);
+          c.ok(typeof res.body.error?.message === 'string' && res.body.error.message.length > 0, `${what}: message`);
+          const deny = expectedDenyCode(who, row);
+          if (deny) c.eq(res.body.error?.deny?.code, deny, `${what}: deny code`);
+          seen.get(row.row).refused += 1;
+        }
+      }
+    }
+    for (const [row, n] of seen) c.ok(n.allowed > 0 && n.refused > 0, `row ${row}: allowed ${n.allowed} times, refused ${n.refused} times`);
+
+    // List stacks filters: the crew team token sees app/prod only; root sees both acme stacks.
+    const team = await answer(send, rowRequest(1, authorizationFor(CREDENTIALS['opaque-team'].credential)));
+    c.eq(team.body.stacks?.map((s) => `${s.orgName}/${s.projectName}/${s.stackName}`), ['acme/app/prod'], 'list stacks as the crew team token');
+    const root = await answer(send, rowRequest(1, authorizationFor(CREDENTIALS['opaque-root'].credential)));
+    c.eq(root.body.stacks?.map((s) => s.stackName).sort(), ['dev', 'prod'], 'list stacks as root');
+    const tagged = await answer(send, request('GET', '/api/user/stacks?organization=acme&tagName=env&tagValue=dev', { authorization: authorizationFor(CREDENTIALS['opaque-root'].credential) }));
+    c.eq(tagged.body.stacks?.map((s) => s.stackName), ['dev'], 'list stacks filtered by tag');
+    c.done();
+  },
+};
+
+/** Every token error code as a 401; the valid demo credentials authenticate as stated. */
+export const tokenErrors = {
+  async test(controller, env) {
+    const c = checker('tokenErrors');
+    const send = (req) => env.GATEWAY.fetch(req);
+    const codes = new Set();
+    for (const [name, cred] of Object.entries(CREDENTIALS)) {
+      const authorization = authorizationFor(cred.credential);
+      if (cred.expect.error) {
+        const org = cred.org ?? 'acme';
+        const res = await answer(send, request('GET', `/api/orgs/${org}/members`, { authorization }));
+        c.eq(res.status, 401, `${name} (${cred.what}): status`);
+        c.eq(res.body.error?.code, cred.expect.error, `${name}: error code`);
+        c.eq(res.headers.get('www-authenticate'), 'token', `${name}: WWW-Authenticate`);
+        checkHeaders(c, res, name);
+        const secret = cred.credential?.replace(/^\S+\s+/, '') ?? '';
+        c.ok(!secret || !JSON.stringify(res.body).includes(secret), `${name}: the answer must not echo the credential`);
+        codes.add(res.body.error?.code);
+      } else {
+        const res = await answer(send, request('GET', '/api/user', { authorization }));
+        c.eq(res.status, 200, `${name}: status`);
+        for (const [field, value] of Object.entries(cred.expect)) {
+          const got = field === 'principal' ? res.body.principal?.name : res.body.principal?.[field];
+          c.eq(got, value, `${name}: ${field}`);
+        }
+        // The same credential with the Bearer scheme and as a whole header line.
+        const bare = cred.credential;
+        for (const form of [`Bearer ${bare}`, `Authorization: token ${bare}`]) {
+          const again = await answer(send, request('GET', '/api/user', { authorization: form }));
+          c.eq(again.body.principal?.tokenId, res.body.principal?.tokenId, `${name} as "${form.slice(0, 22)}…"`);
+        }
+      }
+    }
+    c.eq([...codes].sort(), [...TOKEN_ERROR_CODES].sort(), 'every token error code is produced');
+    c.done();
+  },
+};
+
+/**
+ * The library's token vectors through the gateway, at the vectors' fixed time: each refused case
+ * is a 401 with its code, each accepted one authenticates as expected. Cases with an organization
+ * go to that organization's List users route; the others to Get current user.
+ */
+export const vectors = {
+  async test() {
+    const c = checker('vectors');
+    const text = JSON.stringify(tokenVectors.snapshot);
+    const envelope = { snapshot: text, signature: Scopegate.signSnapshot(text, demoKey.privateKey) };
+    let now = tokenVectors.now;
+    const gateway = createGateway({ publicKey: demoKey.publicKey, bundled: envelope, clock: () => now, log: quiet });
+    const send = (req) => gateway.fetch(req, null);
+    const codes = new Set();
+    for (const v of tokenVectors.cases) {
+      now = v.now ?? tokenVectors.now;
+      const path = v.org ? `/api/orgs/${encodeURIComponent(v.org)}/members` : '/api/user';
+      const res = await answer(send, request('GET', path, { authorization: v.credential }));
+      if (v.expect.error) {
+        c.eq(res.status, 401, `${v.name}: status`);
+        c.eq(res.body.error?.code, v.expect.error, `${v.name}: code`);
+        codes.add(v.expect.error);
+      } else if (v.org) {
+        c.ok(res.status === 200 || res.status === 403, `${v.name}: authenticated (status ${res.status}, ${JSON.stringify(res.body).slice(0, 160)})`);
+        if (res.status === 403) c.eq(res.body.error?.principal?.tokenId, v.expect.tokenId, `${v.name}: tokenId`);
+        else c.eq(res.body.principal?.tokenId, v.expect.tokenId, `${v.name}: tokenId`);
+      } else {
+        c.eq(res.status, 200, `${v.name}: status (${JSON.stringify(res.body).slice(0, 160)})`);
+        const p = res.body.principal ?? {};
+        for (const field of ['tokenId', 'kind', 'organization', 'subject', 'signed']) c.eq(p[field], v.expect[field], `${v.name}: ${field}`);
+        c.eq(p.name, typeof v.expect.principal === 'string' ? v.expect.principal : null, `${v.name}: principal`);
+      }
+    }
+    c.eq([...codes].sort(), [...TOKEN_ERROR_CODES].sort(), 'the vectors cover every token error code');
+    c.done();
+  },
+};
+
+/**
+ * Snapshot delivery against an origin the test controls: newer revisions are taken; older,
+ * tampered, unsigned, wrongly signed, invalid and unreachable ones are not, and the gateway keeps
+ * answering from the snapshot it has.
+ */
+export const delivery = {
+  async test(controller, env) {
+    const c = checker('delivery');
+    const serve = (channel, variant) =>
+      env.ORIGIN.fetch(`http://origin/control?channel=${channel}`, { method: 'POST', body: JSON.stringify({ serve: variant }) });
+    const make = (channel, extra = {}) =>
+      createGateway({
+        publicKey: env.SNAPSHOT_PUBLIC_KEY,
+        bundled,
+        fetchSnapshot: (init) => env.ORIGIN.fetch(`http://origin/snapshot?channel=${channel}`, init),
+        ttlMs: 1e12,
+        timeoutMs: 300,
+        log: quiet,
+        ...extra,
+      });
+    const std = authorizationFor(CREDENTIALS['opaque-std'].credential);
+    const team = authorizationFor(CREDENTIALS['opaque-team'].credential);
+    const ask = async (gateway, authorization) => answer((r) => gateway.fetch(r, null), request('GET', '/api/orgs/acme/members', { authorization }));
+
+    // Starts from the bundled default.
+    const gw = make('direct');
+    await gw.ensureLoaded();
+    c.eq(gw.status().revision, 100, 'bundled default revision');
+    c.eq(gw.status().source, 'bundled', 'bundled default source');
+    c.eq((await ask(gw, std)).status, 200, 'the standard token works at revision 100');
+
+    // A newer revision is taken: it deletes the standard token.
+    await serve('direct', 'newer');
+    const taken = await gw.refresh();
+    c.eq([taken.ok, taken.installed, taken.revision, taken.previous], [true, true, 101, 100], 'newer revision installed');
+    const revoked = await ask(gw, std);
+    c.eq([revoked.status, revoked.body.error?.code], [401, 'token_revoked'], 'revision 101 revokes the standard token');
+    c.eq(revoked.headers.get('x-scopegate-revision'), '101', 'answers carry the revision');
+    // The same again: not modified (ETag), nothing changes.
+    const again = await gw.refresh();
+    c.eq([again.ok, again.installed, again.reason], [true, false, 'not_modified'], 'unchanged origin');
+
+    // An older revision is ignored: it would delete the team token and bring the standard one back.
+    await serve('direct', 'older');
+    const older = await gw.refresh();
+    c.eq([older.ok, older.installed, older.reason, older.revision, older.current], [true, false, 'older_revision', 99, 101], 'older revision ignored');
+    c.eq((await ask(gw, team)).status, 200, 'after an older revision: the team token still works');
+    c.eq((await ask(gw, std)).status, 401, 'after an older revision: the standard token stays revoked');
+
+    // Refused deliveries: each keeps revision 101 in service.
+    const refusals = [
+      ['tampered', 'snapshot_signature_invalid'],
+      ['unsigned', 'snapshot_unsigned'],
+      ['wrong-key', 'snapshot_signature_invalid'],
+      ['signed-invalid', 'unknown_field'],
+      ['garbage', 'snapshot_malformed'],
+      ['not-envelope', 'snapshot_malformed'],
+      ['error', 'origin_status'],
+      ['hang', 'origin_unreachable'],
+    ];
+    for (const [variant, code] of refusals) {
+      await serve('direct', variant);
+      const outcome = await gw.refresh();
+      c.eq([outcome.ok, outcome.error?.code], [false, code], `${variant}: refused`);
+      c.eq(gw.status().revision, 101, `${variant}: still on revision 101`);
+      const res = await ask(gw, team);
+      c.eq([res.status, res.headers.get('x-scopegate-revision')], [200, '101'], `${variant}: still serving`);
+      c.eq((await ask(gw, std)).body.error?.code, 'token_revoked', `${variant}: the tampered snapshot's admin token is not honoured`);
+    }
+
+    // A gateway on the default revision never moves back to 99 either.
+    await serve('fresh', 'older');
+    const fresh = make('fresh');
+    await fresh.ensureLoaded();
+    const freshOutcome = await fresh.refresh();
+    c.eq([freshOutcome.installed, fresh.status().revision], [false, 100], 'bundled 100, origin 99: stays on 100');
+
+    // No bundled snapshot and a failing origin: 503 until the origin recovers.
+    await serve('cold', 'error');
+    const cold = make('cold', { bundled: null, ttlMs: 0 });
+    const down = await ask(cold, team);
+    c.eq([down.status, down.body.error?.code], [503, 'snapshot_unavailable'], 'nothing verified yet: 503');
+    checkHeaders(c, down, 'the 503');
+    await serve('cold', 'tampered');
+    c.eq((await ask(cold, team)).status, 503, 'a tampered first snapshot is not served');
+    await serve('cold', 'newer');
+    const up = await ask(cold, team);
+    c.eq([up.status, up.headers.get('x-scopegate-revision')], [200, '101'], 'origin recovered: serving 101');
+
+    // A bundled snapshot signed by another key is refused too.
+    const wrong = createGateway({ publicKey: env.SNAPSHOT_PUBLIC_KEY, bundled: { ...bundled, signature: bundled.signature.replace(/^./, (ch) => (ch === 'A' ? 'B' : 'A')) }, log: quiet });
+    c.eq((await ask(wrong, team)).status, 503, 'a bundled snapshot with a broken signature is not served');
+
+    // The default export's cron handler, configured from bindings: bundled first, then the origin.
+    const cronEnv = { SNAPSHOT_PUBLIC_KEY: env.SNAPSHOT_PUBLIC_KEY, SNAPSHOT_URL: 'http://origin/snapshot?channel=cron', SNAPSHOT_ORIGIN: env.ORIGIN };
+    const cron = async () => {
+      const pending = [];
+      await worker.scheduled({ cron: '*/5 * * * *' }, cronEnv, { waitUntil: (p) => pending.push(p) });
+      await Promise.all(pending);
+    };
+    const cronAsk = async () => {
+      const res = await worker.fetch(request('GET', '/api/orgs/acme/members', { authorization: team }), cronEnv, { waitUntil() {} });
+      await res.text();
+      return res.headers.get('x-scopegate-revision');
+    };
+    await serve('cron', 'older');
+    await cron();
+    c.eq(await cronAsk(), '100', 'cron with an older origin: the bundled revision stays');
+    await serve('cron', 'newer');
+    await cron();
+    c.eq(await cronAsk(), '101', 'cron with a newer origin: taken');
+    c.done();
+  },
+};
+
+/** A gateway with an origin and TTL 0 (production configuration): refreshes in the background. */
+export const refreshEndToEnd = {
+  async test(controller, env) {
+    const c = checker('refreshEndToEnd');
+    const send = (req) => env.GATEWAY_REFRESH.fetch(req);
+    const serve = (variant) => env.ORIGIN.fetch('http://origin/control?channel=e2e', { method: 'POST', body: JSON.stringify({ serve: variant }) });
+    const team = authorizationFor(CREDENTIALS['opaque-team'].credential);
+    const std = authorizationFor(CREDENTIALS['opaque-std'].credential);
+    const revisionOf = async () => (await answer(send, request('GET', '/api/orgs/acme/members', { authorization: team }))).headers.get('x-scopegate-revision');
+    /** Requests until the served revision is `want` (each request may start a refresh). */
+    const settle = async (want) => {
+      let got = null;
+      for (let i = 0; i < 100 && got !== want; i += 1) {
+        got = await revisionOf();
+        if (got !== want) await waitFor(20);
+      }
+      return got;
+    };
+
+    const hits = async () => (await (await env.ORIGIN.fetch('http://origin/stats?channel=e2e')).json()).hits;
+    /** Serves `variant`, sends requests until the origin has been asked at least twice more. */
+    const offer = async (variant, tries = 100) => {
+      await serve(variant);
+      const before = await hits();
+      for (let i = 0; i < tries && (await hits()) < before + 2; i += 1) {
+        await revisionOf();
+        await waitFor(10);
+      }
+      return (await hits()) - before;
+    };
+
+    c.eq(await revisionOf(), '100', 'starts on the bundled revision');
+    c.ok((await offer('older')) >= 2, 'the origin was asked for the older revision');
+    c.eq(await revisionOf(), '100', 'an older origin revision is ignored');
+    c.ok((await offer('tampered')) >= 2, 'the origin was asked for the tampered snapshot');
+    c.eq(await revisionOf(), '100', 'a tampered origin snapshot is ignored');
+    c.ok((await offer('unsigned')) >= 2, 'the origin was asked for the unsigned snapshot');
+    c.eq(await revisionOf(), '100', 'an unsigned origin snapshot is ignored');
+    await serve('newer');
+    c.eq(await settle('101'), '101', 'a newer origin revision is picked up in the background');
+    const revoked = await answer(send, request('GET', '/api/orgs/acme/members', { authorization: std }));
+    c.eq(revoked.body.error?.code, 'token_revoked', 'revision 101 in force');
+    c.ok((await offer('error')) >= 2, 'the origin was asked while failing');
+    for (let i = 0; i < 10; i += 1) c.eq(await revisionOf(), '101', `origin failing (${i}): still serving 101`);
+    await serve('hang');
+    for (let i = 0; i < 10; i += 1) {
+      c.eq(await revisionOf(), '101', `origin hanging (${i}): still serving 101`);
+      await waitFor(20);
+    }
+    // The hung refresh ends after 3 s (the timeout is 5 s); then refreshes resume.
+    c.ok((await offer('older', 600)) >= 2, 'the origin was asked for the older revision again');
+    c.eq(await revisionOf(), '101', 'never back to an older revision');
+    c.done();
+  },
+};
+
+/** Routing, methods, bodies and forwarding. */
+export const http = {
+  async test(controller, env) {
+    const c = checker('http');
+    const send = (req) => env.GATEWAY.fetch(req);
+    const admin = authorizationFor(CREDENTIALS['opaque-admin'].credential);
+
+    const unknown = await answer(send, request('GET', '/api/orgs/acme/teams/crew/secrets', { authorization: admin }));
+    c.eq([unknown.status, unknown.body.error?.code], [404, 'not_found'], 'unknown route');
+    checkHeaders(c, unknown, '404');
+    const root = await answer(send, request('GET', '/', { authorization: admin }));
+    c.eq(root.status, 404, 'root path');
+    const doubleSlash = await answer(send, request('GET', '/api/stacks/acme//prod', { authorization: admin }));
+    c.eq(doubleSlash.status, 404, 'empty path segment');
+
+    const wrongMethod = await answer(send, request('PUT', '/api/stacks/acme/app/prod', { authorization: admin }));
+    c.eq([wrongMethod.status, wrongMethod.body.error?.code], [405, 'method_not_allowed'], 'wrong method');
+    c.eq(wrongMethod.headers.get('allow'), 'DELETE, GET', 'Allow lists the methods of the path');
+    checkHeaders(c, wrongMethod, '405');
+    const getTeam = await answer(send, request('GET', '/api/orgs/acme/teams/crew', { authorization: admin }));
+    c.eq([getTeam.status, getTeam.headers.get('allow')], [405, 'DELETE, PATCH'], 'a team path with GET');
+    const createOther = await answer(send, request('POST', '/api/orgs/acme/teams/crew', { authorization: admin }));
+    c.eq(createOther.status, 405, 'create team needs teamType pulumi or github');
+
+    const missing = await answer(send, request('GET', '/api/orgs/acme/members'));
+    c.eq([missing.status, missing.body.error?.code, missing.headers.get('www-authenticate')], [401, 'malformed_token', 'token'], 'no Authorization header');
+
+    // PATCH team: the body names the action; the scope is team:update either way.
+    for (const row of [24, 25, 26]) {
+      const res = await answer(send, rowRequest(row, admin));
+      c.eq([res.body.rows, res.body.scope], [[row], 'team:update'], `PATCH team variant of row ${row}`);
+    }
+    const rename = await answer(send, request('PATCH', '/api/orgs/acme/teams/crew', { authorization: admin, body: { newDisplayName: 'Crew 2' } }));
+    c.eq([rename.status, rename.body.action, rename.body.rows], [200, 'Update team', []], 'PATCH team with another body');
+    const notJson = await answer(send, new Request('http://gateway.test/api/orgs/acme/teams/crew', { method: 'PATCH', headers: { authorization: admin }, body: '{not json' }));
+    c.eq([notJson.status, notJson.body.scope], [200, 'team:update'], 'PATCH team with a body that is not JSON');
+    const huge = await answer(send, request('PATCH', '/api/orgs/acme/teams/crew', { authorization: admin, body: { memberAction: 'add', member: 'x'.repeat(70_000) } }));
+    c.eq([huge.status, huge.body.error?.code], [413, 'payload_too_large'], 'PATCH team with a body over 64 KiB');
+    checkHeaders(c, huge, '413');
+
+    // Forwarding: allowed requests go upstream with the principal attached and spoofed headers
+    // removed; refused ones never leave the gateway.
+    const gw = createGateway({
+      publicKey: env.SNAPSHOT_PUBLIC_KEY,
+      bundled,
+      upstreamUrl: 'http://upstream.test',
+      upstream: (req) => env.ORIGIN.fetch(req),
+      log: quiet,
+    });
+    const fwd = await answer(
+      (r) => gw.fetch(r, null),
+      request('PATCH', '/api/orgs/acme/teams/crew?x=1', { authorization: admin, body: { memberAction: 'add', member: 'mia' }, headers: { 'x-scopegate-principal': 'user:root' } }),
+    );
+    c.eq(fwd.body.upstream, true, 'forwarded upstream');
+    c.eq(fwd.body.path, '/api/orgs/acme/teams/crew?x=1', 'path and query kept');
+    c.eq(fwd.body.method, 'PATCH', 'method kept');
+    c.eq(JSON.parse(fwd.body.body ?? 'null'), { memberAction: 'add', member: 'mia' }, 'body kept after the gateway read it');
+    c.eq(fwd.body.headers?.['x-scopegate-principal'], 'token:tok-admin', 'principal attached, client value replaced');
+    c.eq(fwd.body.headers?.['x-scopegate-action'], 'Update team membership', 'action attached');
+    c.eq(fwd.body.headers?.authorization, admin, 'credential passed on');
+    const blocked = await answer((r) => gw.fetch(r, null), rowRequest(19, authorizationFor(CREDENTIALS['opaque-team'].credential)));
+    c.eq([blocked.status, blocked.body.upstream], [403, undefined], 'refused requests are answered by the gateway');
+    const claims = await answer((r) => gw.fetch(r, null), rowRequest(2, authorizationFor(CREDENTIALS['signed-team'].credential)));
+    c.eq(claims.body.headers?.['x-scopegate-principal'], 'team:acme/crew', 'a claims-only token is named by its claims');
+    c.done();
+  },
+};
