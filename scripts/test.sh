@@ -34,3 +34,6 @@ node --test js-tests/
 step "sample site end to end (playwright-core, Debian Chromium)"
 ./scripts/build-web.sh www/pkg
 node --test e2e/
+
+step "edge worker (workerd test)"
+./examples/edge-worker/run-tests.sh
