@@ -1187,3 +1187,41 @@ fn team_token_stops_working_when_its_team_is_deleted() {
     engine.create_team("alice", "acme", "platform").unwrap();
     assert_eq!(auth_code(&engine, &plat.token, NOW, Some("acme")), "token_revoked");
 }
+
+/// A signed organization token whose `jti` has a record must carry that record's name as `sub`
+/// and, when it has a `role` claim, the record's role.
+#[test]
+fn signed_organization_token_claims_must_match_their_record() {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let key = scopegate::token::SigningKey::ed25519("ed-x", &[5; 32]);
+    let public = URL_SAFE_NO_PAD.encode(key.public_key().unwrap());
+    let snapshot = format!(
+        r#"{{"version":1,"signing":{{"keys":[{{"kid":"ed-x","alg":"EdDSA","publicKey":"{public}"}}]}},
+        "organizations":[{{"name":"acme","members":[{{"login":"root","role":"admin"}}],
+        "tokens":[{{"id":"rec-1","kind":"organization","name":"signed-ci","role":"admin"}}]}}]}}"#
+    );
+    let engine = scopegate::Engine::from_json(&snapshot).unwrap();
+    let now = 1_800_000_000u64;
+    let sign = |claims: serde_json::Value| {
+        let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"EdDSA","kid":"ed-x","typ":"JWT"}"#);
+        let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
+        let input = format!("{header}.{payload}");
+        let signature = scopegate::snapshot::sign(&input, &key).unwrap();
+        format!("{input}.{signature}")
+    };
+    let claims = |sub: &str, role: Option<&str>| {
+        let mut c = serde_json::json!({ "jti": "rec-1", "kind": "organization", "org": "acme", "sub": sub,
+            "iat": now, "nbf": now, "exp": now + 600 });
+        if let Some(role) = role {
+            c["role"] = serde_json::json!(role);
+        }
+        c
+    };
+    assert!(engine.authenticate(&sign(claims("signed-ci", Some("admin"))), now, None).is_ok());
+    assert!(engine.authenticate(&sign(claims("signed-ci", None)), now, None).is_ok());
+    for (sub, role) in [("someone-else", Some("admin")), ("signed-ci", Some("member"))] {
+        let err = engine.authenticate(&sign(claims(sub, role)), now, None).unwrap_err();
+        assert_eq!(err.code().as_str(), "invalid_claims", "sub {sub}, role {role:?}");
+    }
+}

@@ -204,18 +204,20 @@ impl Engine {
         let org = claim_str(claims, "org")?;
         let role = claim_str(claims, "role")?;
         if let Some(&idx) = self.index.token_by_id.get(jti) {
-            return self.accept_recorded(idx, kind, org, sub, exp, now);
+            return self.accept_recorded(idx, kind, org, sub, role, exp, now);
         }
         self.accept_unrecorded(jti, kind, org, sub, role, exp)
     }
 
     /// A signed token whose `jti` has a record: the record decides, and the claims must agree.
+    #[expect(clippy::too_many_arguments, reason = "the claims it compares with the record")]
     fn accept_recorded(
         &self,
         idx: u32,
         kind: TokenKind,
         org: Option<&str>,
         sub: &str,
+        role: Option<&str>,
         exp: u64,
         now: u64,
     ) -> Result<Authenticated, TokenError> {
@@ -228,8 +230,12 @@ impl Engine {
             return Err(TokenError::Expired { expired_at: record.expires });
         }
         let mut found = self.authenticated_record(idx, true)?;
+        // An organization token's `sub` is its name and its `role` (when present) its role;
+        // a personal or team token's `sub` is its user or team.
         let subject_matches = match kind {
-            TokenKind::Organization => true,
+            TokenKind::Organization => {
+                record.name.as_deref() == Some(sub) && role.is_none_or(|r| r == found.subject)
+            }
             TokenKind::Personal | TokenKind::Team => found.subject == sub,
         };
         if found.kind != kind || found.organization.as_deref() != org || !subject_matches {
