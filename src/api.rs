@@ -54,7 +54,8 @@ impl From<ManageError> for ApiError {
     fn from(error: ManageError) -> Self {
         let details = match &error {
             ManageError::Forbidden { action, deny } => {
-                Some(json!({ "action": action, "deny": deny_json(deny) }))
+                let deny: Value = serde_json::from_str(&deny_json(deny)).unwrap_or(Value::Null);
+                Some(json!({ "action": action, "deny": deny }))
             }
             _ => None,
         };
@@ -62,97 +63,172 @@ impl From<ManageError> for ApiError {
     }
 }
 
-fn reason_json(reason: &Reason) -> Value {
-    let mut obj = Map::new();
-    obj.insert("code".into(), json!(reason.code()));
-    obj.insert("message".into(), json!(reason.to_string()));
+fn reason_json(reason: &Reason) -> String {
+    let o = JsonText::object().str("code", reason.code()).str("message", &reason.to_string());
     match reason {
-        Reason::BuiltinRole { role } => {
-            obj.insert("role".into(), json!(role.as_str()));
-        }
-        Reason::CustomRole { role, team } => {
-            obj.insert("role".into(), json!(role));
-            if let Some(team) = team {
-                obj.insert("team".into(), json!(team));
-            }
-        }
+        Reason::BuiltinRole { role } => o.str("role", role.as_str()),
+        Reason::CustomRole { role, team } => o.str("role", role).opt_field("team", team.as_deref()),
         Reason::DefaultPermission { level } | Reason::ExplicitGrant { level } => {
-            obj.insert("permission".into(), json!(level.as_str()));
+            o.str("permission", level.as_str())
         }
-        Reason::TeamGrant { team, level } => {
-            obj.insert("team".into(), json!(team));
-            obj.insert("permission".into(), json!(level.as_str()));
-        }
+        Reason::TeamGrant { team, level } => o.str("team", team).str("permission", level.as_str()),
         Reason::RoleRule { role, team, permission_set } => {
-            obj.insert("role".into(), json!(role));
-            obj.insert("permissionSet".into(), json!(permission_set));
-            if let Some(team) = team {
-                obj.insert("team".into(), json!(team));
-            }
+            o.str("role", role).str("permissionSet", permission_set).opt_field("team", team.as_deref())
         }
-        Reason::Setting { toggle } => {
-            obj.insert("setting".into(), json!(toggle.as_str()));
-        }
-        Reason::TeamAdmin { team } => {
-            obj.insert("team".into(), json!(team));
-        }
-        Reason::OrgAdmin | Reason::TeamTokenBaseline | Reason::CreatorGrant => {}
+        Reason::Setting { toggle } => o.str("setting", toggle.as_str()),
+        Reason::TeamAdmin { team } => o.str("team", team),
+        Reason::OrgAdmin | Reason::TeamTokenBaseline | Reason::CreatorGrant => o,
     }
-    Value::Object(obj)
+    .finish()
 }
 
-/// A deny reason as a JSON object: `{ code, message, scope?, permission?, setting?, organization? }`.
-pub fn deny_json(deny: &Deny) -> Value {
-    let mut obj = Map::new();
-    obj.insert("code".into(), json!(deny.code()));
-    obj.insert("message".into(), json!(format!("needs {deny}")));
+/// A deny reason as JSON text: `{ code, message, scope?, permission?, setting?, organization? }`.
+pub fn deny_json(deny: &Deny) -> String {
+    let o = JsonText::object().str("code", deny.code()).str("message", &format!("needs {deny}"));
     match deny {
         Deny::MissingScope { scope, level } => {
-            obj.insert("scope".into(), json!(scope));
-            if let Some(level) = level {
-                obj.insert("permission".into(), json!(level.as_str()));
-            }
+            o.str("scope", scope).opt_field("permission", level.map(Permission::as_str))
         }
-        Deny::SettingDisabled { toggle } => {
-            obj.insert("setting".into(), json!(toggle.as_str()));
-        }
-        Deny::DestinationDenied { org } => {
-            obj.insert("organization".into(), json!(org));
-        }
+        Deny::SettingDisabled { toggle } => o.str("setting", toggle.as_str()),
+        Deny::DestinationDenied { org } => o.str("organization", org),
         Deny::UnknownPrincipal
         | Deny::UnknownScope
         | Deny::UnknownResource
         | Deny::InvalidResource
         | Deny::NotAMember
-        | Deny::MachineToken => {}
+        | Deny::MachineToken => o,
     }
-    Value::Object(obj)
+    .finish()
 }
 
-/// A decision as `{ allowed, reasons, deny? }`.
-pub fn decision_json(decision: &Decision) -> Value {
-    let reasons: Vec<Value> = decision.reasons.iter().map(reason_json).collect();
-    let mut obj = Map::new();
-    obj.insert("allowed".into(), json!(decision.allowed));
-    obj.insert("reasons".into(), Value::Array(reasons));
-    if let Some(deny) = &decision.deny {
-        obj.insert("deny".into(), deny_json(deny));
+/// A decision as JSON text: `{ allowed, reasons, deny? }`.
+pub fn decision_json(decision: &Decision) -> String {
+    let reasons: Vec<String> = decision.reasons.iter().map(reason_json).collect();
+    let o = JsonText::object()
+        .bool("allowed", decision.allowed)
+        .raw("reasons", &format!("[{}]", reasons.join(",")));
+    match &decision.deny {
+        Some(deny) => o.raw("deny", &deny_json(deny)),
+        None => o,
     }
-    Value::Object(obj)
+    .finish()
 }
 
-/// A validated credential as `{ principal, tokenId, kind, organization?, subject, expires, signed }`.
-/// `principal` is `null` for a signed machine token known only by its claims.
-pub fn authenticated_json(found: &Authenticated) -> Value {
-    json!({
-        "principal": found.principal_name,
-        "tokenId": found.token_id,
-        "kind": found.kind.as_str(),
-        "organization": found.organization,
-        "subject": found.subject,
-        "expires": found.expires,
-        "signed": found.signed,
-    })
+/// Writes a JSON object as text, field by field: the hot answers (`authenticate`, `explain`)
+/// skip building a `Value` tree, which costs more than the question itself in the wasm build.
+#[derive(Debug)]
+pub struct JsonText(String);
+
+impl JsonText {
+    /// An empty object.
+    pub fn object() -> Self {
+        let mut text = String::with_capacity(256);
+        text.push('{');
+        Self(text)
+    }
+
+    fn key(&mut self, key: &str) {
+        if self.0.len() > 1 {
+            self.0.push(',');
+        }
+        self.string(key);
+        self.0.push(':');
+    }
+
+    fn string(&mut self, s: &str) {
+        self.0.reserve(s.len() + 2);
+        self.0.push('"');
+        // Copy runs of plain text whole; escape only `"`, `\` and control characters (ASCII
+        // bytes, so every cut is on a character boundary).
+        let mut start = 0;
+        for (i, byte) in s.bytes().enumerate() {
+            let escape = match byte {
+                b'"' => "\\\"",
+                b'\\' => "\\\\",
+                b'\n' => "\\n",
+                0..=0x1f => "",
+                _ => continue,
+            };
+            self.0.push_str(s.get(start..i).unwrap_or_default());
+            if escape.is_empty() {
+                self.0.push_str(&format!("\\u{byte:04x}"));
+            } else {
+                self.0.push_str(escape);
+            }
+            start = i + 1;
+        }
+        self.0.push_str(s.get(start..).unwrap_or_default());
+        self.0.push('"');
+    }
+
+    /// A string field.
+    pub fn str(mut self, key: &str, value: &str) -> Self {
+        self.key(key);
+        self.string(value);
+        self
+    }
+
+    /// A string field, or `null`.
+    pub fn opt_str(mut self, key: &str, value: Option<&str>) -> Self {
+        match value {
+            Some(v) => self.str(key, v),
+            None => {
+                self.key(key);
+                self.0.push_str("null");
+                self
+            }
+        }
+    }
+
+    /// A string field when there is a value; nothing otherwise.
+    pub fn opt_field(self, key: &str, value: Option<&str>) -> Self {
+        match value {
+            Some(v) => self.str(key, v),
+            None => self,
+        }
+    }
+
+    /// A field whose value is already JSON text.
+    pub fn raw(mut self, key: &str, json: &str) -> Self {
+        self.key(key);
+        self.0.push_str(json);
+        self
+    }
+
+    /// A number field.
+    pub fn num(mut self, key: &str, value: u64) -> Self {
+        self.key(key);
+        self.0.push_str(&value.to_string());
+        self
+    }
+
+    /// A boolean field.
+    pub fn bool(mut self, key: &str, value: bool) -> Self {
+        self.key(key);
+        self.0.push_str(if value { "true" } else { "false" });
+        self
+    }
+
+    /// The finished text.
+    pub fn finish(mut self) -> String {
+        self.0.push('}');
+        self.0
+    }
+}
+
+/// A validated credential as `{ principal, tokenId, kind, organization?, subject, expires, signed,
+/// handle }`. `principal` is `null` for a signed machine token known only by its claims.
+pub fn authenticated_json(found: &Authenticated, handle: u32) -> String {
+    JsonText::object()
+        .opt_str("principal", found.principal_name.as_deref())
+        .str("tokenId", &found.token_id)
+        .str("kind", found.kind.as_str())
+        .opt_str("organization", found.organization.as_deref())
+        .str("subject", &found.subject)
+        .num("expires", found.expires)
+        .bool("signed", found.signed)
+        .num("handle", u64::from(handle))
+        .finish()
 }
 
 /// A minted token as `{ token, id, record, organization?, user? }`.

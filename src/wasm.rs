@@ -24,6 +24,10 @@ fn throw(error: ApiError) -> JsValue {
     js.into()
 }
 
+fn parse_json(text: &str) -> JsValue {
+    JSON::parse(text).unwrap_or(JsValue::NULL)
+}
+
 /// Values cross the boundary as JSON text: serde_json is linked anyway, and a second serde
 /// bridge would cost more code than `JSON.parse` costs time on these small answers.
 fn to_js(value: &Value) -> JsValue {
@@ -41,29 +45,58 @@ fn from_js(value: JsValue, what: &str) -> Result<Value, JsValue> {
     serde_json::from_str(&text).map_err(|e| throw(ApiError::invalid(what, e)))
 }
 
-fn options(value: JsValue) -> Result<serde_json::Map<String, Value>, JsValue> {
-    match from_js(value, "options")? {
-        Value::Null => Ok(serde_json::Map::new()),
-        Value::Object(map) => Ok(map),
-        _ => Err(throw(ApiError::invalid("options", "expected an object"))),
-    }
-}
+/// An options object (`{ now?, organization?, … }`), read field by field: cheaper than a JSON
+/// round trip on the per-request path.
+struct Options(JsValue);
 
-/// Seconds since the epoch: `options.now`, or the current time. The only clock read.
-fn now(options: &serde_json::Map<String, Value>) -> Result<u64, JsValue> {
-    match options.get("now") {
-        None | Some(Value::Null) => Ok((js_sys::Date::now() / 1000.0) as u64),
-        Some(v) => v
-            .as_u64()
-            .ok_or_else(|| throw(ApiError::invalid("options", "`now` must be seconds since the epoch"))),
+impl Options {
+    fn new(value: JsValue) -> Result<Self, JsValue> {
+        if value.is_undefined() || value.is_null() || value.is_object() {
+            Ok(Self(value))
+        } else {
+            Err(throw(ApiError::invalid("options", "expected an object")))
+        }
     }
-}
 
-fn opt_string(options: &serde_json::Map<String, Value>, field: &str) -> Result<Option<String>, JsValue> {
-    match options.get(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(_) => Err(throw(ApiError::invalid("options", format!("`{field}` must be a string")))),
+    fn get(&self, field: &str) -> JsValue {
+        if self.0.is_object() {
+            Reflect::get(&self.0, &field.into()).unwrap_or(JsValue::UNDEFINED)
+        } else {
+            JsValue::UNDEFINED
+        }
+    }
+
+    /// `now`, or the current time: the only clock read.
+    fn now(&self) -> Result<u64, JsValue> {
+        let value = self.get("now");
+        if value.is_undefined() || value.is_null() {
+            return Ok((js_sys::Date::now() / 1000.0) as u64);
+        }
+        match value.as_f64() {
+            Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= 9_007_199_254_740_991.0 => Ok(n as u64),
+            _ => Err(throw(ApiError::invalid("options", "`now` must be seconds since the epoch"))),
+        }
+    }
+
+    fn string(&self, field: &str) -> Result<Option<String>, JsValue> {
+        let value = self.get(field);
+        if value.is_undefined() || value.is_null() {
+            return Ok(None);
+        }
+        value
+            .as_string()
+            .map(Some)
+            .ok_or_else(|| throw(ApiError::invalid("options", format!("`{field}` must be a string"))))
+    }
+
+    fn bool(&self, field: &str) -> Result<bool, JsValue> {
+        let value = self.get(field);
+        if value.is_undefined() || value.is_null() {
+            return Ok(false);
+        }
+        value
+            .as_bool()
+            .ok_or_else(|| throw(ApiError::invalid("options", format!("`{field}` must be a boolean"))))
     }
 }
 
@@ -132,13 +165,13 @@ impl Scopegate {
     /// Like `check`, with the deciding reasons or the reason for the deny.
     #[wasm_bindgen(unchecked_return_type = "Explanation")]
     pub fn explain(&self, principal: &str, scope: &str, resource: &str) -> JsValue {
-        to_js(&api::decision_json(&self.engine.explain(principal, scope, resource)))
+        parse_json(&api::decision_json(&self.engine.explain(principal, scope, resource)))
     }
 
     /// May `principal` move `stack` to organization `destination`?
     #[wasm_bindgen(js_name = explainTransfer, unchecked_return_type = "Explanation")]
     pub fn explain_transfer(&self, principal: &str, stack: &str, destination: &str) -> JsValue {
-        to_js(&api::decision_json(&self.engine.explain_transfer(principal, stack, destination)))
+        parse_json(&api::decision_json(&self.engine.explain_transfer(principal, stack, destination)))
     }
 
     /// The principal's effective permission on a stack, environment or account.
@@ -200,7 +233,7 @@ impl Scopegate {
             Some(who) => self.engine.explain_as(who, scope, resource),
             None => self.engine.explain("", scope, resource),
         };
-        to_js(&api::decision_json(&decision))
+        parse_json(&api::decision_json(&decision))
     }
 
     /// Validates a credential (`pul-…`, a signed token, `token …`, `Bearer …` or a whole
@@ -211,16 +244,12 @@ impl Scopegate {
         credential: &str,
         #[wasm_bindgen(unchecked_param_type = "AuthenticateOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let options = self::options(options)?;
-        let now = now(&options)?;
-        let org = opt_string(&options, "organization")?;
+        let options = Options::new(options)?;
+        let now = options.now()?;
+        let org = options.string("organization")?;
         let found = self.engine.authenticate(credential, now, org.as_deref()).map_err(|e| throw(e.into()))?;
         let handle = self.handles.add_principal(found.principal);
-        let mut value = api::authenticated_json(&found);
-        if let Some(obj) = value.as_object_mut() {
-            obj.insert("handle".into(), handle.into());
-        }
-        Ok(to_js(&value))
+        Ok(parse_json(&api::authenticated_json(&found, handle)))
     }
 
     /// Mints a token for `actor`: opaque by default, signed when `options.signingKey` is given.
@@ -233,12 +262,12 @@ impl Scopegate {
         #[wasm_bindgen(unchecked_param_type = "MintOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let request = api::mint_request(&from_js(request, "token request")?).map_err(throw)?;
-        let options = self::options(options)?;
-        let now = now(&options)?;
-        let minted = match options.get("signingKey") {
-            None | Some(Value::Null) => self.engine.mint_opaque(actor, &request, now),
-            Some(key) => {
-                let key = api::signing_key(key).map_err(throw)?;
+        let options = Options::new(options)?;
+        let now = options.now()?;
+        let minted = match from_js(options.get("signingKey"), "signing key")? {
+            Value::Null => self.engine.mint_opaque(actor, &request, now),
+            key => {
+                let key = api::signing_key(&key).map_err(throw)?;
                 self.engine.mint_signed(actor, &request, now, &key)
             }
         };
@@ -268,9 +297,9 @@ impl Scopegate {
         organization: Option<String>,
         #[wasm_bindgen(unchecked_param_type = "ListTokensOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let options = self::options(options)?;
-        let now = now(&options)?;
-        let show_expired = options.get("showExpired").and_then(Value::as_bool).unwrap_or(false);
+        let options = Options::new(options)?;
+        let now = options.now()?;
+        let show_expired = options.bool("showExpired")?;
         let views = self.engine.list_tokens(actor, organization.as_deref(), now, show_expired);
         Ok(to_js(&Value::Array(views.iter().map(api::token_view_json).collect())))
     }

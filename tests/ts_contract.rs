@@ -215,3 +215,35 @@ fn settings_interface_has_the_fields_the_binding_returns() {
         assert!(settings_fields.contains(&name.as_str()), "`{name}` is not a snapshot setting");
     }
 }
+
+/// The hand-written JSON text of the hot answers is valid JSON and escapes what it must.
+#[test]
+fn json_text_answers_are_valid_json() {
+    let text = scopegate::api::JsonText::object()
+        .str("plain", "team `platform`")
+        .str("quote", "a \"b\" \\ c\n\u{1}é")
+        .opt_str("none", None)
+        .num("n", u64::MAX)
+        .bool("b", true)
+        .finish();
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(value["quote"], "a \"b\" \\ c\n\u{1}é");
+    assert_eq!(value["plain"], "team `platform`");
+    assert!(value["none"].is_null());
+    assert_eq!(value["n"], u64::MAX);
+    assert_eq!(value["b"], true);
+}
+
+/// A refused management action's details carry the deny as an object, not as text.
+#[test]
+fn forbidden_details_carry_the_deny_as_an_object() {
+    let error = scopegate::ManageError::Forbidden {
+        action: "organization:update",
+        deny: scopegate::Deny::MissingScope { scope: "organization:update".into(), level: None },
+    };
+    let api: scopegate::api::ApiError = error.into();
+    let details = api.details.unwrap();
+    assert_eq!(details["deny"]["code"], "missing_scope");
+    assert_eq!(details["deny"]["scope"], "organization:update");
+    assert_eq!(details["action"], "organization:update");
+}
