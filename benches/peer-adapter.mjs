@@ -15,13 +15,16 @@ export async function load(world) {
   // puts one in a team); scopegate's Billing Managers hold no stack access, so to answer the
   // benchmark's question as its oracle defines it, its billing managers load as members.
   const sg = new Scopegate(snapshotOf(world, { billingAsMember: true }));
-  return { sg, org: world.org.id };
+  // Callers hold fully qualified stack names (`org/project/stack`); the world names stacks by a
+  // short id, so the full names are made once here rather than concatenated on every question.
+  const names = new Map(world.stacks.map((s) => [s, `${world.org.id}/p/${s}`]));
+  return { sg, names };
 }
 
 export function check(state, q) {
-  return state.sg.check(q.user, SCOPE_OF[q.action], `${state.org}/p/${q.stack}`);
+  return state.sg.check(q.user, SCOPE_OF[q.action], state.names.get(q.stack));
 }
 
 export function explain(state, q) {
-  return state.sg.explain(q.user, SCOPE_OF[q.action], `${state.org}/p/${q.stack}`);
+  return state.sg.explain(q.user, SCOPE_OF[q.action], state.names.get(q.stack));
 }

@@ -54,6 +54,7 @@ impl OrgScopeSet {
     pub const EMPTY: Self = Self(0);
 
     /// Whether the set holds `scope`.
+    #[inline]
     pub fn contains(self, scope: OrgScope) -> bool {
         self.0 & (1u128 << scope.0) != 0
     }
@@ -63,10 +64,12 @@ impl OrgScopeSet {
     }
     /// The union of two sets.
     #[must_use]
+    #[inline]
     pub fn union(self, other: Self) -> Self {
         Self(self.0 | other.0)
     }
     /// Whether every scope of `other` is in `self`.
+    #[inline]
     pub fn is_superset(self, other: Self) -> bool {
         other.0 & !self.0 == 0
     }
@@ -75,6 +78,7 @@ impl OrgScopeSet {
         self.0.count_ones()
     }
     /// Whether the set is empty.
+    #[inline]
     pub fn is_empty(self) -> bool {
         self.0 == 0
     }
@@ -89,23 +93,28 @@ impl EntityScopeSet {
     pub const EMPTY: Self = Self(0);
 
     /// Whether the set holds the scope with this bit.
+    #[inline]
     pub fn contains(self, scope: EntityScope) -> bool {
         self.0 & (1u32 << scope.bit) != 0
     }
     /// Adds one scope.
+    #[inline]
     pub fn insert(&mut self, scope: EntityScope) {
         self.0 |= 1u32 << scope.bit;
     }
     /// The union of two sets.
     #[must_use]
+    #[inline]
     pub fn union(self, other: Self) -> Self {
         Self(self.0 | other.0)
     }
     /// Whether every scope of `other` is in `self`.
+    #[inline]
     pub fn is_superset(self, other: Self) -> bool {
         other.0 & !self.0 == 0
     }
     /// Whether the set is empty.
+    #[inline]
     pub fn is_empty(self) -> bool {
         self.0 == 0
     }
@@ -275,6 +284,7 @@ impl Catalog {
 
     /// The scopes a permission level grants on an entity type (the built-in `Stack Read`,
     /// `Environment Open`, … sets). `Open` on a stack or account grants nothing.
+    #[inline]
     pub fn level_scopes(&self, kind: EntityKind, level: Permission) -> EntityScopeSet {
         if !kind.accepts(level) {
             return EntityScopeSet::EMPTY;

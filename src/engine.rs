@@ -73,11 +73,13 @@ impl Handles {
     }
 
     /// The principal of a handle.
+    #[inline]
     pub fn principal(&self, handle: u32) -> Option<Who> {
         self.principals.get(handle as usize).copied()
     }
 
     /// The target of a handle.
+    #[inline]
     pub fn target(&self, handle: u32) -> Option<(ScopeRef, ResourceRef)> {
         self.targets.get(handle as usize).copied()
     }
@@ -234,11 +236,13 @@ impl Engine {
     }
 
     /// The check on pre-resolved handles (the fast path for repeated questions).
+    #[inline]
     pub fn check_resolved(&self, who: Who, scope: ScopeRef, resource: ResourceRef) -> bool {
         self.decide(who, scope, resource, &mut Quick).is_ok()
     }
 
     /// The check on handles from a [`Handles`] table; an unknown handle is a deny.
+    #[inline]
     pub fn check_handles(&self, handles: &Handles, principal: u32, target: u32) -> bool {
         match (handles.principal(principal), handles.target(target)) {
             (Some(who), Some((scope, resource))) => self.check_resolved(who, scope, resource),

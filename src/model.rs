@@ -42,6 +42,7 @@ impl EntityKind {
     }
 
     /// Whether a permission level exists for this kind (`open` exists for environments only).
+    #[inline]
     pub fn accepts(self, level: Permission) -> bool {
         level != Permission::Open || self == Self::Environment
     }
@@ -224,6 +225,7 @@ impl Settings {
     }
 
     /// The default level built-in Members hold on every entity of a kind.
+    #[inline]
     pub fn default_permission(&self, kind: EntityKind) -> Permission {
         match kind {
             EntityKind::Stack => self.default_stack_permission,

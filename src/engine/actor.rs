@@ -80,12 +80,15 @@ pub(crate) struct Actor<'a> {
 }
 
 impl Actor<'_> {
+    #[inline]
     pub fn is_admin(&self) -> bool {
         self.role == ActorRole::Role(RoleRef::Builtin(BuiltinRole::Admin))
     }
+    #[inline]
     pub fn is_machine(&self) -> bool {
         matches!(self.identity, Identity::Token(_) | Identity::Claims)
     }
+    #[inline]
     pub fn is_builtin_member(&self) -> bool {
         self.role == ActorRole::Role(RoleRef::Builtin(BuiltinRole::Member))
     }

@@ -351,7 +351,8 @@ impl Eval<'_> {
                 return Err(Deny::SettingDisabled { toggle });
             }
         }
-        Err(Deny::MissingScope { scope: self.catalog.org_scope_name(scope).to_string(), level: None })
+        let name = if T::EXPLAIN { self.catalog.org_scope_name(scope).to_string() } else { String::new() };
+        Err(Deny::MissingScope { scope: name, level: None })
     }
 
     fn reads_some_environment<T: Trace>(&self, actor: &Actor<'_>, trace: &mut T) -> bool {
@@ -430,6 +431,10 @@ impl Eval<'_> {
         want.insert(scope);
         let held = self.entity_scopes(actor, scope.kind, idx, entity, want, trace);
         if !held.contains(scope) {
+            // The quick path needs only the verdict: no name to copy, no level to compute.
+            if !T::EXPLAIN {
+                return Err(Deny::MissingScope { scope: String::new(), level: None });
+            }
             let level = self.catalog.level_of(scope.kind, held);
             let name = self.catalog.entity_scope_name(scope).to_string();
             return Err(Deny::MissingScope { scope: name, level: Some(level) });

@@ -80,6 +80,7 @@ pub struct Org {
 }
 
 impl Org {
+    #[inline]
     pub fn entities(&self, kind: EntityKind) -> &EntityTable {
         match kind {
             EntityKind::Stack => &self.entities[0],
@@ -94,12 +95,15 @@ impl Org {
             EntityKind::Account => &mut self.entities[2],
         }
     }
+    #[inline]
     pub fn member(&self, idx: MemberIdx) -> Option<&Member> {
         self.members.get(idx as usize).filter(|m| !m.removed)
     }
+    #[inline]
     pub fn team(&self, idx: TeamIdx) -> Option<&Team> {
         self.teams.get(idx as usize).filter(|t| !t.deleted)
     }
+    #[inline]
     pub fn role(&self, idx: RoleIdx) -> Option<&CustomRole> {
         self.roles.get(idx as usize).filter(|r| !r.deleted)
     }
@@ -202,6 +206,7 @@ pub struct Team {
 }
 
 impl Team {
+    #[inline]
     pub fn grant(&self, kind: EntityKind, idx: EntityIdx) -> Permission {
         let map = match kind {
             EntityKind::Stack => &self.grants[0],
@@ -235,6 +240,7 @@ pub struct EntityTable {
 }
 
 impl EntityTable {
+    #[inline]
     pub fn get(&self, idx: EntityIdx) -> Option<&Entity> {
         self.items.get(idx as usize).filter(|e| !e.deleted)
     }
@@ -272,6 +278,7 @@ impl Entity {
             .iter()
             .any(|(k, v)| **k == *condition.key && condition.value.as_deref().is_none_or(|want| **v == *want))
     }
+    #[inline]
     pub fn explicit_grant(&self, user: UserIdx) -> Permission {
         self.grants.iter().filter(|(u, _)| *u == user).map(|(_, p)| *p).max().unwrap_or_default()
     }

@@ -2,7 +2,7 @@
 //! the same decision path as a question, and applies the change in place, or refuses with
 //! [`ManageError::Forbidden`] naming the missing right.
 
-use super::evaluate::Quick;
+use super::evaluate::Explain;
 use super::index::{Entity, EntityIdx, Identity, Member, OrgIdx, RoleRef, TeamIdx, TokenSubject, UserIdx};
 use super::{Engine, ResourceRef, ScopeRef};
 use crate::engine::Deny;
@@ -82,7 +82,8 @@ impl Engine {
             _ => entry.org.map(ScopeRef::Org),
         };
         let scope_ref = scope_ref.ok_or(forbidden(Deny::InvalidResource))?;
-        self.decide(who, scope_ref, resource, &mut Quick).map_err(forbidden)
+        // The explaining trace, so that a refusal names what was missing.
+        self.decide(who, scope_ref, resource, &mut Explain::default()).map_err(forbidden)
     }
 
     /// Changes organization settings (`organization:update`: organization admins).
