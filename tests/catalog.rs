@@ -22,6 +22,10 @@ use serde_json::{Value, json};
 /// The organization scope page in page order: (group heading, scope, default roles), where the
 /// marks are `A` = Admin, `M` = Member, `B` = Billing Manager as listed under "Granted by default
 /// roles". `environment_tags:list` is listed for no role (only for the `Environment Read` set).
+#[path = "common/facts.rs"]
+mod facts;
+use facts::{BILLING_MANAGER_SCOPES, BILLING_SET, MEMBER_SCOPES, READ_ONLY_SET, STANDARD_ADDS};
+
 const ORG_TABLE: [(&str, &str, &str); 102] = [
     ("Agent Pools", "agent_pool:create", "A"),
     ("Agent Pools", "agent_pool:delete", "A"),
@@ -154,44 +158,6 @@ const ORG_GROUPS: [(&str, usize); 23] = [
     ("Template Sources", 4),
 ];
 
-/// The Member role's 23 scopes, as listed separately in the model's role summary.
-const MEMBER_SCOPES: [&str; 23] = [
-    "ai_conversations:create",
-    "ai_conversations:read",
-    "ai_conversations:update",
-    "deployments:read",
-    "deployments:read_usage",
-    "environment:create",
-    "environment:list_deleted",
-    "environment_yaml:open",
-    "policy_groups:read",
-    "org_member:read",
-    "organization:read_usage",
-    "integrations:read",
-    "integrations:update",
-    "project:decrypt",
-    "project:encrypt",
-    "resources:dashboard",
-    "resources:search",
-    "saml:read",
-    "stack_access:read",
-    "tags:read",
-    "team:list",
-    "team:read",
-    "templates:read",
-];
-
-/// The Billing Manager role's 7 scopes.
-const BILLING_MANAGER_SCOPES: [&str; 7] = [
-    "deployments:read_usage",
-    "org_member:read",
-    "organization:billing",
-    "organization:read_usage",
-    "resources:dashboard",
-    "saml:read",
-    "team:list",
-];
-
 /// Names only the built-in `Read Only` / `Standard` sets mention (not on the scope page).
 const EXTRA_NAMES: [&str; 12] = [
     "organization_annotations:read",
@@ -206,60 +172,6 @@ const EXTRA_NAMES: [&str; 12] = [
     "insights_policy_evaluator:ensure",
     "insights_policy_evaluator:update",
     "insights_policy_queue:read",
-];
-
-/// The built-in `Read Only` organization permission set (20).
-const READ_ONLY_SET: [&str; 20] = [
-    "ai_conversations:read",
-    "deployments:read",
-    "deployments:read_usage",
-    "environment:list_deleted",
-    "environment_tags:list",
-    "policy_groups:read",
-    "policy_pack:read",
-    "policy_results:read",
-    "integrations:read",
-    "org_member:read",
-    "organization_annotations:read",
-    "organization:read_usage",
-    "project_annotations:read",
-    "resources:dashboard",
-    "resources:search",
-    "saml:read",
-    "tags:read",
-    "team:read",
-    "templates:read",
-    "services:read",
-];
-
-/// What `Standard` adds to `Read Only` (15 more, 35 in all).
-const STANDARD_ADDS: [&str; 15] = [
-    "ai_conversations:create",
-    "ai_conversations:update",
-    "environment:create",
-    "integrations:update",
-    "project_annotations:update",
-    "project:decrypt",
-    "project:encrypt",
-    "services:create",
-    "services:write",
-    "services:admin",
-    "insights_policy_evaluator:read",
-    "insights_policy_evaluator:delete",
-    "insights_policy_evaluator:ensure",
-    "insights_policy_evaluator:update",
-    "insights_policy_queue:read",
-];
-
-/// The built-in `Organization Settings Billing` set (7): `team:read`, not `team:list`.
-const BILLING_SET: [&str; 7] = [
-    "deployments:read_usage",
-    "org_member:read",
-    "organization:billing",
-    "organization:read_usage",
-    "resources:dashboard",
-    "saml:read",
-    "team:read",
 ];
 
 /// Stack scopes with the lowest built-in level that grants them (29).

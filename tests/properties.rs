@@ -33,6 +33,10 @@ use serde_json::{Value, json};
 // ---------------------------------------------------------------------------------------------
 
 /// The stack scopes asked about, with the lowest stack level that holds each.
+#[path = "common/facts.rs"]
+mod facts;
+use facts::{BILLING_MANAGER_SCOPES, BILLING_SET, MEMBER_SCOPES, READ_ONLY_SET, STANDARD_ADDS};
+
 const STACK_SCOPES: [(&str, Level); 6] = [
     ("stack:read", Level::Read),
     ("stack:write", Level::Write),
@@ -70,100 +74,8 @@ const ORG_SET_VOCAB: [&str; 7] = [
     "role:read",
 ];
 
-/// The built-in Member role's 23 organization scopes.
-const MEMBER_SCOPES: [&str; 23] = [
-    "ai_conversations:create",
-    "ai_conversations:read",
-    "ai_conversations:update",
-    "deployments:read",
-    "deployments:read_usage",
-    "environment:create",
-    "environment:list_deleted",
-    "environment_yaml:open",
-    "policy_groups:read",
-    "org_member:read",
-    "organization:read_usage",
-    "integrations:read",
-    "integrations:update",
-    "project:decrypt",
-    "project:encrypt",
-    "resources:dashboard",
-    "resources:search",
-    "saml:read",
-    "stack_access:read",
-    "tags:read",
-    "team:list",
-    "team:read",
-    "templates:read",
-];
-
-/// The built-in Billing Manager role's 7 organization scopes.
-const BILLING_MANAGER_SCOPES: [&str; 7] = [
-    "deployments:read_usage",
-    "org_member:read",
-    "organization:billing",
-    "organization:read_usage",
-    "resources:dashboard",
-    "saml:read",
-    "team:list",
-];
-
 /// What a team token holds on its organization without the member defaults.
 const TEAM_TOKEN_BASELINE: [&str; 2] = ["org_member:read", "team:list"];
-
-/// The built-in `Read Only` organization permission set.
-const READ_ONLY_SET: [&str; 20] = [
-    "ai_conversations:read",
-    "deployments:read",
-    "deployments:read_usage",
-    "environment:list_deleted",
-    "environment_tags:list",
-    "policy_groups:read",
-    "policy_pack:read",
-    "policy_results:read",
-    "integrations:read",
-    "org_member:read",
-    "organization_annotations:read",
-    "organization:read_usage",
-    "project_annotations:read",
-    "resources:dashboard",
-    "resources:search",
-    "saml:read",
-    "tags:read",
-    "team:read",
-    "templates:read",
-    "services:read",
-];
-
-/// What the built-in `Standard` set adds to `Read Only`.
-const STANDARD_EXTRA: [&str; 15] = [
-    "ai_conversations:create",
-    "ai_conversations:update",
-    "environment:create",
-    "integrations:update",
-    "project_annotations:update",
-    "project:decrypt",
-    "project:encrypt",
-    "services:create",
-    "services:write",
-    "services:admin",
-    "insights_policy_evaluator:read",
-    "insights_policy_evaluator:delete",
-    "insights_policy_evaluator:ensure",
-    "insights_policy_evaluator:update",
-    "insights_policy_queue:read",
-];
-
-/// The built-in `Organization Settings Billing` set.
-const SETTINGS_BILLING_SET: [&str; 7] = [
-    "deployments:read_usage",
-    "org_member:read",
-    "organization:billing",
-    "organization:read_usage",
-    "resources:dashboard",
-    "saml:read",
-    "team:read",
-];
 
 const TAG_KEYS: [&str; 3] = ["env", "owner", "tier"];
 const TAG_VALUES: [&str; 3] = ["prod", "dev", "blue"];
@@ -632,8 +544,8 @@ fn org_set_scopes(org: &Org, set: Option<OrgSet>) -> BTreeSet<&'static str> {
     match set {
         None => BTreeSet::new(),
         Some(OrgSet::ReadOnly) => READ_ONLY_SET.into_iter().collect(),
-        Some(OrgSet::Standard) => READ_ONLY_SET.into_iter().chain(STANDARD_EXTRA).collect(),
-        Some(OrgSet::SettingsBilling) => SETTINGS_BILLING_SET.into_iter().collect(),
+        Some(OrgSet::Standard) => READ_ONLY_SET.into_iter().chain(STANDARD_ADDS).collect(),
+        Some(OrgSet::SettingsBilling) => BILLING_SET.into_iter().collect(),
         Some(OrgSet::Custom(i)) => org.org_sets[i].iter().copied().collect(),
     }
 }
