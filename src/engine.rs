@@ -209,29 +209,14 @@ impl Engine {
 
     /// May `principal` use `scope` on `resource`? Deny by default.
     pub fn check(&self, principal: &str, scope: &str, resource: &str) -> bool {
-        let Some(who) = self.resolve_principal(principal) else {
-            return false;
-        };
-        let Some(entry) = self.catalog.lookup(scope) else {
-            return false;
-        };
-        let Ok((scope, resource)) = self.resolve_resource(entry, resource) else {
-            return false;
-        };
-        self.decide(who, scope, resource, &mut Quick).is_ok()
+        self.resolve_principal(principal).is_some_and(|who| self.check_as(who, scope, resource))
     }
 
     /// Like [`Engine::check`], with every granting source or the reason for the deny.
     pub fn explain(&self, principal: &str, scope: &str, resource: &str) -> Decision {
-        let Some(who) = self.resolve_principal(principal) else {
-            return Decision::denied(Deny::UnknownPrincipal);
-        };
-        let Some(entry) = self.catalog.lookup(scope) else {
-            return Decision::denied(Deny::UnknownScope);
-        };
-        match self.resolve_resource(entry, resource) {
-            Ok((scope, resource)) => self.explain_resolved(who, scope, resource),
-            Err(deny) => Decision::denied(deny),
+        match self.resolve_principal(principal) {
+            Some(who) => self.explain_as(who, scope, resource),
+            None => Decision::denied(Deny::UnknownPrincipal),
         }
     }
 
@@ -322,24 +307,26 @@ impl Engine {
     /// The principal's effective permission level on an entity (`org/project/stack`, …), for UI
     /// gating. Gates (delete/transfer toggles) are not part of the level.
     pub fn effective_permission(&self, principal: &str, kind: EntityKind, resource: &str) -> Permission {
-        let Some(who) = self.resolve_principal(principal) else {
-            return Permission::None;
-        };
-        let Some((org_idx, idx)) = self.find_entity(kind, resource) else {
-            return Permission::None;
-        };
-        let Some(eval) = self.eval(org_idx) else {
-            return Permission::None;
-        };
-        let Ok(actor) = self.index.actor(who, org_idx) else {
-            return Permission::None;
-        };
-        let Some(entity) = eval.org.entities(kind).get(idx) else {
-            return Permission::None;
-        };
+        let Some(who) = self.resolve_principal(principal) else { return Permission::None };
+        self.held_entity_scopes(who, kind, resource, |_, _, held| self.catalog.level_of(kind, held))
+            .unwrap_or(Permission::None)
+    }
+
+    /// Runs `f` on every scope `who` holds on one entity (before gates), with its context.
+    fn held_entity_scopes<R>(
+        &self,
+        who: Who,
+        kind: EntityKind,
+        resource: &str,
+        f: impl FnOnce(&Eval<'_>, &Actor<'_>, crate::catalog::EntityScopeSet) -> R,
+    ) -> Option<R> {
+        let (org_idx, idx) = self.find_entity(kind, resource)?;
+        let eval = self.eval(org_idx)?;
+        let actor = self.index.actor(who, org_idx).ok()?;
+        let entity = eval.org.entities(kind).get(idx)?;
         let all = self.catalog.level_scopes(kind, Permission::Admin);
         let held = eval.entity_scopes(&actor, kind, idx, entity, all, &mut Quick);
-        self.catalog.level_of(kind, held)
+        Some(f(&eval, &actor, held))
     }
 
     /// Every scope `principal` may use on a resource, in one call (for UI gating): entity scopes
@@ -360,25 +347,14 @@ impl Engine {
     }
 
     fn allowed_entity_scopes(&self, who: Who, kind: EntityKind, resource: &str) -> Vec<&'static str> {
-        let Some((org_idx, idx)) = self.find_entity(kind, resource) else {
-            return Vec::new();
-        };
-        let Some(eval) = self.eval(org_idx) else {
-            return Vec::new();
-        };
-        let Ok(actor) = self.index.actor(who, org_idx) else {
-            return Vec::new();
-        };
-        let Some(entity) = eval.org.entities(kind).get(idx) else {
-            return Vec::new();
-        };
-        let all = self.catalog.level_scopes(kind, Permission::Admin);
-        let held = eval.entity_scopes(&actor, kind, idx, entity, all, &mut Quick);
-        self.catalog
-            .entity_scopes(kind)
-            .filter(|&s| held.contains(s) && eval.entity_gate(&actor, s).is_ok())
-            .map(|s| self.catalog.entity_scope_name(s))
-            .collect()
+        self.held_entity_scopes(who, kind, resource, |eval, actor, held| {
+            self.catalog
+                .entity_scopes(kind)
+                .filter(|&s| held.contains(s) && eval.entity_gate(actor, s).is_ok())
+                .map(|s| self.catalog.entity_scope_name(s))
+                .collect()
+        })
+        .unwrap_or_default()
     }
 
     fn allowed_org_scopes(&self, who: Who, resource: &str) -> Vec<&'static str> {

@@ -294,16 +294,10 @@ impl Engine {
         login: &str,
         team_admin: bool,
     ) -> Result<(), ManageError> {
-        let org_idx = self.org_idx(org)?;
-        let team_idx = self.team_idx(org_idx, team)?;
-        self.require(actor, "team:update", ResourceRef::Team(org_idx, team_idx))?;
-        let (_, member_idx) = self.member_of(org_idx, login)?;
+        let (org_idx, team_idx, member_idx) = self.team_membership_change(actor, org, team, login)?;
         let Some(o) = self.index.orgs.get_mut(org_idx as usize) else {
             return Err(not_found("organization", org));
         };
-        if o.teams.get(team_idx as usize).is_some_and(|t| t.github) {
-            return Err(conflict("team", team, "takes its membership from GitHub"));
-        }
         let Some(member) = o.members.get_mut(member_idx as usize) else {
             return Err(not_found("member", login));
         };
@@ -323,6 +317,32 @@ impl Engine {
         Ok(())
     }
 
+    /// The checks every team membership change makes: `team:update` on the team (organization
+    /// admins and that team's admins), a member of the organization, a team whose membership
+    /// is not managed by GitHub.
+    fn team_membership_change(
+        &self,
+        actor: &str,
+        org: &str,
+        team: &str,
+        login: &str,
+    ) -> Result<(OrgIdx, TeamIdx, u32), ManageError> {
+        let org_idx = self.org_idx(org)?;
+        let team_idx = self.team_idx(org_idx, team)?;
+        self.require(actor, "team:update", ResourceRef::Team(org_idx, team_idx))?;
+        let (_, member_idx) = self.member_of(org_idx, login)?;
+        let github = self
+            .index
+            .orgs
+            .get(org_idx as usize)
+            .and_then(|o| o.teams.get(team_idx as usize))
+            .is_some_and(|t| t.github);
+        if github {
+            return Err(conflict("team", team, "takes its membership from GitHub"));
+        }
+        Ok((org_idx, team_idx, member_idx))
+    }
+
     /// Removes a member from a team (`team:update` on the team).
     pub fn remove_team_member(
         &mut self,
@@ -331,16 +351,10 @@ impl Engine {
         team: &str,
         login: &str,
     ) -> Result<(), ManageError> {
-        let org_idx = self.org_idx(org)?;
-        let team_idx = self.team_idx(org_idx, team)?;
-        self.require(actor, "team:update", ResourceRef::Team(org_idx, team_idx))?;
-        let (_, member_idx) = self.member_of(org_idx, login)?;
+        let (org_idx, team_idx, member_idx) = self.team_membership_change(actor, org, team, login)?;
         let Some(o) = self.index.orgs.get_mut(org_idx as usize) else {
             return Err(not_found("organization", org));
         };
-        if o.teams.get(team_idx as usize).is_some_and(|t| t.github) {
-            return Err(conflict("team", team, "takes its membership from GitHub"));
-        }
         let Some(member) = o.members.get_mut(member_idx as usize) else {
             return Err(not_found("member", login));
         };
