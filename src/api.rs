@@ -6,8 +6,9 @@ use serde_json::{Map, Value, json};
 
 use crate::engine::{Decision, Deny, Reason, SettingsPatch};
 use crate::error::{ErrorCode, ManageError, SnapshotErrors, TokenError};
+use crate::manage::{MintRequest, Minted, TokenView};
 use crate::model::{EntityKind, Permission, Settings, TokenKind};
-use crate::token::{Authenticated, MintRequest, Minted, SigningKey, TokenView};
+use crate::token::{Authenticated, SigningKey};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 

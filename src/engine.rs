@@ -1,116 +1,36 @@
-//! The engine: a snapshot loaded into indexed form, and the questions asked of it.
-//!
-//! Questions name a principal (`alice`, `user:alice`, `token:<id>`), a scope (`stack:write`,
-//! `team:update`, …) and a resource whose shape the scope decides:
-//!
-//! | scope kind | resource |
-//! |---|---|
-//! | organization scope | `org`, or `org/team` for the team scopes (`team:update`, `team:create_token`, …) |
-//! | stack scope | `org/project/stack` |
-//! | environment scope | `org/project/environment` |
-//! | cloud account scope | `org/account` |
-//!
-//! Anything unknown is a deny (PRODUCT decision 6).
+//! The facade: what the Rust API offers. An [`Engine`] owns one state (the store built from a
+//! snapshot) and answers through the layers below: questions through `authorize`, credentials
+//! through `token`, checked changes through `manage`, the wire format through `snapshot`.
+//! No rule lives here.
 
-mod actor;
-mod decision;
-mod evaluate;
-pub(crate) mod index;
-mod manage;
+pub use crate::authorize::{Handles, ResourceRef, ScopeRef};
+pub use crate::decision::{Decision, Deny, Reason};
+pub use crate::manage::{MintRequest, Minted, SettingsPatch, TokenView};
+pub use crate::store::{ClaimsPrincipal, PrincipalRef, Who};
+pub use crate::token::Authenticated;
 
-pub use actor::{ClaimsPrincipal, PrincipalRef, Who};
-pub use decision::{Decision, Deny, Reason};
-pub use manage::SettingsPatch;
-
-use actor::Actor;
-use evaluate::{Eval, Explain, Quick, SpecialScopes, Trace, decision};
-use index::{EntityIdx, Index, OrgIdx, TeamIdx};
-use rustc_hash::FxHashMap;
-
-use crate::catalog::{Catalog, EntityScope, OrgScope, ScopeEntry};
-use crate::error::SnapshotErrors;
+use crate::authorize::{Authorizer, SpecialScopes};
+use crate::catalog::{Catalog, ScopeEntry};
+use crate::error::{ManageError, SnapshotErrors, TokenError};
+use crate::manage::Manager;
 use crate::model::{EntityKind, Permission, Settings};
+use crate::store::Store;
+use crate::token::{SigningKey, Verifier};
 
 /// A snapshot loaded into indexed form, ready for questions and management actions.
 #[derive(Debug, Clone)]
 pub struct Engine {
-    pub(crate) catalog: Catalog,
+    catalog: Catalog,
     special: SpecialScopes,
-    pub(crate) index: Index,
-}
-
-/// Pre-resolved principals and (scope, resource) targets, for callers that ask the same
-/// questions many times: a handle is an index into this table. Registering the same principal
-/// or target again gives the same handle, so the table grows only with distinct ones. Handles
-/// stay safe across changes: a removed stack or member makes its handles deny.
-#[derive(Debug, Clone, Default)]
-pub struct Handles {
-    principals: Vec<Who>,
-    principal_ids: FxHashMap<Who, u32>,
-    targets: Vec<(ScopeRef, ResourceRef)>,
-    target_ids: FxHashMap<(ScopeRef, ResourceRef), u32>,
-}
-
-impl Handles {
-    /// The handle of a resolved principal.
-    pub fn add_principal(&mut self, who: Who) -> u32 {
-        let next = self.principals.len() as u32;
-        let handle = *self.principal_ids.entry(who).or_insert(next);
-        if handle == next {
-            self.principals.push(who);
-        }
-        handle
-    }
-
-    /// The handle of a resolved target.
-    pub fn add_target(&mut self, scope: ScopeRef, resource: ResourceRef) -> u32 {
-        let next = self.targets.len() as u32;
-        let handle = *self.target_ids.entry((scope, resource)).or_insert(next);
-        if handle == next {
-            self.targets.push((scope, resource));
-        }
-        handle
-    }
-
-    /// The principal of a handle.
-    #[inline]
-    pub fn principal(&self, handle: u32) -> Option<Who> {
-        self.principals.get(handle as usize).copied()
-    }
-
-    /// The target of a handle.
-    #[inline]
-    pub fn target(&self, handle: u32) -> Option<(ScopeRef, ResourceRef)> {
-        self.targets.get(handle as usize).copied()
-    }
-}
-
-/// A resource resolved against the index.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ResourceRef {
-    /// An organization.
-    Org(OrgIdx),
-    /// A team of an organization.
-    Team(OrgIdx, TeamIdx),
-    /// A stack, environment or cloud account of an organization.
-    Entity(OrgIdx, EntityKind, EntityIdx),
-}
-
-/// A scope resolved against the catalog.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ScopeRef {
-    /// An organization-level scope.
-    Org(OrgScope),
-    /// An entity scope.
-    Entity(EntityScope),
+    store: Store,
 }
 
 impl Engine {
     /// Loads a snapshot from JSON text, reporting every problem found.
     pub fn from_json(json: &str) -> Result<Self, SnapshotErrors> {
         let catalog = Catalog::new();
-        let index = crate::snapshot::load_json(&catalog, json)?;
-        Ok(Self::from_parts(catalog, index))
+        let store = crate::snapshot::load_json(&catalog, json)?;
+        Ok(Self::from_parts(catalog, store))
     }
 
     /// Loads a snapshot only if `signature` (base64url, see [`crate::snapshot::sign`]) is a valid
@@ -127,18 +47,30 @@ impl Engine {
     /// Loads a snapshot from a parsed JSON value.
     pub fn from_value(value: &serde_json::Value) -> Result<Self, SnapshotErrors> {
         let catalog = Catalog::new();
-        let index = crate::snapshot::load_value(&catalog, value)?;
-        Ok(Self::from_parts(catalog, index))
+        let store = crate::snapshot::load_value(&catalog, value)?;
+        Ok(Self::from_parts(catalog, store))
     }
 
-    fn from_parts(catalog: Catalog, index: Index) -> Self {
+    fn from_parts(catalog: Catalog, store: Store) -> Self {
         let special = SpecialScopes::new(&catalog);
-        Self { catalog, special, index }
+        Self { catalog, special, store }
+    }
+
+    fn view(&self) -> Authorizer<'_> {
+        Authorizer { catalog: &self.catalog, special: &self.special, store: &self.store }
+    }
+
+    fn manager(&mut self) -> Manager<'_> {
+        Manager { catalog: &self.catalog, special: &self.special, store: &mut self.store }
+    }
+
+    fn verifier(&self) -> Verifier<'_> {
+        Verifier { store: &self.store }
     }
 
     /// The current state as a snapshot v1 document, including every change applied in place.
     pub fn to_value(&self) -> serde_json::Value {
-        crate::snapshot::export(&self.catalog, &self.index)
+        crate::snapshot::export(&self.catalog, &self.store)
     }
 
     /// The current state as snapshot v1 JSON text.
@@ -153,180 +85,83 @@ impl Engine {
 
     /// The snapshot revision.
     pub fn revision(&self) -> u64 {
-        self.index.revision
+        self.store.revision
     }
 
     /// The settings of an organization.
     pub fn settings(&self, org: &str) -> Option<Settings> {
-        let idx = *self.index.org_by_name.get(org)?;
-        self.index.orgs.get(idx as usize).map(|o| o.settings)
+        self.store.settings(org)
     }
+
+    // ---- questions ----
 
     /// Resolves a principal string; `None` when unknown (or a deleted token).
     pub fn resolve_principal(&self, principal: &str) -> Option<Who> {
-        self.index.resolve(PrincipalRef::parse(principal))
+        self.view().resolve_principal(principal)
     }
 
     /// Resolves a scope name; `None` when the catalog does not know it.
     pub fn resolve_scope(&self, scope: &str) -> Option<ScopeEntry> {
-        self.catalog.lookup(scope)
+        self.view().resolve_scope(scope)
     }
 
-    /// Resolves a resource string for a scope (see the module docs for the shapes).
+    /// Resolves a resource string for a scope (see [`crate::authorize`] for the shapes).
     pub fn resolve_resource(
         &self,
         scope: ScopeEntry,
         resource: &str,
     ) -> Result<(ScopeRef, ResourceRef), Deny> {
-        let mut parts = resource.splitn(3, '/');
-        let org_name = parts.next().unwrap_or_default();
-        let second = parts.next();
-        let third = parts.next();
-        let org_idx = *self.index.org_by_name.get(org_name).ok_or(Deny::UnknownResource)?;
-        let org = self.index.orgs.get(org_idx as usize).ok_or(Deny::UnknownResource)?;
-        match (second, third, scope.org, scope.entity) {
-            (None, None, Some(org_scope), _) => Ok((ScopeRef::Org(org_scope), ResourceRef::Org(org_idx))),
-            (Some(team), None, Some(org_scope), _) if self.special.team_targeted.contains(org_scope) => {
-                let team_idx = *org.team_by_name.get(team).ok_or(Deny::UnknownResource)?;
-                org.team(team_idx).ok_or(Deny::UnknownResource)?;
-                Ok((ScopeRef::Org(org_scope), ResourceRef::Team(org_idx, team_idx)))
-            }
-            (Some(_), _, _, Some(entity_scope)) => {
-                let name = resource.get(org_name.len() + 1..).unwrap_or_default();
-                let shape_ok = match entity_scope.kind {
-                    EntityKind::Account => third.is_none(),
-                    EntityKind::Stack | EntityKind::Environment => third.is_some_and(|t| !t.contains('/')),
-                };
-                if !shape_ok {
-                    return Err(Deny::InvalidResource);
-                }
-                let (idx, _) = org.entities(entity_scope.kind).find(name).ok_or(Deny::UnknownResource)?;
-                Ok((ScopeRef::Entity(entity_scope), ResourceRef::Entity(org_idx, entity_scope.kind, idx)))
-            }
-            _ => Err(Deny::InvalidResource),
-        }
+        self.view().resolve_resource(scope, resource)
     }
 
     /// May `principal` use `scope` on `resource`? Deny by default.
     pub fn check(&self, principal: &str, scope: &str, resource: &str) -> bool {
-        self.resolve_principal(principal).is_some_and(|who| self.check_as(who, scope, resource))
+        self.view().check(principal, scope, resource)
     }
 
     /// Like [`Engine::check`], with every granting source or the reason for the deny.
     pub fn explain(&self, principal: &str, scope: &str, resource: &str) -> Decision {
-        match self.resolve_principal(principal) {
-            Some(who) => self.explain_as(who, scope, resource),
-            None => Decision::denied(Deny::UnknownPrincipal),
-        }
+        self.view().explain(principal, scope, resource)
     }
 
     /// The check on pre-resolved handles (the fast path for repeated questions).
     #[inline]
     pub fn check_resolved(&self, who: Who, scope: ScopeRef, resource: ResourceRef) -> bool {
-        self.decide(who, scope, resource, &mut Quick).is_ok()
+        self.view().check_resolved(who, scope, resource)
     }
 
     /// The check on handles from a [`Handles`] table; an unknown handle is a deny.
     #[inline]
     pub fn check_handles(&self, handles: &Handles, principal: u32, target: u32) -> bool {
-        match (handles.principal(principal), handles.target(target)) {
-            (Some(who), Some((scope, resource))) => self.check_resolved(who, scope, resource),
-            _ => false,
-        }
-    }
-
-    /// A question asked as an already resolved principal, with scope and resource strings.
-    pub fn explain_as(&self, who: Who, scope: &str, resource: &str) -> Decision {
-        let Some(entry) = self.catalog.lookup(scope) else { return Decision::denied(Deny::UnknownScope) };
-        match self.resolve_resource(entry, resource) {
-            Ok((scope, resource)) => self.explain_resolved(who, scope, resource),
-            Err(deny) => Decision::denied(deny),
-        }
+        self.view().check_handles(handles, principal, target)
     }
 
     /// [`Engine::check`] as an already resolved principal.
     pub fn check_as(&self, who: Who, scope: &str, resource: &str) -> bool {
-        let Some(entry) = self.catalog.lookup(scope) else { return false };
-        let Ok((scope, resource)) = self.resolve_resource(entry, resource) else { return false };
-        self.decide(who, scope, resource, &mut Quick).is_ok()
+        self.view().check_as(who, scope, resource)
+    }
+
+    /// [`Engine::explain`] as an already resolved principal.
+    pub fn explain_as(&self, who: Who, scope: &str, resource: &str) -> Decision {
+        self.view().explain_as(who, scope, resource)
     }
 
     /// The explanation on pre-resolved handles.
     pub fn explain_resolved(&self, who: Who, scope: ScopeRef, resource: ResourceRef) -> Decision {
-        let mut trace = Explain::default();
-        let result = self.decide(who, scope, resource, &mut trace);
-        decision(result, trace)
-    }
-
-    fn eval(&self, org: OrgIdx) -> Option<Eval<'_>> {
-        let org = self.index.orgs.get(org as usize)?;
-        Some(Eval { catalog: &self.catalog, special: &self.special, org })
-    }
-
-    fn decide<T: Trace>(
-        &self,
-        who: Who,
-        scope: ScopeRef,
-        resource: ResourceRef,
-        trace: &mut T,
-    ) -> Result<(), Deny> {
-        let (org_idx, team) = match resource {
-            ResourceRef::Org(o) => (o, None),
-            ResourceRef::Team(o, t) => (o, Some(t)),
-            ResourceRef::Entity(o, _, _) => (o, None),
-        };
-        let eval = self.eval(org_idx).ok_or(Deny::UnknownResource)?;
-        let actor = self.index.actor(who, org_idx)?;
-        match (scope, resource) {
-            (ScopeRef::Org(scope), ResourceRef::Org(_) | ResourceRef::Team(..)) => {
-                eval.decide_org(&actor, scope, team, trace)
-            }
-            (ScopeRef::Entity(scope), ResourceRef::Entity(_, kind, idx)) if scope.kind == kind => {
-                let entity = eval.org.entities(kind).get(idx).ok_or(Deny::UnknownResource)?;
-                eval.decide_entity(&actor, scope, idx, entity, trace)
-            }
-            _ => Err(Deny::InvalidResource),
-        }
+        self.view().explain_resolved(who, scope, resource)
     }
 
     /// May `principal` move stack `stack` (`org/project/stack`) to organization `destination`?
     /// Needs `stack:transfer` with its toggle in the source and the right to create stacks in
     /// the destination (model-facts C.4).
     pub fn explain_transfer(&self, principal: &str, stack: &str, destination: &str) -> Decision {
-        let first = self.explain(principal, "stack:transfer", stack);
-        if !first.allowed {
-            return first;
-        }
-        let second = self.explain(principal, "stack:create", destination);
-        if !second.allowed {
-            return Decision::denied(Deny::DestinationDenied { org: destination.to_string() });
-        }
-        Decision { allowed: true, reasons: [first.reasons, second.reasons].concat(), deny: None }
+        self.view().explain_transfer(principal, stack, destination)
     }
 
     /// The principal's effective permission level on an entity (`org/project/stack`, …), for UI
     /// gating. Gates (delete/transfer toggles) are not part of the level.
     pub fn effective_permission(&self, principal: &str, kind: EntityKind, resource: &str) -> Permission {
-        let Some(who) = self.resolve_principal(principal) else { return Permission::None };
-        self.held_entity_scopes(who, kind, resource, |_, _, held| self.catalog.level_of(kind, held))
-            .unwrap_or(Permission::None)
-    }
-
-    /// Runs `f` on every scope `who` holds on one entity (before gates), with its context.
-    fn held_entity_scopes<R>(
-        &self,
-        who: Who,
-        kind: EntityKind,
-        resource: &str,
-        f: impl FnOnce(&Eval<'_>, &Actor<'_>, crate::catalog::EntityScopeSet) -> R,
-    ) -> Option<R> {
-        let (org_idx, idx) = self.find_entity(kind, resource)?;
-        let eval = self.eval(org_idx)?;
-        let actor = self.index.actor(who, org_idx).ok()?;
-        let entity = eval.org.entities(kind).get(idx)?;
-        let all = self.catalog.level_scopes(kind, Permission::Admin);
-        let held = eval.entity_scopes(&actor, kind, idx, entity, all, &mut Quick);
-        Some(f(&eval, &actor, held))
+        self.view().effective_permission(principal, kind, resource)
     }
 
     /// Every scope `principal` may use on a resource, in one call (for UI gating): entity scopes
@@ -337,64 +172,214 @@ impl Engine {
         kind: Option<EntityKind>,
         resource: &str,
     ) -> Vec<&'static str> {
-        let Some(who) = self.resolve_principal(principal) else {
-            return Vec::new();
-        };
-        match kind {
-            Some(kind) => self.allowed_entity_scopes(who, kind, resource),
-            None => self.allowed_org_scopes(who, resource),
-        }
+        self.view().allowed_scopes(principal, kind, resource)
     }
 
-    fn allowed_entity_scopes(&self, who: Who, kind: EntityKind, resource: &str) -> Vec<&'static str> {
-        self.held_entity_scopes(who, kind, resource, |eval, actor, held| {
-            self.catalog
-                .entity_scopes(kind)
-                .filter(|&s| held.contains(s) && eval.entity_gate(actor, s).is_ok())
-                .map(|s| self.catalog.entity_scope_name(s))
-                .collect()
-        })
-        .unwrap_or_default()
+    // ---- credentials ----
+
+    /// Validates a credential: a bare token, `token <value>`, `Bearer <value>`, or a whole
+    /// `Authorization: token <value>` header line. `org`, when given, is the organization the
+    /// request is against: machine tokens of another organization are refused
+    /// (`wrong_organization`) and that organization's expiry policy applies (model-facts D.10).
+    pub fn authenticate(
+        &self,
+        credential: &str,
+        now: u64,
+        org: Option<&str>,
+    ) -> Result<Authenticated, TokenError> {
+        self.verifier().authenticate(credential, now, org)
     }
 
-    fn allowed_org_scopes(&self, who: Who, resource: &str) -> Vec<&'static str> {
-        let (org_name, team_name) = match resource.split_once('/') {
-            Some((org, team)) => (org, Some(team)),
-            None => (resource, None),
-        };
-        let Some(&org_idx) = self.index.org_by_name.get(org_name) else {
-            return Vec::new();
-        };
-        let Some(eval) = self.eval(org_idx) else {
-            return Vec::new();
-        };
-        let Ok(actor) = self.index.actor(who, org_idx) else {
-            return Vec::new();
-        };
-        let team = match team_name {
-            Some(name) => match eval.org.team_by_name.get(name) {
-                Some(&t) if eval.org.team(t).is_some() => Some(t),
-                _ => return Vec::new(),
-            },
-            None => None,
-        };
-        self.catalog
-            .org_scopes()
-            .filter(|&s| team.is_none() || self.special.team_targeted.contains(s))
-            .filter(|&s| eval.decide_org(&actor, s, team, &mut Quick).is_ok())
-            .map(|s| self.catalog.org_scope_name(s))
-            .collect()
+    /// The tokens `actor` may see in `org` (organization and team tokens it may list), or the
+    /// actor's own personal tokens when `org` is `None`. Expired tokens are included only with
+    /// `show_expired`.
+    pub fn list_tokens(
+        &self,
+        actor: &str,
+        org: Option<&str>,
+        now: u64,
+        show_expired: bool,
+    ) -> Vec<TokenView> {
+        crate::manage::list_tokens(self.view(), actor, org, now, show_expired)
     }
 
-    fn find_entity(&self, kind: EntityKind, resource: &str) -> Option<(OrgIdx, EntityIdx)> {
-        let (org_name, name) = resource.split_once('/')?;
-        let org_idx = *self.index.org_by_name.get(org_name)?;
-        let org = self.index.orgs.get(org_idx as usize)?;
-        org.entities(kind).find(name).map(|(idx, _)| (org_idx, idx))
+    // ---- management actions: each is one authorization question and one store change ----
+
+    /// Changes organization settings (`organization:update`: organization admins).
+    pub fn update_settings(
+        &mut self,
+        actor: &str,
+        org: &str,
+        patch: &SettingsPatch,
+    ) -> Result<(), ManageError> {
+        self.manager().update_settings(actor, org, patch)
     }
 
-    pub(crate) fn actor_for(&self, principal: &str, org: OrgIdx) -> Result<Actor<'_>, Deny> {
-        let who = self.resolve_principal(principal).ok_or(Deny::UnknownPrincipal)?;
-        self.index.actor(who, org)
+    /// Adds a member with a role (`admin`, `member`, `billing-manager` or a custom role).
+    pub fn add_member(&mut self, actor: &str, org: &str, login: &str, role: &str) -> Result<(), ManageError> {
+        self.manager().add_member(actor, org, login, role)
+    }
+
+    /// Removes a member from the organization and its teams.
+    pub fn remove_member(&mut self, actor: &str, org: &str, login: &str) -> Result<(), ManageError> {
+        self.manager().remove_member(actor, org, login)
+    }
+
+    /// Changes a member's role.
+    pub fn set_member_role(
+        &mut self,
+        actor: &str,
+        org: &str,
+        login: &str,
+        role: &str,
+    ) -> Result<(), ManageError> {
+        self.manager().set_member_role(actor, org, login, role)
+    }
+
+    /// Creates a team; a user who creates one becomes its team admin.
+    pub fn create_team(&mut self, actor: &str, org: &str, team: &str) -> Result<(), ManageError> {
+        self.manager().create_team(actor, org, team)
+    }
+
+    /// Deletes a team and its tokens.
+    pub fn delete_team(&mut self, actor: &str, org: &str, team: &str) -> Result<(), ManageError> {
+        self.manager().delete_team(actor, org, team)
+    }
+
+    /// Adds a member to a team, or sets whether they administer it.
+    pub fn set_team_member(
+        &mut self,
+        actor: &str,
+        org: &str,
+        team: &str,
+        login: &str,
+        team_admin: bool,
+    ) -> Result<(), ManageError> {
+        self.manager().set_team_member(actor, org, team, login, team_admin)
+    }
+
+    /// Removes a member from a team.
+    pub fn remove_team_member(
+        &mut self,
+        actor: &str,
+        org: &str,
+        team: &str,
+        login: &str,
+    ) -> Result<(), ManageError> {
+        self.manager().remove_team_member(actor, org, team, login)
+    }
+
+    /// Sets a team's permission on a stack, environment or account (`none` removes it).
+    pub fn set_team_permission(
+        &mut self,
+        actor: &str,
+        org: &str,
+        team: &str,
+        kind: EntityKind,
+        entity: &str,
+        level: Permission,
+    ) -> Result<(), ManageError> {
+        self.manager().set_team_permission(actor, org, team, kind, entity, level)
+    }
+
+    /// Assigns a custom role to a team, or removes it.
+    pub fn set_team_role(
+        &mut self,
+        actor: &str,
+        org: &str,
+        team: &str,
+        role: &str,
+        assigned: bool,
+    ) -> Result<(), ManageError> {
+        self.manager().set_team_role(actor, org, team, role, assigned)
+    }
+
+    /// Creates a stack; its creator receives an admin grant on it.
+    pub fn create_stack(
+        &mut self,
+        actor: &str,
+        org: &str,
+        project: &str,
+        stack: &str,
+        tags: &[(&str, &str)],
+    ) -> Result<(), ManageError> {
+        self.manager().create_stack(actor, org, project, stack, tags)
+    }
+
+    /// Deletes a stack (`org/project/stack`).
+    pub fn delete_stack(&mut self, actor: &str, stack: &str) -> Result<(), ManageError> {
+        self.manager().delete_stack(actor, stack)
+    }
+
+    /// Moves a stack to another organization.
+    pub fn transfer_stack(&mut self, actor: &str, stack: &str, destination: &str) -> Result<(), ManageError> {
+        self.manager().transfer_stack(actor, stack, destination)
+    }
+
+    /// Sets a user's explicit permission on a stack (`none` removes it).
+    pub fn set_stack_permission(
+        &mut self,
+        actor: &str,
+        stack: &str,
+        login: &str,
+        level: Permission,
+    ) -> Result<(), ManageError> {
+        self.manager().set_stack_permission(actor, stack, login, level)
+    }
+
+    /// Removes the creator's admin grant from a stack.
+    pub fn remove_creator_grant(&mut self, actor: &str, stack: &str) -> Result<(), ManageError> {
+        self.manager().remove_creator_grant(actor, stack)
+    }
+
+    /// Mints an opaque token (`pul-…`) with fresh randomness, records it, and returns it.
+    pub fn mint_opaque(
+        &mut self,
+        actor: &str,
+        request: &MintRequest,
+        now: u64,
+    ) -> Result<Minted, ManageError> {
+        self.manager().mint_opaque(actor, request, now)
+    }
+
+    /// Like [`Engine::mint_opaque`] with the randomness passed in (for reproducible vectors).
+    pub fn mint_opaque_from(
+        &mut self,
+        actor: &str,
+        request: &MintRequest,
+        now: u64,
+        secret: [u8; 20],
+        id: [u8; 16],
+    ) -> Result<Minted, ManageError> {
+        self.manager().mint_opaque_from(actor, request, now, secret, id)
+    }
+
+    /// Mints a signed token (JWT) with `key`, records it (without a digest), and returns it.
+    /// Signed tokens must expire.
+    pub fn mint_signed(
+        &mut self,
+        actor: &str,
+        request: &MintRequest,
+        now: u64,
+        key: &SigningKey,
+    ) -> Result<Minted, ManageError> {
+        self.manager().mint_signed(actor, request, now, key)
+    }
+
+    /// Like [`Engine::mint_signed`] with the id's randomness passed in.
+    pub fn mint_signed_from(
+        &mut self,
+        actor: &str,
+        request: &MintRequest,
+        now: u64,
+        key: &SigningKey,
+        id: [u8; 16],
+    ) -> Result<Minted, ManageError> {
+        self.manager().mint_signed_from(actor, request, now, key, id)
+    }
+
+    /// Deletes a token: it stops validating at once, and its name stays reserved.
+    pub fn delete_token(&mut self, actor: &str, token_id: &str) -> Result<(), ManageError> {
+        self.manager().delete_token(actor, token_id)
     }
 }

@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use crate::engine::Deny;
+use crate::decision::Deny;
 
 macro_rules! error_codes {
     ($($variant:ident => $code:literal, $doc:literal;)*) => {

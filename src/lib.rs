@@ -33,12 +33,17 @@
     clippy::mod_module_files
 )]
 
+// Layers, bottom up; each module imports only from the ones above it in this list.
 pub mod api;
+pub(crate) mod authorize;
 pub mod catalog;
+pub mod decision;
 pub mod engine;
 pub mod error;
+pub(crate) mod manage;
 pub mod model;
 pub mod snapshot;
+pub(crate) mod store;
 pub mod token;
 #[cfg(target_arch = "wasm32")]
 mod wasm;

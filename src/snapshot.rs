@@ -10,18 +10,17 @@ mod tokens;
 
 pub use load::OBJECT_FIELDS;
 pub(crate) use load::SETTINGS_FIELDS;
-pub(crate) use load::{empty_team, push_user};
 pub(crate) use reader::{NameRule, shorten};
 
 use crate::catalog::Catalog;
-use crate::engine::index::Index;
 use crate::error::{SnapshotError, SnapshotErrorKind, SnapshotErrors};
+use crate::store::Store;
 
 /// Snapshots larger than this are refused before parsing (64 MiB).
 pub const MAX_SNAPSHOT_BYTES: usize = 64 << 20;
 
 /// Parses and loads a snapshot from JSON text.
-pub(crate) fn load_json(catalog: &Catalog, json: &str) -> Result<Index, SnapshotErrors> {
+pub(crate) fn load_json(catalog: &Catalog, json: &str) -> Result<Store, SnapshotErrors> {
     if json.len() > MAX_SNAPSHOT_BYTES {
         let kind = SnapshotErrorKind::TooLarge { what: "bytes", max: MAX_SNAPSHOT_BYTES };
         return Err(SnapshotErrors(vec![SnapshotError { path: String::new(), kind }]));
@@ -34,14 +33,14 @@ pub(crate) fn load_json(catalog: &Catalog, json: &str) -> Result<Index, Snapshot
 }
 
 /// Loads a snapshot from a parsed JSON value.
-pub(crate) fn load_value(catalog: &Catalog, value: &serde_json::Value) -> Result<Index, SnapshotErrors> {
+pub(crate) fn load_value(catalog: &Catalog, value: &serde_json::Value) -> Result<Store, SnapshotErrors> {
     let mut problems = reader::Problems::default();
     let index = load::load(catalog, value, &mut problems);
     if problems.0.is_empty() { Ok(index) } else { Err(SnapshotErrors(problems.0)) }
 }
 
 /// Writes the indexed state out as a snapshot v1 document.
-pub(crate) fn export(catalog: &Catalog, index: &Index) -> serde_json::Value {
+pub(crate) fn export(catalog: &Catalog, index: &Store) -> serde_json::Value {
     export::export(catalog, index)
 }
 

@@ -10,17 +10,16 @@
 
 mod credential;
 mod jwt;
-pub(crate) mod keys;
-mod mint;
-mod opaque;
+mod keys;
+pub(crate) mod opaque;
 
 pub use jwt::Claims;
+pub(crate) use jwt::sign as sign_claims;
 pub use keys::{Algorithm, SigningKey};
-pub use mint::{MintRequest, Minted, TokenView};
 
-use crate::engine::{Engine, Who};
 use crate::error::TokenError;
 use crate::model::TokenKind;
+use crate::store::{Store, Who};
 
 /// Longest credential accepted, in bytes; anything longer is `malformed_token` before any work.
 pub const MAX_CREDENTIAL_BYTES: usize = 8192;
@@ -50,7 +49,13 @@ pub struct Authenticated {
     pub signed: bool,
 }
 
-impl Engine {
+/// Credentials checked against one state.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Verifier<'a> {
+    pub store: &'a Store,
+}
+
+impl Verifier<'_> {
     /// Validates a credential: a bare token, `token <value>`, `Bearer <value>`, or a whole
     /// `Authorization: token <value>` header line. `org`, when given, is the organization the
     /// request is against: machine tokens of another organization are refused
@@ -77,7 +82,7 @@ impl Engine {
             (Some(wanted), Some(own)) if wanted != own => {
                 Err(TokenError::WrongOrganization { expected: wanted.to_string(), actual: own.to_string() })
             }
-            (Some(wanted), _) if !self.index.org_by_name.contains_key(wanted) => {
+            (Some(wanted), _) if !self.store.org_by_name.contains_key(wanted) => {
                 Err(TokenError::WrongOrganization { expected: wanted.to_string(), actual: String::new() })
             }
             _ => Ok(()),
@@ -93,7 +98,7 @@ impl Engine {
         org: Option<&str>,
     ) -> Result<(), TokenError> {
         let Some(org_name) = org.or(found.organization.as_deref()) else { return Ok(()) };
-        let Some(days) = self.settings(org_name).and_then(|s| s.token_expiry_policy_days) else {
+        let Some(days) = self.store.settings(org_name).and_then(|s| s.token_expiry_policy_days) else {
             return Ok(());
         };
         let cap = u64::from(days) * 86_400;
@@ -101,18 +106,5 @@ impl Engine {
             return Err(TokenError::ExpiryPolicyViolation { org: org_name.to_string(), max_days: days });
         }
         Ok(())
-    }
-
-    /// A description of a token record for answers (`Authenticated`) and listings.
-    fn describe(&self, idx: u32) -> Option<(TokenKind, Option<String>, String, u64)> {
-        use crate::engine::index::TokenSubject;
-        let record = self.index.tokens.get(idx as usize)?;
-        let org = record.org.and_then(|o| self.index.orgs.get(o as usize));
-        let subject = match record.subject {
-            TokenSubject::User(u) => self.index.users.get(u as usize).map(|u| u.login.to_string()),
-            TokenSubject::Team(t) => org.and_then(|o| o.teams.get(t as usize)).map(|t| t.name.to_string()),
-            TokenSubject::Role(r) => org.map(|o| o.role_name(r).to_string()),
-        }?;
-        Some((record.kind, org.map(|o| o.name.to_string()), subject, record.expires))
     }
 }

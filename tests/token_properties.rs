@@ -11,7 +11,8 @@ use std::sync::OnceLock;
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::{Index, select};
-use scopegate::token::{Authenticated, MintRequest, Minted, SigningKey};
+use scopegate::engine::{Authenticated, MintRequest, Minted};
+use scopegate::token::SigningKey;
 use scopegate::{Engine, TokenError, TokenKind};
 use serde_json::{Value, json};
 

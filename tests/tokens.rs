@@ -6,8 +6,9 @@ use std::collections::BTreeSet;
 
 use scopegate::engine::SettingsPatch;
 use scopegate::engine::Who;
+use scopegate::engine::{MintRequest, Minted};
 use scopegate::token::Authenticated;
-use scopegate::token::{MintRequest, Minted, SigningKey};
+use scopegate::token::SigningKey;
 use scopegate::{Engine, ManageError, Permission, TokenKind};
 use serde_json::{Value, json};
 
@@ -184,7 +185,7 @@ fn ask_resolved(engine: &Engine, who: Who, scope: &str, resource: &str) -> bool 
     engine.check_resolved(who, s, r)
 }
 
-fn ids(views: &[scopegate::token::TokenView]) -> BTreeSet<String> {
+fn ids(views: &[scopegate::engine::TokenView]) -> BTreeSet<String> {
     views.iter().map(|v| v.id.clone()).collect()
 }
 

@@ -6,13 +6,11 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value, json};
 
 use crate::catalog::Catalog;
-use crate::engine::index::{
-    Entity, Identity, Index, Org, PermissionScopes, Selector, TokenRecord, TokenSubject,
-};
 use crate::model::{EntityKind, Settings};
-use crate::token::keys::KeyMaterial;
+use crate::store::KeyMaterial;
+use crate::store::{Entity, Identity, Org, PermissionScopes, Selector, Store, TokenRecord, TokenSubject};
 
-pub(crate) fn export(catalog: &Catalog, index: &Index) -> Value {
+pub(crate) fn export(catalog: &Catalog, index: &Store) -> Value {
     let users: Vec<Value> = index
         .users
         .iter()
@@ -84,11 +82,11 @@ pub(crate) fn settings(s: &Settings) -> Value {
     })
 }
 
-fn login(index: &Index, user: u32) -> Value {
+fn login(index: &Store, user: u32) -> Value {
     index.users.get(user as usize).map_or(Value::Null, |u| json!(u.login))
 }
 
-fn organization(catalog: &Catalog, index: &Index, org: &Org) -> Value {
+fn organization(catalog: &Catalog, index: &Store, org: &Org) -> Value {
     let members: Vec<Value> = org
         .members
         .iter()
@@ -243,7 +241,7 @@ fn organization(catalog: &Catalog, index: &Index, org: &Org) -> Value {
     Value::Object(obj)
 }
 
-fn entity(index: &Index, kind: EntityKind, e: &Entity) -> Value {
+fn entity(index: &Store, kind: EntityKind, e: &Entity) -> Value {
     let mut obj = Map::new();
     match (kind, e.name.split_once('/')) {
         (EntityKind::Account, _) | (_, None) => {
@@ -278,7 +276,7 @@ fn entity(index: &Index, kind: EntityKind, e: &Entity) -> Value {
     Value::Object(obj)
 }
 
-fn token(index: &Index, org: Option<&Org>, t: &TokenRecord) -> Value {
+fn token(index: &Store, org: Option<&Org>, t: &TokenRecord) -> Value {
     let mut obj = Map::new();
     obj.insert("id".into(), json!(t.id));
     obj.insert("kind".into(), json!(t.kind.as_str()));

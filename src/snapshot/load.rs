@@ -8,12 +8,12 @@ use serde_json::Value;
 use super::reader::{NameRule, Obj, Problems, object, shorten};
 use super::tokens::{KEY_FIELDS, SIGNING_FIELDS, TOKEN_FIELDS, TokenOwner, load_signing, load_token};
 use crate::catalog::{Catalog, EntityScopeSet, OrgScopeSet};
-use crate::engine::index::{
-    CustomRole, Entity, EntityIdx, EntityRule, Identity, Index, Member, Org, OrgIdx, PermissionScopes,
-    PermissionSetDef, RoleRef, Selector, TagCondition, Team, UserIdx,
-};
 use crate::error::SnapshotErrorKind as K;
 use crate::model::{BuiltinRole, EntityKind, Permission, Settings, TokenKind};
+use crate::store::{
+    CustomRole, Entity, EntityIdx, EntityRule, Identity, Member, Org, OrgIdx, PermissionScopes,
+    PermissionSetDef, RoleRef, Selector, Store, TagCondition, Team, UserIdx,
+};
 
 /// Limits that keep a hostile snapshot from exhausting memory.
 pub(crate) const MAX_ITEMS: usize = 1_000_000;
@@ -86,8 +86,8 @@ pub const OBJECT_FIELDS: [(&str, &[&str]); 16] = [
 ];
 
 /// Loads a whole snapshot document.
-pub(crate) fn load(catalog: &Catalog, value: &Value, problems: &mut Problems) -> Index {
-    let mut index = Index::default();
+pub(crate) fn load(catalog: &Catalog, value: &Value, problems: &mut Problems) -> Store {
+    let mut index = Store::default();
     if !value.is_object() {
         problems.push("", K::InvalidJson { detail: "the top level is not an object".into() });
         return index;
@@ -124,7 +124,7 @@ pub(crate) fn load(catalog: &Catalog, value: &Value, problems: &mut Problems) ->
             continue;
         }
         let name = user.opt_str("name", problems).map(Into::into);
-        let idx = push_user(&mut index, login);
+        let idx = index.push_user(login);
         if let Some(u) = index.users.get_mut(idx as usize) {
             u.name = name;
         }
@@ -167,7 +167,7 @@ pub(crate) fn load(catalog: &Catalog, value: &Value, problems: &mut Problems) ->
     if let Some(signing) = root.get("signing") {
         index.signing = load_signing(signing, "signing", problems);
     } else {
-        index.signing.leeway = crate::token::keys::SigningConfig::DEFAULT_LEEWAY;
+        index.signing.leeway = crate::store::SigningConfig::DEFAULT_LEEWAY;
     }
     for (path, id) in root.opt_str_array("revokedTokenIds", problems) {
         if NameRule::Identifier.check(id, &path, problems) {
@@ -175,13 +175,6 @@ pub(crate) fn load(catalog: &Catalog, value: &Value, problems: &mut Problems) ->
         }
     }
     index
-}
-
-pub(crate) fn push_user(index: &mut Index, login: &str) -> UserIdx {
-    let idx = index.users.len() as UserIdx;
-    index.users.push(crate::engine::index::User { login: login.into(), name: None, memberships: Vec::new() });
-    index.user_by_login.insert(login.into(), idx);
-    idx
 }
 
 pub(crate) fn empty_org(name: &str) -> Org {
@@ -218,7 +211,7 @@ fn level_expectation(kind: EntityKind, allow_none: bool) -> &'static str {
 
 struct OrgLoader<'a, 'v> {
     catalog: &'a Catalog,
-    index: &'a mut Index,
+    index: &'a mut Store,
     /// The organization being built; pushed into the index once complete.
     org: Org,
     org_idx: OrgIdx,
@@ -236,7 +229,7 @@ pub(crate) enum Pending {
     CreatedBy { token: u32, login: String, path: String },
 }
 
-fn resolve_pending(index: &mut Index, pending: Vec<Pending>, problems: &mut Problems) {
+fn resolve_pending(index: &mut Store, pending: Vec<Pending>, problems: &mut Problems) {
     for item in pending {
         match item {
             Pending::CreatorToken { org, kind, entity, id, path } => {
@@ -602,7 +595,7 @@ impl<'v> OrgLoader<'_, 'v> {
             let org_idx = self.org_idx;
             let user = match self.index.user_by_login.get(login) {
                 Some(&u) => u,
-                None => push_user(self.index, login),
+                None => self.index.push_user(login),
             };
             let already = self
                 .index
@@ -857,18 +850,4 @@ fn parse_settings(value: &Value, path: &str, problems: &mut Problems) -> Setting
         }
     }
     settings
-}
-
-/// A team with no members, grants or roles.
-pub(crate) fn empty_team(name: &str) -> Team {
-    Team {
-        name: name.into(),
-        display_name: None,
-        description: None,
-        github: false,
-        members: Vec::new(),
-        grants: Default::default(),
-        roles: Vec::new(),
-        deleted: false,
-    }
 }

@@ -4,12 +4,13 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::Value;
 
-use super::load::{Pending, empty_team};
+use super::load::Pending;
 use super::reader::{NameRule, Problems, object, shorten};
-use crate::engine::index::{Index, Org, OrgIdx, RoleRef, Team, TokenRecord, TokenSubject, UserIdx};
 use crate::error::SnapshotErrorKind as K;
 use crate::model::{BuiltinRole, TokenKind};
-use crate::token::keys::{Algorithm, KeyMaterial, SigningConfig, VerificationKey};
+use crate::store::empty_team;
+use crate::store::{Algorithm, KeyMaterial, SigningConfig, VerificationKey};
+use crate::store::{Org, OrgIdx, RoleRef, Store, Team, TokenRecord, TokenSubject, UserIdx};
 
 pub(crate) const SIGNING_FIELDS: &[&str] = &["issuer", "audience", "leewaySeconds", "keys"];
 pub(crate) const KEY_FIELDS: &[&str] = &["kid", "alg", "publicKey", "secret"];
@@ -118,7 +119,7 @@ pub(crate) enum TokenOwner<'o> {
 
 /// Loads one token record.
 pub(crate) fn load_token(
-    index: &mut Index,
+    index: &mut Store,
     owner: TokenOwner<'_>,
     path: &str,
     value: &Value,

@@ -13,12 +13,12 @@ use serde_json::{Map, Value, json};
 use sha2::Sha256;
 
 use super::Authenticated;
-use super::keys::{Algorithm, KeyMaterial, SigningKey, SigningMaterial};
-use crate::engine::index::{RoleRef, TokenSubject};
-use crate::engine::{ClaimsPrincipal, Engine, Who};
+use super::keys::{SigningKey, SigningMaterial};
 use crate::error::TokenError;
 use crate::model::{BuiltinRole, TokenKind};
 use crate::snapshot::shorten;
+use crate::store::{Algorithm, KeyMaterial};
+use crate::store::{ClaimsPrincipal, RoleRef, TokenSubject, Who};
 
 /// The largest decoded header accepted, in bytes.
 const MAX_HEADER_BYTES: usize = 1024;
@@ -129,7 +129,7 @@ fn claim_time(claims: &Map<String, Value>, name: &str) -> Result<Option<u64>, To
     }
 }
 
-impl Engine {
+impl super::Verifier<'_> {
     pub(crate) fn authenticate_signed(&self, token: &str, now: u64) -> Result<Authenticated, TokenError> {
         let mut parts = token.split('.');
         let (Some(header_b64), Some(payload_b64), Some(signature_b64), None) =
@@ -145,13 +145,13 @@ impl Engine {
         // SECURITY: the algorithm allow-list comes before any other work (`none` is never on it).
         let alg_name = header.get("alg").and_then(Value::as_str).unwrap_or_default();
         let alg = Algorithm::parse(alg_name)
-            .filter(|alg| self.index.signing.allows(*alg))
+            .filter(|alg| self.store.signing.allows(*alg))
             .ok_or_else(|| TokenError::AlgorithmNotAllowed { alg: shorten(alg_name) })?;
         if header.contains_key("crit") {
             return Err(TokenError::Malformed { why: "critical header parameters are not supported" });
         }
         let kid = header.get("kid").and_then(Value::as_str).unwrap_or_default();
-        let key = self.index.signing.key(kid).ok_or_else(|| TokenError::UnknownKey { kid: shorten(kid) })?;
+        let key = self.store.signing.key(kid).ok_or_else(|| TokenError::UnknownKey { kid: shorten(kid) })?;
         // SECURITY: a key is only ever used with its own algorithm (no HS256-with-a-public-key swap).
         if key.material.algorithm() != alg {
             return Err(TokenError::AlgorithmNotAllowed { alg: shorten(alg_name) });
@@ -164,7 +164,7 @@ impl Engine {
     }
 
     fn accept_claims(&self, claims: &Map<String, Value>, now: u64) -> Result<Authenticated, TokenError> {
-        let signing = &self.index.signing;
+        let signing = &self.store.signing;
         if let Some(issuer) = &signing.issuer {
             if claim_str(claims, "iss")? != Some(&**issuer) {
                 return Err(TokenError::InvalidIssuer);
@@ -193,7 +193,7 @@ impl Engine {
         claim_time(claims, "iat")?;
         let jti =
             claim_str(claims, "jti")?.ok_or(TokenError::InvalidClaims { why: "`jti` is required".into() })?;
-        if self.index.revoked.contains(jti) {
+        if self.store.revoked.contains(jti) {
             return Err(TokenError::Revoked { token_id: shorten(jti) });
         }
         let kind_name = claim_str(claims, "kind")?.unwrap_or_default();
@@ -203,7 +203,7 @@ impl Engine {
         let sub = claim_str(claims, "sub")?.unwrap_or_default();
         let org = claim_str(claims, "org")?;
         let role = claim_str(claims, "role")?;
-        if let Some(&idx) = self.index.token_by_id.get(jti) {
+        if let Some(&idx) = self.store.token_by_id.get(jti) {
             return self.accept_recorded(idx, kind, org, sub, role, exp, now);
         }
         self.accept_unrecorded(jti, kind, org, sub, role, exp)
@@ -221,12 +221,12 @@ impl Engine {
         exp: u64,
         now: u64,
     ) -> Result<Authenticated, TokenError> {
-        let record = self.index.tokens.get(idx as usize).ok_or(TokenError::Unknown)?;
+        let record = self.store.tokens.get(idx as usize).ok_or(TokenError::Unknown)?;
         if record.deleted {
             return Err(TokenError::Revoked { token_id: record.id.to_string() });
         }
         // The leeway covers clock skew for the record's expiry as for the `exp` claim.
-        if record.expires != 0 && now >= record.expires.saturating_add(self.index.signing.leeway) {
+        if record.expires != 0 && now >= record.expires.saturating_add(self.store.signing.leeway) {
             return Err(TokenError::Expired { expired_at: record.expires });
         }
         let mut found = self.authenticated_record(idx, true)?;
@@ -271,12 +271,12 @@ impl Engine {
             if org.is_some() {
                 return Err(TokenError::InvalidClaims { why: "a personal token has no `org`".into() });
             }
-            let &user = self.index.user_by_login.get(sub).ok_or(TokenError::Unknown)?;
+            let &user = self.store.user_by_login.get(sub).ok_or(TokenError::Unknown)?;
             return Ok(base(Who::User(user), Some(format!("user:{sub}")), sub));
         }
         let org_name = org.ok_or(TokenError::InvalidClaims { why: "`org` is required".into() })?;
-        let &org_idx = self.index.org_by_name.get(org_name).ok_or(TokenError::Unknown)?;
-        let org_ref = self.index.orgs.get(org_idx as usize).ok_or(TokenError::Unknown)?;
+        let &org_idx = self.store.org_by_name.get(org_name).ok_or(TokenError::Unknown)?;
+        let org_ref = self.store.orgs.get(org_idx as usize).ok_or(TokenError::Unknown)?;
         let (subject, name) = if kind == TokenKind::Team {
             let team = org_ref.team_by_name.get(sub).copied().filter(|t| org_ref.team(*t).is_some());
             (TokenSubject::Team(team.ok_or(TokenError::Unknown)?), sub)

@@ -1,96 +1,10 @@
-//! Key material: verification keys from the snapshot (by `kid`) and signing keys for minting.
-//! Secrets never appear in `Debug` output.
+//! Signing keys for minting tokens and signing snapshots. Secrets never appear in `Debug` output.
 
 use std::fmt;
 
-use ed25519_dalek::{SigningKey as Ed25519SigningKey, VerifyingKey};
+use ed25519_dalek::SigningKey as Ed25519SigningKey;
 
-/// A signature algorithm scopegate accepts. `none` and every other algorithm are refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Algorithm {
-    /// Ed25519 (RFC 8037), required.
-    EdDsa,
-    /// HMAC-SHA256, optional: only when the snapshot configures an HS256 key.
-    Hs256,
-}
-
-impl Algorithm {
-    /// The JOSE name (`EdDSA`, `HS256`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::EdDsa => "EdDSA",
-            Self::Hs256 => "HS256",
-        }
-    }
-
-    /// Parses a JOSE algorithm name; only the two supported ones.
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "EdDSA" => Some(Self::EdDsa),
-            "HS256" => Some(Self::Hs256),
-            _ => None,
-        }
-    }
-}
-
-/// A verification key from the snapshot.
-#[derive(Clone)]
-pub(crate) enum KeyMaterial {
-    Ed25519(VerifyingKey),
-    Hmac(Vec<u8>),
-}
-
-impl KeyMaterial {
-    pub fn algorithm(&self) -> Algorithm {
-        match self {
-            Self::Ed25519(_) => Algorithm::EdDsa,
-            Self::Hmac(_) => Algorithm::Hs256,
-        }
-    }
-}
-
-impl fmt::Debug for KeyMaterial {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Ed25519(key) => write!(f, "Ed25519({:02x?})", key.as_bytes()),
-            // SECURITY: an HMAC secret is never printed.
-            Self::Hmac(secret) => write!(f, "Hmac(<{} secret bytes>)", secret.len()),
-        }
-    }
-}
-
-/// A named verification key.
-#[derive(Debug, Clone)]
-pub(crate) struct VerificationKey {
-    pub kid: Box<str>,
-    pub material: KeyMaterial,
-}
-
-/// How signed tokens are checked: keys by `kid`, the expected issuer and audience, and the
-/// clock leeway. Loaded from the snapshot's `signing` object.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct SigningConfig {
-    pub issuer: Option<Box<str>>,
-    pub audience: Option<Box<str>>,
-    pub leeway: u64,
-    pub keys: Vec<VerificationKey>,
-}
-
-impl SigningConfig {
-    /// Default leeway for `nbf` and `exp`, in seconds.
-    pub const DEFAULT_LEEWAY: u64 = 60;
-    /// The largest leeway a snapshot may configure.
-    pub const MAX_LEEWAY: u64 = 600;
-
-    /// Whether any configured key uses `alg`: the allow-list.
-    pub fn allows(&self, alg: Algorithm) -> bool {
-        self.keys.iter().any(|k| k.material.algorithm() == alg)
-    }
-
-    pub fn key(&self, kid: &str) -> Option<&VerificationKey> {
-        self.keys.iter().find(|k| &*k.kid == kid)
-    }
-}
+pub use crate::store::Algorithm;
 
 /// A key to sign tokens with when minting. Build it from a 32-byte Ed25519 seed or an HMAC
 /// secret; its `Debug` output never shows the secret.

@@ -5,7 +5,6 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use super::Authenticated;
-use crate::engine::Engine;
 use crate::error::TokenError;
 
 pub(crate) const PREFIX: &str = "pul-";
@@ -32,7 +31,7 @@ fn well_formed(token: &str) -> bool {
         && token.bytes().skip(PREFIX.len()).all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
-impl Engine {
+impl super::Verifier<'_> {
     pub(crate) fn authenticate_opaque(&self, token: &str, now: u64) -> Result<Authenticated, TokenError> {
         if !well_formed(token) {
             return Err(TokenError::Malformed {
@@ -42,14 +41,14 @@ impl Engine {
         let computed = digest(token);
         // The lookup is keyed by a hash of the secret, which leaks nothing useful through
         // timing; the final comparison of the stored digest is constant-time all the same.
-        let idx = *self.index.token_by_digest.get(&computed).ok_or(TokenError::Unknown)?;
-        let record = self.index.tokens.get(idx as usize).ok_or(TokenError::Unknown)?;
+        let idx = *self.store.token_by_digest.get(&computed).ok_or(TokenError::Unknown)?;
+        let record = self.store.tokens.get(idx as usize).ok_or(TokenError::Unknown)?;
         let stored = record.digest.ok_or(TokenError::Unknown)?;
         // SECURITY: secrets are compared in constant time.
         if !bool::from(stored.ct_eq(&computed)) {
             return Err(TokenError::Unknown);
         }
-        if record.deleted || self.index.revoked.contains(&record.id) {
+        if record.deleted || self.store.revoked.contains(&record.id) {
             return Err(TokenError::Revoked { token_id: record.id.to_string() });
         }
         if record.expires != 0 && now >= record.expires {
@@ -60,9 +59,10 @@ impl Engine {
 
     /// The answer for a live token record.
     pub(crate) fn authenticated_record(&self, idx: u32, signed: bool) -> Result<Authenticated, TokenError> {
-        let who = self.index.who_of_token(idx).ok_or(TokenError::Unknown)?;
-        let record = self.index.tokens.get(idx as usize).ok_or(TokenError::Unknown)?;
-        let (kind, organization, subject, expires) = self.describe(idx).ok_or(TokenError::Unknown)?;
+        let who = self.store.who_of_token(idx).ok_or(TokenError::Unknown)?;
+        let record = self.store.tokens.get(idx as usize).ok_or(TokenError::Unknown)?;
+        let (kind, organization, subject, expires) =
+            self.store.describe_token(idx).ok_or(TokenError::Unknown)?;
         // A team token whose team is gone, or a personal token whose user left every
         // organization, still resolves; questions then deny.
         Ok(Authenticated {

@@ -8,11 +8,17 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::catalog::{EntityScopeSet, OrgScopeSet};
 use crate::model::{BuiltinRole, EntityKind, Permission, Settings, TokenKind};
-use crate::token::keys::SigningConfig;
 
-/// Index of a user in [`Index::users`].
+mod principal;
+mod signing;
+
+pub use principal::{ClaimsPrincipal, PrincipalRef, Who};
+pub use signing::Algorithm;
+pub(crate) use signing::{KeyMaterial, SigningConfig, VerificationKey};
+
+/// Index of a user in [`Store::users`].
 pub type UserIdx = u32;
-/// Index of an organization in [`Index::orgs`].
+/// Index of an organization in [`Store::orgs`].
 pub type OrgIdx = u32;
 /// Index of a member in [`Org::members`].
 pub type MemberIdx = u32;
@@ -22,12 +28,12 @@ pub type TeamIdx = u32;
 pub type RoleIdx = u32;
 /// Index of an entity in its [`EntityTable`].
 pub type EntityIdx = u32;
-/// Index of a token in [`Index::tokens`].
+/// Index of a token in [`Store::tokens`].
 pub type TokenIdx = u32;
 
 /// Everything the engine knows, indexed.
 #[derive(Debug, Clone, Default)]
-pub struct Index {
+pub struct Store {
     /// The snapshot revision this state derives from.
     pub revision: u64,
     pub users: Vec<User>,
@@ -312,4 +318,50 @@ pub struct TokenRecord {
     pub expires: u64,
     pub created_by: Option<UserIdx>,
     pub deleted: bool,
+}
+
+impl Store {
+    /// Adds a user with no memberships; the caller has checked that the login is new.
+    pub(crate) fn push_user(&mut self, login: &str) -> UserIdx {
+        let idx = self.users.len() as UserIdx;
+        self.users.push(User { login: login.into(), name: None, memberships: Vec::new() });
+        self.user_by_login.insert(login.into(), idx);
+        idx
+    }
+}
+
+/// A team with no members, grants or roles.
+pub(crate) fn empty_team(name: &str) -> Team {
+    Team {
+        name: name.into(),
+        display_name: None,
+        description: None,
+        github: false,
+        members: Vec::new(),
+        grants: Default::default(),
+        roles: Vec::new(),
+        deleted: false,
+    }
+}
+
+impl Store {
+    /// The settings of an organization.
+    pub(crate) fn settings(&self, org: &str) -> Option<Settings> {
+        let idx = *self.org_by_name.get(org)?;
+        self.orgs.get(idx as usize).map(|o| o.settings)
+    }
+}
+
+impl Store {
+    /// A description of a token record for answers (`Authenticated`) and listings.
+    pub(crate) fn describe_token(&self, idx: u32) -> Option<(TokenKind, Option<String>, String, u64)> {
+        let record = self.tokens.get(idx as usize)?;
+        let org = record.org.and_then(|o| self.orgs.get(o as usize));
+        let subject = match record.subject {
+            TokenSubject::User(u) => self.users.get(u as usize).map(|u| u.login.to_string()),
+            TokenSubject::Team(t) => org.and_then(|o| o.teams.get(t as usize)).map(|t| t.name.to_string()),
+            TokenSubject::Role(r) => org.map(|o| o.role_name(r).to_string()),
+        }?;
+        Some((record.kind, org.map(|o| o.name.to_string()), subject, record.expires))
+    }
 }

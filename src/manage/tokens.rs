@@ -7,14 +7,14 @@ use std::fmt;
 
 use serde_json::{Value, json};
 
-use super::jwt::{Claims, sign};
-use super::keys::SigningKey;
-use super::{MAX_LIFETIME_SECONDS, opaque};
-use crate::engine::index::{OrgIdx, RoleRef, TokenRecord, TokenSubject};
-use crate::engine::{Deny, Engine, ResourceRef, Who};
+use super::Manager;
+use crate::authorize::{Authorizer, ResourceRef};
+use crate::decision::Deny;
 use crate::error::ManageError;
 use crate::model::{BuiltinRole, TokenKind};
 use crate::snapshot::{NameRule, shorten};
+use crate::store::{OrgIdx, RoleRef, TokenRecord, TokenSubject, Who};
+use crate::token::{Claims, MAX_LIFETIME_SECONDS, SigningKey, opaque, sign_claims};
 
 /// What to mint.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -113,7 +113,7 @@ struct Plan {
     created_by: Option<u32>,
 }
 
-impl Engine {
+impl Manager<'_> {
     /// Mints an opaque token (`pul-…`) with fresh randomness, records it, and returns it.
     pub fn mint_opaque(
         &mut self,
@@ -169,19 +169,19 @@ impl Engine {
         }
         let plan = self.plan_mint(actor, request, now)?;
         let id = uuid(id);
-        let org_name = plan.org.and_then(|o| self.index.orgs.get(o as usize)).map(|o| o.name.to_string());
+        let org_name = plan.org.and_then(|o| self.store.orgs.get(o as usize)).map(|o| o.name.to_string());
         let sub = match plan.subject {
-            TokenSubject::User(u) => self.index.users.get(u as usize).map(|u| u.login.to_string()),
+            TokenSubject::User(u) => self.store.users.get(u as usize).map(|u| u.login.to_string()),
             TokenSubject::Team(_) => request.team.clone(),
             TokenSubject::Role(_) => plan.name.clone(),
         };
         let role = match plan.subject {
             TokenSubject::Role(r) => {
-                plan.org.and_then(|o| self.index.orgs.get(o as usize)).map(|o| o.role_name(r).to_string())
+                plan.org.and_then(|o| self.store.orgs.get(o as usize)).map(|o| o.role_name(r).to_string())
             }
             _ => None,
         };
-        let signing = &self.index.signing;
+        let signing = &self.store.signing;
         let claims = Claims {
             jti: id.clone(),
             kind: plan.kind,
@@ -194,15 +194,15 @@ impl Engine {
             iss: signing.issuer.as_deref().map(str::to_string),
             aud: signing.audience.as_deref().map(str::to_string),
         };
-        let token = sign(&claims, key);
+        let token = sign_claims(&claims, key);
         let record = self.record(&plan, &id, request, now, None);
         Ok(self.minted(&plan, token, id, record))
     }
 
     fn minted(&self, plan: &Plan, token: String, id: String, record: Value) -> Minted {
-        let organization = plan.org.and_then(|o| self.index.orgs.get(o as usize)).map(|o| o.name.to_string());
+        let organization = plan.org.and_then(|o| self.store.orgs.get(o as usize)).map(|o| o.name.to_string());
         let user = match plan.subject {
-            TokenSubject::User(u) => self.index.users.get(u as usize).map(|u| u.login.to_string()),
+            TokenSubject::User(u) => self.store.users.get(u as usize).map(|u| u.login.to_string()),
             _ => None,
         };
         Minted { token, id, record, organization, user }
@@ -224,7 +224,7 @@ impl Engine {
                 return Err(invalid("description", "must be at most 256 printable characters"));
             }
         }
-        let who = self.resolve_principal(actor);
+        let who = self.view().resolve_principal(actor);
         if kind == TokenKind::Personal {
             // Users mint their own personal tokens; machine tokens mint none.
             let Some(Who::User(user)) = who else {
@@ -247,11 +247,11 @@ impl Engine {
         }
         let org_name = request.org.as_deref().ok_or_else(|| invalid("org", "is required"))?;
         let org_idx = *self
-            .index
+            .store
             .org_by_name
             .get(org_name)
             .ok_or_else(|| ManageError::NotFound { what: "organization", name: org_name.to_string() })?;
-        let org = self.index.orgs.get(org_idx as usize).ok_or_else(|| invalid("org", "is unknown"))?;
+        let org = self.store.orgs.get(org_idx as usize).ok_or_else(|| invalid("org", "is unknown"))?;
         let subject = if kind == TokenKind::Team {
             let team_name = request.team.as_deref().ok_or_else(|| invalid("team", "is required"))?;
             let team = org.team_by_name.get(team_name).copied().filter(|t| org.team(*t).is_some());
@@ -307,8 +307,8 @@ impl Engine {
         now: u64,
         digest: Option<[u8; 32]>,
     ) -> Value {
-        let idx = self.index.tokens.len() as u32;
-        self.index.tokens.push(TokenRecord {
+        let idx = self.store.tokens.len() as u32;
+        self.store.tokens.push(TokenRecord {
             id: id.into(),
             kind: plan.kind,
             org: plan.org,
@@ -321,11 +321,11 @@ impl Engine {
             created_by: plan.created_by,
             deleted: false,
         });
-        self.index.token_by_id.insert(id.into(), idx);
+        self.store.token_by_id.insert(id.into(), idx);
         if let Some(digest) = digest {
-            self.index.token_by_digest.insert(digest, idx);
+            self.store.token_by_digest.insert(digest, idx);
         }
-        if let Some(org) = plan.org.and_then(|o| self.index.orgs.get_mut(o as usize)) {
+        if let Some(org) = plan.org.and_then(|o| self.store.orgs.get_mut(o as usize)) {
             org.tokens.push(idx);
             if let Some(name) = &plan.name {
                 org.token_names.insert(name.as_str().into());
@@ -340,7 +340,7 @@ impl Engine {
             if let Some(description) = &request.description {
                 obj.insert("description".into(), json!(description));
             }
-            if let Some((_, _, subject, _)) = self.describe(idx) {
+            if let Some((_, _, subject, _)) = self.store.describe_token(idx) {
                 match plan.subject {
                     TokenSubject::User(_) => None,
                     TokenSubject::Team(_) => obj.insert("team".into(), json!(subject)),
@@ -351,108 +351,105 @@ impl Engine {
                 let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
                 obj.insert("digest".into(), json!(hex));
             }
-            if let Some(login) = plan.created_by.and_then(|u| self.index.users.get(u as usize)) {
+            if let Some(login) = plan.created_by.and_then(|u| self.store.users.get(u as usize)) {
                 obj.insert("createdBy".into(), json!(login.login));
             }
         }
         record
     }
 
-    /// Who may delete or list a token: organization tokens need `org_token:delete` /
-    /// `org_token:read` (machine tokens never create or delete them); team tokens need
-    /// `team:delete_token` / `team:list_tokens` on the team (org admins, admin tokens, team
-    /// admins); personal tokens belong to their user alone.
-    fn require_token_right(&self, actor: &str, idx: u32, delete: bool) -> Result<(), ManageError> {
-        let record = self
-            .index
-            .tokens
-            .get(idx as usize)
-            .ok_or(ManageError::NotFound { what: "token", name: String::new() })?;
-        match (record.subject, record.org) {
-            (TokenSubject::User(owner), _) => match self.resolve_principal(actor) {
-                Some(Who::User(user)) if user == owner => Ok(()),
-                _ => Err(forbidden(
-                    "personal token",
-                    Deny::MissingScope { scope: "ownership".into(), level: None },
-                )),
-            },
-            (TokenSubject::Team(team), Some(org)) => {
-                let scope = if delete { "team:delete_token" } else { "team:list_tokens" };
-                self.require(actor, scope, ResourceRef::Team(org, team))
-            }
-            (TokenSubject::Role(_), Some(org)) => {
-                let scope = if delete { "org_token:delete" } else { "org_token:read" };
-                self.require(actor, scope, ResourceRef::Org(org))
-            }
-            _ => Err(ManageError::NotFound { what: "token", name: record.id.to_string() }),
-        }
-    }
-
     /// Deletes a token: it stops validating at once, and its name stays reserved.
     pub fn delete_token(&mut self, actor: &str, token_id: &str) -> Result<(), ManageError> {
         let idx = *self
-            .index
+            .store
             .token_by_id
             .get(token_id)
             .ok_or_else(|| ManageError::NotFound { what: "token", name: shorten(token_id) })?;
-        self.require_token_right(actor, idx, true)?;
-        if let Some(record) = self.index.tokens.get_mut(idx as usize) {
+        require_token_right(self.view(), actor, idx, true)?;
+        if let Some(record) = self.store.tokens.get_mut(idx as usize) {
             record.deleted = true;
         }
         Ok(())
     }
+}
 
-    /// The tokens `actor` may see in `org` (organization and team tokens it may list), or the
-    /// actor's own personal tokens when `org` is `None`. Expired tokens are included only with
-    /// `show_expired`.
-    pub fn list_tokens(
-        &self,
-        actor: &str,
-        org: Option<&str>,
-        now: u64,
-        show_expired: bool,
-    ) -> Vec<TokenView> {
-        let candidates: Vec<u32> = match org {
-            Some(name) => self
-                .index
-                .org_by_name
-                .get(name)
-                .and_then(|o| self.index.orgs.get(*o as usize))
-                .map(|o| o.tokens.clone())
-                .unwrap_or_default(),
-            None => match self.resolve_principal(actor) {
-                Some(Who::User(user)) => (0..self.index.tokens.len() as u32)
-                    .filter(|i| {
-                        self.index
-                            .tokens
-                            .get(*i as usize)
-                            .is_some_and(|t| t.subject == TokenSubject::User(user))
-                    })
-                    .collect(),
-                _ => Vec::new(),
-            },
-        };
-        candidates
-            .into_iter()
-            .filter(|&idx| self.require_token_right(actor, idx, false).is_ok())
-            .filter_map(|idx| {
-                let record = self.index.tokens.get(idx as usize)?;
-                let expired = record.expires != 0 && now >= record.expires;
-                if expired && !show_expired {
-                    return None;
-                }
-                let (kind, _, subject, expires) = self.describe(idx)?;
-                Some(TokenView {
-                    id: record.id.to_string(),
-                    kind,
-                    name: record.name.as_deref().map(str::to_string),
-                    description: record.description.as_deref().map(str::to_string),
-                    subject,
-                    created: record.created,
-                    expires,
-                    deleted: record.deleted,
-                })
-            })
-            .collect()
+/// Who may delete or list a token: organization tokens need `org_token:delete` /
+/// `org_token:read` (machine tokens never create or delete them); team tokens need
+/// `team:delete_token` / `team:list_tokens` on the team (org admins, admin tokens, team
+/// admins); personal tokens belong to their user alone.
+fn require_token_right(view: Authorizer<'_>, actor: &str, idx: u32, delete: bool) -> Result<(), ManageError> {
+    let record = view
+        .store
+        .tokens
+        .get(idx as usize)
+        .ok_or(ManageError::NotFound { what: "token", name: String::new() })?;
+    match (record.subject, record.org) {
+        (TokenSubject::User(owner), _) => match view.resolve_principal(actor) {
+            Some(Who::User(user)) if user == owner => Ok(()),
+            _ => Err(forbidden(
+                "personal token",
+                Deny::MissingScope { scope: "ownership".into(), level: None },
+            )),
+        },
+        (TokenSubject::Team(team), Some(org)) => {
+            let scope = if delete { "team:delete_token" } else { "team:list_tokens" };
+            view.require(actor, scope, ResourceRef::Team(org, team))
+        }
+        (TokenSubject::Role(_), Some(org)) => {
+            let scope = if delete { "org_token:delete" } else { "org_token:read" };
+            view.require(actor, scope, ResourceRef::Org(org))
+        }
+        _ => Err(ManageError::NotFound { what: "token", name: record.id.to_string() }),
     }
+}
+
+/// The tokens `actor` may see in `org` (organization and team tokens it may list), or the
+/// actor's own personal tokens when `org` is `None`. Expired tokens are included only with
+/// `show_expired`.
+pub(crate) fn list_tokens(
+    view: Authorizer<'_>,
+    actor: &str,
+    org: Option<&str>,
+    now: u64,
+    show_expired: bool,
+) -> Vec<TokenView> {
+    let candidates: Vec<u32> = match org {
+        Some(name) => view
+            .store
+            .org_by_name
+            .get(name)
+            .and_then(|o| view.store.orgs.get(*o as usize))
+            .map(|o| o.tokens.clone())
+            .unwrap_or_default(),
+        None => match view.resolve_principal(actor) {
+            Some(Who::User(user)) => (0..view.store.tokens.len() as u32)
+                .filter(|i| {
+                    view.store.tokens.get(*i as usize).is_some_and(|t| t.subject == TokenSubject::User(user))
+                })
+                .collect(),
+            _ => Vec::new(),
+        },
+    };
+    candidates
+        .into_iter()
+        .filter(|&idx| require_token_right(view, actor, idx, false).is_ok())
+        .filter_map(|idx| {
+            let record = view.store.tokens.get(idx as usize)?;
+            let expired = record.expires != 0 && now >= record.expires;
+            if expired && !show_expired {
+                return None;
+            }
+            let (kind, _, subject, expires) = view.store.describe_token(idx)?;
+            Some(TokenView {
+                id: record.id.to_string(),
+                kind,
+                name: record.name.as_deref().map(str::to_string),
+                description: record.description.as_deref().map(str::to_string),
+                subject,
+                created: record.created,
+                expires,
+                deleted: record.deleted,
+            })
+        })
+        .collect()
 }

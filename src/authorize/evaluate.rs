@@ -6,10 +6,10 @@
 //! ([`Explain`]).
 
 use super::actor::{Actor, ActorRole};
-use super::decision::{Decision, Deny, Reason};
-use super::index::{Entity, EntityIdx, Identity, Org, RoleRef};
 use crate::catalog::{Catalog, EntityScope, EntityScopeSet, OrgScope, OrgScopeSet};
+use crate::decision::{Decision, Deny, Reason};
 use crate::model::{BuiltinRole, EntityKind, Permission, Toggle};
+use crate::store::{Entity, EntityIdx, Identity, Org, RoleRef};
 
 /// Collects reasons, or not.
 pub(crate) trait Trace {

@@ -2,13 +2,29 @@
 //! the same decision path as a question, and applies the change in place, or refuses with
 //! [`ManageError::Forbidden`] naming the missing right.
 
-use super::evaluate::Explain;
-use super::index::{Entity, EntityIdx, Identity, Member, OrgIdx, RoleRef, TeamIdx, TokenSubject, UserIdx};
-use super::{Engine, ResourceRef, ScopeRef};
-use crate::engine::Deny;
+mod tokens;
+
+pub(crate) use tokens::list_tokens;
+pub use tokens::{MintRequest, Minted, TokenView};
+
+use crate::authorize::{Authorizer, ResourceRef, SpecialScopes};
+use crate::catalog::Catalog;
+use crate::decision::Deny;
 use crate::error::ManageError;
 use crate::model::{BuiltinRole, EntityKind, Permission};
-use crate::snapshot::{NameRule, push_user};
+use crate::snapshot::NameRule;
+use crate::store::{
+    Entity, EntityIdx, Identity, Member, OrgIdx, RoleRef, Store, TeamIdx, TokenSubject, UserIdx,
+};
+
+/// Management actions over one state: every action asks its authorization question through
+/// [`Authorizer`] and applies its change to the store.
+#[derive(Debug)]
+pub(crate) struct Manager<'a> {
+    pub catalog: &'a Catalog,
+    pub special: &'a SpecialScopes,
+    pub store: &'a mut Store,
+}
 
 /// A change to organization settings; `None` leaves a setting as it is.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -35,6 +51,12 @@ pub struct SettingsPatch {
     pub token_expiry_policy_days: Option<Option<u32>>,
 }
 
+impl Manager<'_> {
+    fn view(&self) -> Authorizer<'_> {
+        Authorizer { catalog: self.catalog, special: self.special, store: self.store }
+    }
+}
+
 fn not_found(what: &'static str, name: &str) -> ManageError {
     ManageError::NotFound { what, name: name.to_string() }
 }
@@ -43,13 +65,13 @@ fn conflict(what: &'static str, name: &str, why: &'static str) -> ManageError {
     ManageError::Conflict { what, name: name.to_string(), why }
 }
 
-impl Engine {
+impl Manager<'_> {
     fn org_idx(&self, org: &str) -> Result<OrgIdx, ManageError> {
-        self.index.org_by_name.get(org).copied().ok_or_else(|| not_found("organization", org))
+        self.store.org_by_name.get(org).copied().ok_or_else(|| not_found("organization", org))
     }
 
     fn team_idx(&self, org: OrgIdx, team: &str) -> Result<TeamIdx, ManageError> {
-        let org_ref = self.index.orgs.get(org as usize).ok_or_else(|| not_found("organization", ""))?;
+        let org_ref = self.store.orgs.get(org as usize).ok_or_else(|| not_found("organization", ""))?;
         match org_ref.team_by_name.get(team) {
             Some(&t) if org_ref.team(t).is_some() => Ok(t),
             _ => Err(not_found("team", team)),
@@ -57,9 +79,9 @@ impl Engine {
     }
 
     fn member_of(&self, org: OrgIdx, login: &str) -> Result<(UserIdx, u32), ManageError> {
-        let &user = self.index.user_by_login.get(login).ok_or_else(|| not_found("member", login))?;
+        let &user = self.store.user_by_login.get(login).ok_or_else(|| not_found("member", login))?;
         let memberships =
-            self.index.users.get(user as usize).map(|u| u.memberships.as_slice()).unwrap_or_default();
+            self.store.users.get(user as usize).map(|u| u.memberships.as_slice()).unwrap_or_default();
         memberships
             .iter()
             .find(|(o, _)| *o == org)
@@ -68,22 +90,8 @@ impl Engine {
     }
 
     /// Refuses unless `actor` holds `scope` on `resource`.
-    pub(crate) fn require(
-        &self,
-        actor: &str,
-        scope: &'static str,
-        resource: ResourceRef,
-    ) -> Result<(), ManageError> {
-        let forbidden = |deny| ManageError::Forbidden { action: scope, deny };
-        let who = self.resolve_principal(actor).ok_or(forbidden(Deny::UnknownPrincipal))?;
-        let entry = self.catalog.lookup(scope).ok_or(forbidden(Deny::UnknownScope))?;
-        let scope_ref = match resource {
-            ResourceRef::Entity(..) => entry.entity.map(ScopeRef::Entity),
-            _ => entry.org.map(ScopeRef::Org),
-        };
-        let scope_ref = scope_ref.ok_or(forbidden(Deny::InvalidResource))?;
-        // The explaining trace, so that a refusal names what was missing.
-        self.decide(who, scope_ref, resource, &mut Explain::default()).map_err(forbidden)
+    fn require(&self, actor: &str, scope: &'static str, resource: ResourceRef) -> Result<(), ManageError> {
+        self.view().require(actor, scope, resource)
     }
 
     /// Changes organization settings (`organization:update`: organization admins).
@@ -111,7 +119,7 @@ impl Engine {
                 return Err(ManageError::InvalidArgument { what: "default permission", why });
             }
         }
-        let Some(o) = self.index.orgs.get_mut(org_idx as usize) else {
+        let Some(o) = self.store.orgs.get_mut(org_idx as usize) else {
             return Err(not_found("organization", org));
         };
         let s = &mut o.settings;
@@ -138,7 +146,7 @@ impl Engine {
         if let Some(builtin) = BuiltinRole::parse(role) {
             return Ok(RoleRef::Builtin(builtin));
         }
-        let org_ref = self.index.orgs.get(org as usize).ok_or_else(|| not_found("organization", ""))?;
+        let org_ref = self.store.orgs.get(org as usize).ok_or_else(|| not_found("organization", ""))?;
         match org_ref.role_by_name.get(role) {
             Some(&r) if org_ref.role(r).is_some() => Ok(RoleRef::Custom(r)),
             _ => Err(not_found("role", role)),
@@ -157,16 +165,16 @@ impl Engine {
         if self.member_of(org_idx, login).is_ok() {
             return Err(conflict("member", login, "is already a member"));
         }
-        let user = match self.index.user_by_login.get(login) {
+        let user = match self.store.user_by_login.get(login) {
             Some(&u) => u,
-            None => push_user(&mut self.index, login),
+            None => self.store.push_user(login),
         };
-        let Some(o) = self.index.orgs.get_mut(org_idx as usize) else {
+        let Some(o) = self.store.orgs.get_mut(org_idx as usize) else {
             return Err(not_found("organization", org));
         };
         let member_idx = o.members.len() as u32;
         o.members.push(Member { user, role, teams: Vec::new(), admin_of: Vec::new(), removed: false });
-        if let Some(u) = self.index.users.get_mut(user as usize) {
+        if let Some(u) = self.store.users.get_mut(user as usize) {
             u.memberships.push((org_idx, member_idx));
         }
         Ok(())
@@ -177,10 +185,10 @@ impl Engine {
         let org_idx = self.org_idx(org)?;
         self.require(actor, "org_member:delete", ResourceRef::Org(org_idx))?;
         let (user, member_idx) = self.member_of(org_idx, login)?;
-        if let Some(u) = self.index.users.get_mut(user as usize) {
+        if let Some(u) = self.store.users.get_mut(user as usize) {
             u.memberships.retain(|(o, _)| *o != org_idx);
         }
-        let Some(o) = self.index.orgs.get_mut(org_idx as usize) else {
+        let Some(o) = self.store.orgs.get_mut(org_idx as usize) else {
             return Err(not_found("organization", org));
         };
         for team in &mut o.teams {
@@ -215,7 +223,7 @@ impl Engine {
             self.require(actor, "org_member:set_admin", ResourceRef::Org(org_idx))?;
         }
         let (_, member_idx) = self.member_of(org_idx, login)?;
-        let Some(o) = self.index.orgs.get_mut(org_idx as usize) else {
+        let Some(o) = self.store.orgs.get_mut(org_idx as usize) else {
             return Err(not_found("organization", org));
         };
         let Some(member) = o.members.get_mut(member_idx as usize) else {
@@ -237,15 +245,15 @@ impl Engine {
             let why = format!("`{}` is not a valid team name", crate::snapshot::shorten(team));
             return Err(ManageError::InvalidArgument { what: "team", why });
         }
-        let creator = self.actor_for(actor, org_idx).ok().and_then(|a| a.member);
-        let Some(o) = self.index.orgs.get_mut(org_idx as usize) else {
+        let creator = self.view().actor_for(actor, org_idx).ok().and_then(|a| a.member);
+        let Some(o) = self.store.orgs.get_mut(org_idx as usize) else {
             return Err(not_found("organization", org));
         };
         if o.team_by_name.contains_key(team) {
             return Err(conflict("team", team, "already exists"));
         }
         let team_idx = o.teams.len() as u32;
-        let mut new_team = crate::snapshot::empty_team(team);
+        let mut new_team = crate::store::empty_team(team);
         if let Some(member) = creator.and_then(|m| o.members.get_mut(m as usize)) {
             member.teams.push(team_idx);
             member.admin_of.push(team_idx);
@@ -261,7 +269,7 @@ impl Engine {
         let org_idx = self.org_idx(org)?;
         let team_idx = self.team_idx(org_idx, team)?;
         self.require(actor, "team:delete", ResourceRef::Team(org_idx, team_idx))?;
-        let Some(o) = self.index.orgs.get_mut(org_idx as usize) else {
+        let Some(o) = self.store.orgs.get_mut(org_idx as usize) else {
             return Err(not_found("organization", org));
         };
         for member in &mut o.members {
@@ -275,7 +283,7 @@ impl Engine {
         }
         // The team's tokens go with it; their names stay reserved.
         for &token in &o.tokens {
-            if let Some(record) = self.index.tokens.get_mut(token as usize) {
+            if let Some(record) = self.store.tokens.get_mut(token as usize) {
                 if record.subject == TokenSubject::Team(team_idx) {
                     record.deleted = true;
                 }
@@ -295,7 +303,7 @@ impl Engine {
         team_admin: bool,
     ) -> Result<(), ManageError> {
         let (org_idx, team_idx, member_idx) = self.team_membership_change(actor, org, team, login)?;
-        let Some(o) = self.index.orgs.get_mut(org_idx as usize) else {
+        let Some(o) = self.store.orgs.get_mut(org_idx as usize) else {
             return Err(not_found("organization", org));
         };
         let Some(member) = o.members.get_mut(member_idx as usize) else {
@@ -332,7 +340,7 @@ impl Engine {
         self.require(actor, "team:update", ResourceRef::Team(org_idx, team_idx))?;
         let (_, member_idx) = self.member_of(org_idx, login)?;
         let github = self
-            .index
+            .store
             .orgs
             .get(org_idx as usize)
             .and_then(|o| o.teams.get(team_idx as usize))
@@ -352,7 +360,7 @@ impl Engine {
         login: &str,
     ) -> Result<(), ManageError> {
         let (org_idx, team_idx, member_idx) = self.team_membership_change(actor, org, team, login)?;
-        let Some(o) = self.index.orgs.get_mut(org_idx as usize) else {
+        let Some(o) = self.store.orgs.get_mut(org_idx as usize) else {
             return Err(not_found("organization", org));
         };
         let Some(member) = o.members.get_mut(member_idx as usize) else {
@@ -387,7 +395,7 @@ impl Engine {
             let why = format!("`{level}` is not a {kind} permission");
             return Err(ManageError::InvalidArgument { what: "permission", why });
         }
-        let Some(o) = self.index.orgs.get_mut(org_idx as usize) else {
+        let Some(o) = self.store.orgs.get_mut(org_idx as usize) else {
             return Err(not_found("organization", org));
         };
         let (entity_idx, _) =
@@ -420,7 +428,7 @@ impl Engine {
         let RoleRef::Custom(role_idx) = self.parse_role(org_idx, role)? else {
             return Err(conflict("role", role, "is built in; teams hold custom roles only"));
         };
-        let Some(o) = self.index.orgs.get_mut(org_idx as usize) else {
+        let Some(o) = self.store.orgs.get_mut(org_idx as usize) else {
             return Err(not_found("organization", org));
         };
         let Some(t) = o.teams.get_mut(team_idx as usize) else {
@@ -458,9 +466,9 @@ impl Engine {
             }
         }
         let creator =
-            self.actor_for(actor, org_idx).ok().map(|a| a.identity).filter(|i| *i != Identity::Claims);
+            self.view().actor_for(actor, org_idx).ok().map(|a| a.identity).filter(|i| *i != Identity::Claims);
         let name = format!("{project}/{stack}");
-        let Some(o) = self.index.orgs.get_mut(org_idx as usize) else {
+        let Some(o) = self.store.orgs.get_mut(org_idx as usize) else {
             return Err(not_found("organization", org));
         };
         let table = o.entities_mut(EntityKind::Stack);
@@ -475,7 +483,7 @@ impl Engine {
     }
 
     fn stack_ref(&self, stack: &str) -> Result<(OrgIdx, EntityIdx), ManageError> {
-        self.find_entity(EntityKind::Stack, stack).ok_or_else(|| not_found("stack", stack))
+        self.view().find_entity(EntityKind::Stack, stack).ok_or_else(|| not_found("stack", stack))
     }
 
     /// Deletes a stack (`stack:delete`, gated by `stackAdminsCanDeleteStacks` for non-admins).
@@ -487,7 +495,7 @@ impl Engine {
     }
 
     fn remove_entity(&mut self, org_idx: OrgIdx, kind: EntityKind, idx: EntityIdx) -> Option<Entity> {
-        let o = self.index.orgs.get_mut(org_idx as usize)?;
+        let o = self.store.orgs.get_mut(org_idx as usize)?;
         for team in &mut o.teams {
             team.grants_mut(kind).remove(&idx);
         }
@@ -517,14 +525,14 @@ impl Engine {
             }
         })?;
         let name = self
-            .index
+            .store
             .orgs
             .get(org_idx as usize)
             .and_then(|o| o.entities(EntityKind::Stack).get(idx))
             .map(|e| e.name.clone())
             .unwrap_or_default();
         let exists = self
-            .index
+            .store
             .orgs
             .get(dest_idx as usize)
             .is_some_and(|o| o.entities(EntityKind::Stack).find(&name).is_some());
@@ -536,12 +544,15 @@ impl Engine {
         };
         moved.grants.clear();
         moved.creator = match moved.creator {
-            Some(Identity::User(u)) if self.index.actor(super::Who::User(u), dest_idx).is_ok() => {
+            Some(Identity::User(u))
+                if crate::authorize::actor::actor_of(self.store, crate::store::Who::User(u), dest_idx)
+                    .is_ok() =>
+            {
                 Some(Identity::User(u))
             }
             _ => None,
         };
-        let Some(dest) = self.index.orgs.get_mut(dest_idx as usize) else {
+        let Some(dest) = self.store.orgs.get_mut(dest_idx as usize) else {
             return Err(not_found("organization", destination));
         };
         let table = dest.entities_mut(EntityKind::Stack);
@@ -567,7 +578,7 @@ impl Engine {
             return Err(ManageError::InvalidArgument { what: "permission", why });
         }
         let (user, member_idx) = self.member_of(org_idx, login)?;
-        let Some(o) = self.index.orgs.get_mut(org_idx as usize) else {
+        let Some(o) = self.store.orgs.get_mut(org_idx as usize) else {
             return Err(not_found("stack", stack));
         };
         if o.members
@@ -591,7 +602,7 @@ impl Engine {
         let (org_idx, idx) = self.stack_ref(stack)?;
         self.require(actor, "stack_access:update", ResourceRef::Entity(org_idx, EntityKind::Stack, idx))?;
         if let Some(entity) = self
-            .index
+            .store
             .orgs
             .get_mut(org_idx as usize)
             .and_then(|o| o.entities_mut(EntityKind::Stack).items.get_mut(idx as usize))
