@@ -656,7 +656,8 @@ fn extra_set_only_names_are_not_implied_for_member_or_billing_manager() {
 
 #[test]
 fn environment_tags_list_comes_with_environment_read() {
-    // Default environment permission omitted: `write`, so a Member reads every environment.
+    // F.14 / B.1: `environment_tags:list` comes with Environment Read (every scope of that set)
+    // on at least one environment that exists. Default environment permission omitted: `write`.
     let engine = load(&json!({
         "version": 1,
         "organizations": [
@@ -665,26 +666,40 @@ fn environment_tags_list_comes_with_environment_read() {
                 "members": [
                     { "login": "mo", "role": "member" },
                     { "login": "bill", "role": "billing-manager" }
-                ]
+                ],
+                "environments": [{ "project": "app", "name": "dev" }]
             },
             {
                 "name": "beta",
                 "settings": { "defaultEnvironmentPermission": "read" },
-                "members": [{ "login": "mo", "role": "member" }]
+                "members": [{ "login": "mo", "role": "member" }],
+                "environments": [{ "project": "app", "name": "dev" }]
             },
             {
                 "name": "gamma",
                 "settings": { "defaultEnvironmentPermission": "none" },
                 "members": [
                     { "login": "mo", "role": "member" },
-                    { "login": "tess", "role": "member" }
+                    { "login": "tess", "role": "member" },
+                    { "login": "del", "role": "TagDeleter" }
                 ],
+                "permissionSets": [
+                    { "name": "tag-deleters", "entity": "environment", "scopes": ["environment_tag:delete"] }
+                ],
+                "roles": [{
+                    "name": "TagDeleter",
+                    "rules": [{ "entity": "environment", "permissionSet": "tag-deleters", "all": true }]
+                }],
                 "environments": [{ "project": "app", "name": "dev" }],
                 "teams": [{
                     "name": "platform", "kind": "pulumi",
                     "members": ["tess"],
                     "environments": { "app/dev": "read" }
                 }]
+            },
+            {
+                "name": "empty",
+                "members": [{ "login": "mo", "role": "member" }]
             }
         ]
     }));
@@ -702,6 +717,15 @@ fn environment_tags_list_comes_with_environment_read() {
     assert_check(&engine, "tess", "environment_tags:list", "gamma", true, "team env read grant");
     let decision = engine.explain("tess", "environment_tags:list", "gamma");
     assert!(decision.reasons.iter().any(|r| r.code() == "team_grant"), "{decision:?}");
+    // A role rule whose set holds one environment scope but not Environment Read grants nothing.
+    assert_eq!(
+        engine.effective_permission("del", EntityKind::Environment, "gamma/app/dev"),
+        Permission::None
+    );
+    assert!(engine.check("del", "environment_tag:delete", "gamma/app/dev"), "the rule's own scope");
+    assert_check(&engine, "del", "environment_tags:list", "gamma", false, "a set without Environment Read");
+    // No environment at all: the default permission applies to nothing.
+    assert_check(&engine, "mo", "environment_tags:list", "empty", false, "no environment exists");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -335,7 +335,7 @@ impl Eval<'_> {
             }
         }
         // F.14: `environment_tags:list` comes with Environment Read on any environment.
-        if Some(scope) == special.environment_tags_list && (T::EXPLAIN || !allowed) {
+        if Some(scope) == special.environment_tags_list && !actor.is_admin() && (T::EXPLAIN || !allowed) {
             allowed |= self.reads_some_environment(actor, trace);
         }
         if allowed {
@@ -355,67 +355,24 @@ impl Eval<'_> {
         Err(Deny::MissingScope { scope: name, level: None })
     }
 
+    /// F.14 / B.1: whether the actor holds Environment Read (every scope of that set) on at
+    /// least one environment that exists. The explaining path records the sources on the first
+    /// such environment.
     fn reads_some_environment<T: Trace>(&self, actor: &Actor<'_>, trace: &mut T) -> bool {
         let kind = EntityKind::Environment;
-        let mut found = false;
-        if self.gets_member_defaults(actor) {
-            let level = self.org.settings.default_environment_permission;
-            if level >= Permission::Read {
-                trace.push(|| Reason::DefaultPermission { level });
-                found = true;
-            }
-        }
+        let read = self.catalog.level_scopes(kind, Permission::Read);
         let envs = self.org.entities(kind);
-        let any_env_matches = |role_idx: u32| {
-            self.org.role(role_idx).is_some_and(|role| {
-                role.rules.iter().any(|rule| {
-                    rule.kind == kind
-                        && !rule.scopes.is_empty()
-                        && envs
-                            .items
-                            .iter()
-                            .enumerate()
-                            .any(|(i, e)| !e.deleted && rule.selector.matches(i as u32, e))
-                })
-            })
-        };
-        for team_idx in actor.teams.iter() {
-            let Some(team) = self.org.team(team_idx) else {
-                continue;
-            };
-            if let Some(level) = team.grants(kind).values().copied().max() {
-                trace.push(|| Reason::TeamGrant { team: team.name.to_string(), level });
-                found = true;
-            }
-            for &role_idx in &team.roles {
-                if any_env_matches(role_idx) {
-                    trace.push(|| Reason::CustomRole {
-                        role: self.custom_role_name(role_idx),
-                        team: Some(team.name.to_string()),
-                    });
-                    found = true;
-                }
-            }
+        let first = envs.items.iter().enumerate().find_map(|(i, entity)| {
+            let idx = i as EntityIdx;
+            let live = envs.get(idx).is_some();
+            (live && self.entity_scopes(actor, kind, idx, entity, read, &mut Quick).is_superset(read))
+                .then_some((idx, entity))
+        });
+        let Some((idx, entity)) = first else { return false };
+        if T::EXPLAIN {
+            self.entity_scopes(actor, kind, idx, entity, read, trace);
         }
-        if let ActorRole::Role(RoleRef::Custom(role_idx)) = actor.role {
-            if any_env_matches(role_idx) {
-                trace.push(|| Reason::CustomRole { role: self.custom_role_name(role_idx), team: None });
-                found = true;
-            }
-        }
-        let live = envs.items.iter().filter(|e| !e.deleted);
-        if live.clone().any(|e| e.creator == Some(actor.identity) && actor.identity != Identity::Claims) {
-            trace.push(|| Reason::CreatorGrant);
-            found = true;
-        }
-        if let Some(user) = actor.user {
-            if let Some(level) = live.map(|e| e.explicit_grant(user)).max().filter(|l| *l != Permission::None)
-            {
-                trace.push(|| Reason::ExplicitGrant { level });
-                found = true;
-            }
-        }
-        found
+        true
     }
 
     /// Decides an entity scope on one entity, with the delete and transfer gates (C.4).
