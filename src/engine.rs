@@ -33,7 +33,7 @@ impl Engine {
         Ok(Self::from_parts(catalog, store))
     }
 
-    /// Loads a snapshot only if `signature` (base64url, see [`crate::snapshot::sign`]) is a valid
+    /// Loads a snapshot only if `signature` (base64url, see [`crate::token::sign_snapshot`]) is a valid
     /// Ed25519 signature of its exact text by `public_key`.
     pub fn from_signed_json(
         json: &str,

@@ -16,6 +16,17 @@ use crate::catalog::Catalog;
 use crate::error::{SnapshotError, SnapshotErrorKind, SnapshotErrors};
 use crate::store::Store;
 
+use crate::model::EntityKind;
+use crate::store::{EntityIdx, OrgIdx};
+
+/// A reference resolved once the whole document is read, so that document order never matters.
+pub(crate) enum Pending {
+    /// An entity's creator names a token.
+    CreatorToken { org: OrgIdx, kind: EntityKind, entity: EntityIdx, id: String, path: String },
+    /// A token record's `createdBy` names a user.
+    CreatedBy { token: u32, login: String, path: String },
+}
+
 /// Snapshots larger than this are refused before parsing (64 MiB).
 pub const MAX_SNAPSHOT_BYTES: usize = 64 << 20;
 
@@ -44,13 +55,7 @@ pub(crate) fn export(catalog: &Catalog, index: &Store) -> serde_json::Value {
     export::export(catalog, index)
 }
 
-/// Signs snapshot text: a detached Ed25519 signature over its exact UTF-8 bytes, base64url
-/// without padding. Edge deployments accept only snapshots signed this way.
-pub fn sign(json: &str, key: &crate::token::SigningKey) -> Option<String> {
-    key.sign_bytes(json.as_bytes())
-}
-
-/// Verifies a detached signature made by [`sign`] with the Ed25519 public key (32 bytes).
+/// Verifies a detached signature made by [`crate::token::sign_snapshot`] with the Ed25519 public key (32 bytes).
 /// SECURITY: nothing of the snapshot is parsed before the signature verifies.
 pub fn verify(json: &str, signature: &str, public_key: &[u8; 32]) -> Result<(), SnapshotErrors> {
     use base64::Engine as _;

@@ -1208,7 +1208,7 @@ fn signed_organization_token_claims_must_match_their_record() {
         let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"EdDSA","kid":"ed-x","typ":"JWT"}"#);
         let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
         let input = format!("{header}.{payload}");
-        let signature = scopegate::snapshot::sign(&input, &key).unwrap();
+        let signature = scopegate::token::sign_snapshot(&input, &key).unwrap();
         format!("{input}.{signature}")
     };
     let claims = |sub: &str, role: Option<&str>| {

@@ -5,6 +5,7 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::Value;
 
+use super::Pending;
 use super::reader::{NameRule, Obj, Problems, object, shorten};
 use super::tokens::{KEY_FIELDS, SIGNING_FIELDS, TOKEN_FIELDS, TokenOwner, load_signing, load_token};
 use crate::catalog::{Catalog, EntityScopeSet, OrgScopeSet};
@@ -219,14 +220,6 @@ struct OrgLoader<'a, 'v> {
     problems: &'a mut Problems,
     /// References to tokens and users that may be defined later in the document.
     pending: &'a mut Vec<Pending>,
-}
-
-/// A reference resolved once the whole document is read, so that document order never matters.
-pub(crate) enum Pending {
-    /// An entity's creator names a token.
-    CreatorToken { org: OrgIdx, kind: EntityKind, entity: EntityIdx, id: String, path: String },
-    /// A token record's `createdBy` names a user.
-    CreatedBy { token: u32, login: String, path: String },
 }
 
 fn resolve_pending(index: &mut Store, pending: Vec<Pending>, problems: &mut Problems) {

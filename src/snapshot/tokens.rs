@@ -4,7 +4,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::Value;
 
-use super::load::Pending;
+use super::Pending;
 use super::reader::{NameRule, Problems, object, shorten};
 use crate::error::SnapshotErrorKind as K;
 use crate::model::{BuiltinRole, TokenKind};
