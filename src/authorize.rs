@@ -26,7 +26,7 @@ use crate::catalog::{Catalog, EntityScope, OrgScope, ScopeEntry};
 use crate::decision::{Decision, Deny};
 use crate::error::ManageError;
 use crate::model::{EntityKind, Permission};
-use crate::store::{EntityIdx, OrgIdx, PrincipalRef, Store, TeamIdx, Who};
+use crate::store::{EntityId, OrgId, PrincipalRef, Store, TeamId, Who};
 
 /// The question-answering view of one state: the catalog, the scopes the evaluator treats
 /// specially, and the store. Cheap to copy; built per call by the engine and the management
@@ -88,11 +88,11 @@ impl Handles {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ResourceRef {
     /// An organization.
-    Org(OrgIdx),
+    Org(OrgId),
     /// A team of an organization.
-    Team(OrgIdx, TeamIdx),
+    Team(OrgId, TeamId),
     /// A stack, environment or cloud account of an organization.
-    Entity(OrgIdx, EntityKind, EntityIdx),
+    Entity(OrgId, EntityKind, EntityId),
 }
 
 /// A scope resolved against the catalog.
@@ -125,12 +125,12 @@ impl Authorizer<'_> {
         let org_name = parts.next().unwrap_or_default();
         let second = parts.next();
         let third = parts.next();
-        let org_idx = *self.store.org_by_name.get(org_name).ok_or(Deny::UnknownResource)?;
-        let org = self.store.orgs.get(org_idx as usize).ok_or(Deny::UnknownResource)?;
+        let org_idx = self.store.org_id(org_name).ok_or(Deny::UnknownResource)?;
+        let org = self.store.org(org_idx).ok_or(Deny::UnknownResource)?;
         match (second, third, scope.org, scope.entity) {
             (None, None, Some(org_scope), _) => Ok((ScopeRef::Org(org_scope), ResourceRef::Org(org_idx))),
             (Some(team), None, Some(org_scope), _) if self.special.team_targeted.contains(org_scope) => {
-                let team_idx = *org.team_by_name.get(team).ok_or(Deny::UnknownResource)?;
+                let team_idx = org.team_id(team).ok_or(Deny::UnknownResource)?;
                 org.team(team_idx).ok_or(Deny::UnknownResource)?;
                 Ok((ScopeRef::Org(org_scope), ResourceRef::Team(org_idx, team_idx)))
             }
@@ -201,8 +201,8 @@ impl Authorizer<'_> {
         decision(result, trace)
     }
 
-    fn eval(&self, org: OrgIdx) -> Option<Eval<'_>> {
-        let org = self.store.orgs.get(org as usize)?;
+    fn eval(&self, org: OrgId) -> Option<Eval<'_>> {
+        let org = self.store.org(org)?;
         Some(Eval { catalog: self.catalog, special: self.special, org })
     }
 
@@ -305,7 +305,7 @@ impl Authorizer<'_> {
             Some((org, team)) => (org, Some(team)),
             None => (resource, None),
         };
-        let Some(&org_idx) = self.store.org_by_name.get(org_name) else {
+        let Some(org_idx) = self.store.org_id(org_name) else {
             return Vec::new();
         };
         let Some(eval) = self.eval(org_idx) else {
@@ -315,8 +315,8 @@ impl Authorizer<'_> {
             return Vec::new();
         };
         let team = match team_name {
-            Some(name) => match eval.org.team_by_name.get(name) {
-                Some(&t) if eval.org.team(t).is_some() => Some(t),
+            Some(name) => match eval.org.team_id(name) {
+                Some(t) if eval.org.team(t).is_some() => Some(t),
                 _ => return Vec::new(),
             },
             None => None,
@@ -329,14 +329,14 @@ impl Authorizer<'_> {
             .collect()
     }
 
-    pub(crate) fn find_entity(&self, kind: EntityKind, resource: &str) -> Option<(OrgIdx, EntityIdx)> {
+    pub(crate) fn find_entity(&self, kind: EntityKind, resource: &str) -> Option<(OrgId, EntityId)> {
         let (org_name, name) = resource.split_once('/')?;
-        let org_idx = *self.store.org_by_name.get(org_name)?;
-        let org = self.store.orgs.get(org_idx as usize)?;
+        let org_idx = self.store.org_id(org_name)?;
+        let org = self.store.org(org_idx)?;
         org.entities(kind).find(name).map(|(idx, _)| (org_idx, idx))
     }
 
-    pub(crate) fn actor_for(&self, principal: &str, org: OrgIdx) -> Result<Actor<'_>, Deny> {
+    pub(crate) fn actor_for(&self, principal: &str, org: OrgId) -> Result<Actor<'_>, Deny> {
         let who = self.resolve_principal(principal).ok_or(Deny::UnknownPrincipal)?;
         actor::actor_of(self.store, who, org)
     }

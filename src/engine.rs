@@ -85,7 +85,13 @@ impl Engine {
 
     /// The snapshot revision.
     pub fn revision(&self) -> u64 {
-        self.store.revision
+        self.store.revision()
+    }
+
+    /// A counter raised by every change to the state (management actions, token changes), for
+    /// callers that cache resolved names.
+    pub fn generation(&self) -> u64 {
+        self.store.generation()
     }
 
     /// The settings of an organization.

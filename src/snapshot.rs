@@ -17,14 +17,14 @@ use crate::error::{SnapshotError, SnapshotErrorKind, SnapshotErrors};
 use crate::store::Store;
 
 use crate::model::EntityKind;
-use crate::store::{EntityIdx, OrgIdx};
+use crate::store::{EntityId, OrgId, TokenId};
 
 /// A reference resolved once the whole document is read, so that document order never matters.
 pub(crate) enum Pending {
     /// An entity's creator names a token.
-    CreatorToken { org: OrgIdx, kind: EntityKind, entity: EntityIdx, id: String, path: String },
+    CreatorToken { org: OrgId, kind: EntityKind, entity: EntityId, id: String, path: String },
     /// A token record's `createdBy` names a user.
-    CreatedBy { token: u32, login: String, path: String },
+    CreatedBy { token: TokenId, login: String, path: String },
 }
 
 /// Snapshots larger than this are refused before parsing (64 MiB).

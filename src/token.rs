@@ -82,7 +82,7 @@ impl Verifier<'_> {
             (Some(wanted), Some(own)) if wanted != own => {
                 Err(TokenError::WrongOrganization { expected: wanted.to_string(), actual: own.to_string() })
             }
-            (Some(wanted), _) if !self.store.org_by_name.contains_key(wanted) => {
+            (Some(wanted), _) if self.store.org_id(wanted).is_none() => {
                 Err(TokenError::WrongOrganization { expected: wanted.to_string(), actual: String::new() })
             }
             _ => Ok(()),

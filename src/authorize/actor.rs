@@ -2,18 +2,18 @@
 
 use crate::decision::Deny;
 use crate::model::BuiltinRole;
-use crate::store::{Identity, MemberIdx, OrgIdx, RoleRef, Store, TeamIdx, TokenSubject, UserIdx, Who};
+use crate::store::{Identity, MemberId, OrgId, RoleRef, Store, TeamId, TokenSubject, UserId, Who};
 
 /// The teams an actor belongs to: a member's list, or a team token's one team.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Teams<'a> {
-    List(&'a [TeamIdx]),
-    One(TeamIdx),
+    List(&'a [TeamId]),
+    One(TeamId),
 }
 
 impl Teams<'_> {
-    pub fn iter(&self) -> impl Iterator<Item = TeamIdx> + '_ {
-        let (list, one): (&[TeamIdx], Option<TeamIdx>) = match self {
+    pub fn iter(&self) -> impl Iterator<Item = TeamId> + '_ {
+        let (list, one): (&[TeamId], Option<TeamId>) = match self {
             Self::List(list) => (list, None),
             Self::One(team) => (&[], Some(*team)),
         };
@@ -34,11 +34,11 @@ pub(crate) enum ActorRole {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Actor<'a> {
     pub identity: Identity,
-    pub user: Option<UserIdx>,
-    pub member: Option<MemberIdx>,
+    pub user: Option<UserId>,
+    pub member: Option<MemberId>,
     pub role: ActorRole,
     pub teams: Teams<'a>,
-    pub admin_of: &'a [TeamIdx],
+    pub admin_of: &'a [TeamId],
 }
 
 impl Actor<'_> {
@@ -59,13 +59,13 @@ impl Actor<'_> {
 fn machine_actor(
     store: &Store,
     identity: Identity,
-    org: OrgIdx,
+    org: OrgId,
     subject: TokenSubject,
 ) -> Result<Actor<'_>, Deny> {
     let (role, teams) = match subject {
         TokenSubject::Role(role) => (ActorRole::Role(role), Teams::List(&[])),
         TokenSubject::Team(team) => {
-            if store.orgs.get(org as usize).and_then(|o| o.team(team)).is_none() {
+            if store.org(org).and_then(|o| o.team(team)).is_none() {
                 return Err(Deny::UnknownPrincipal);
             }
             (ActorRole::TeamToken, Teams::One(team))
@@ -76,36 +76,33 @@ fn machine_actor(
 }
 
 /// The principal inside organization `org`.
-pub(crate) fn actor_of(store: &Store, who: Who, org: OrgIdx) -> Result<Actor<'_>, Deny> {
+pub(crate) fn actor_of(store: &Store, who: Who, org: OrgId) -> Result<Actor<'_>, Deny> {
     match who {
         Who::User(user_idx) => {
-            let user = store.users.get(user_idx as usize).ok_or(Deny::UnknownPrincipal)?;
-            let (_, member_idx) =
-                user.memberships.iter().find(|(o, _)| *o == org).copied().ok_or(Deny::NotAMember)?;
-            let member =
-                store.orgs.get(org as usize).and_then(|o| o.member(member_idx)).ok_or(Deny::NotAMember)?;
+            let user = store.user(user_idx).ok_or(Deny::UnknownPrincipal)?;
+            let member_idx = user.membership(org).ok_or(Deny::NotAMember)?;
+            let member = store.org(org).and_then(|o| o.member(member_idx)).ok_or(Deny::NotAMember)?;
             Ok(Actor {
                 identity: Identity::User(user_idx),
                 user: Some(user_idx),
                 member: Some(member_idx),
-                role: ActorRole::Role(member.role),
-                teams: Teams::List(&member.teams),
-                admin_of: &member.admin_of,
+                role: ActorRole::Role(member.role()),
+                teams: Teams::List(member.teams()),
+                admin_of: member.admin_of(),
             })
         }
         Who::Machine(token_idx) => {
-            let token =
-                store.tokens.get(token_idx as usize).filter(|t| !t.deleted).ok_or(Deny::UnknownPrincipal)?;
-            if token.org != Some(org) {
+            let token = store.token(token_idx).filter(|t| !t.deleted()).ok_or(Deny::UnknownPrincipal)?;
+            if token.org() != Some(org) {
                 return Err(Deny::NotAMember);
             }
-            machine_actor(store, Identity::Token(token_idx), org, token.subject)
+            machine_actor(store, Identity::Token(token_idx), org, token.subject())
         }
         Who::Claims(claims) => {
-            if claims.org != org {
+            if claims.org() != org {
                 return Err(Deny::NotAMember);
             }
-            machine_actor(store, Identity::Claims, org, claims.subject)
+            machine_actor(store, Identity::Claims, org, claims.subject())
         }
     }
 }

@@ -9,7 +9,7 @@ use super::actor::{Actor, ActorRole};
 use crate::catalog::{Catalog, EntityScope, EntityScopeSet, OrgScope, OrgScopeSet};
 use crate::decision::{Decision, Deny, Reason};
 use crate::model::{BuiltinRole, EntityKind, Permission, Toggle};
-use crate::store::{Entity, EntityIdx, Identity, Org, RoleRef};
+use crate::store::{Entity, EntityId, Identity, Org, RoleId, RoleRef, TeamId};
 
 /// Collects reasons, or not.
 pub(crate) trait Trace {
@@ -109,15 +109,15 @@ impl Eval<'_> {
     /// and Member-role organization tokens), and team tokens when `teamTokensGetMemberDefaults` is on.
     pub fn gets_member_defaults(&self, actor: &Actor<'_>) -> bool {
         actor.is_builtin_member()
-            || (actor.role == ActorRole::TeamToken && self.org.settings.team_tokens_get_member_defaults)
+            || (actor.role == ActorRole::TeamToken && self.org.settings().team_tokens_get_member_defaults)
     }
 
-    fn custom_role_name(&self, role: u32) -> String {
-        self.org.roles.get(role as usize).map(|r| r.name.to_string()).unwrap_or_default()
+    fn custom_role_name(&self, role: RoleId) -> String {
+        self.org.role(role).map(|r| r.name().to_string()).unwrap_or_default()
     }
 
-    fn team_name(&self, team: u32) -> String {
-        self.org.teams.get(team as usize).map(|t| t.name.to_string()).unwrap_or_default()
+    fn team_name(&self, team: TeamId) -> String {
+        self.org.team(team).map(|t| t.name().to_string()).unwrap_or_default()
     }
 
     /// The union of entity scopes the actor holds on one entity. With [`Quick`], stops as soon
@@ -126,7 +126,7 @@ impl Eval<'_> {
         &self,
         actor: &Actor<'_>,
         kind: EntityKind,
-        idx: EntityIdx,
+        idx: EntityId,
         entity: &Entity,
         want: EntityScopeSet,
         trace: &mut T,
@@ -151,7 +151,7 @@ impl Eval<'_> {
         };
         // C.3 #2: the organization default, for built-in Members (and team tokens when enabled).
         if self.gets_member_defaults(actor) {
-            let level = self.org.settings.default_permission(kind);
+            let level = self.org.settings().default_permission(kind);
             let scopes = self.catalog.level_scopes(kind, level);
             if add(&mut held, scopes, trace, &|| Reason::DefaultPermission { level }) {
                 return held;
@@ -165,12 +165,12 @@ impl Eval<'_> {
             let level = team.grant(kind, idx);
             if level != Permission::None {
                 let scopes = self.catalog.level_scopes(kind, level);
-                let reason = || Reason::TeamGrant { team: team.name.to_string(), level };
+                let reason = || Reason::TeamGrant { team: team.name().to_string(), level };
                 if add(&mut held, scopes, trace, &reason) {
                     return held;
                 }
             }
-            for &role_idx in &team.roles {
+            for &role_idx in team.roles() {
                 if self.role_rules(role_idx, Some(team_idx), kind, idx, entity, want, &mut held, trace) {
                     return held;
                 }
@@ -183,7 +183,7 @@ impl Eval<'_> {
             }
         }
         // C.3 #5: the creator's ADMIN grant, held by the creating user or machine token.
-        if entity.creator == Some(actor.identity)
+        if entity.creator() == Some(actor.identity)
             && actor.identity != Identity::Claims
             && add(&mut held, all, trace, &|| Reason::CreatorGrant)
         {
@@ -210,10 +210,10 @@ impl Eval<'_> {
     )]
     fn role_rules<T: Trace>(
         &self,
-        role_idx: u32,
-        team: Option<u32>,
+        role_idx: RoleId,
+        team: Option<TeamId>,
         kind: EntityKind,
-        idx: EntityIdx,
+        idx: EntityId,
         entity: &Entity,
         want: EntityScopeSet,
         held: &mut EntityScopeSet,
@@ -222,18 +222,18 @@ impl Eval<'_> {
         let Some(role) = self.org.role(role_idx) else {
             return false;
         };
-        for rule in role.rules.iter().filter(|r| r.kind == kind) {
-            if !rule.selector.matches(idx, entity) {
+        for rule in role.rules().iter().filter(|r| r.kind() == kind) {
+            if !rule.selector().matches(idx, entity) {
                 continue;
             }
-            if T::EXPLAIN && rule.scopes.is_superset(want) {
+            if T::EXPLAIN && rule.scopes().is_superset(want) {
                 trace.push(|| Reason::RoleRule {
                     role: self.custom_role_name(role_idx),
                     team: team.map(|t| self.team_name(t)),
-                    permission_set: rule.set_name.to_string(),
+                    permission_set: rule.set_name().to_string(),
                 });
             }
-            *held = held.union(rule.scopes);
+            *held = held.union(rule.scopes());
             if !T::EXPLAIN && held.is_superset(want) {
                 return true;
             }
@@ -268,10 +268,10 @@ impl Eval<'_> {
             }
             ActorRole::Role(RoleRef::Custom(role_idx)) => {
                 if let Some(role) = self.org.role(role_idx) {
-                    if T::EXPLAIN && wants(role.org_scopes) {
-                        trace.push(|| Reason::CustomRole { role: role.name.to_string(), team: None });
+                    if T::EXPLAIN && wants(role.org_scopes()) {
+                        trace.push(|| Reason::CustomRole { role: role.name().to_string(), team: None });
                     }
-                    held = held.union(role.org_scopes);
+                    held = held.union(role.org_scopes());
                 }
             }
             ActorRole::TeamToken => {
@@ -293,17 +293,17 @@ impl Eval<'_> {
             let Some(team) = self.org.team(team_idx) else {
                 continue;
             };
-            for &role_idx in &team.roles {
+            for &role_idx in team.roles() {
                 let Some(role) = self.org.role(role_idx) else {
                     continue;
                 };
-                if T::EXPLAIN && wants(role.org_scopes) {
+                if T::EXPLAIN && wants(role.org_scopes()) {
                     trace.push(|| Reason::CustomRole {
-                        role: role.name.to_string(),
-                        team: Some(team.name.to_string()),
+                        role: role.name().to_string(),
+                        team: Some(team.name().to_string()),
                     });
                 }
-                held = held.union(role.org_scopes);
+                held = held.union(role.org_scopes());
             }
         }
         held
@@ -314,7 +314,7 @@ impl Eval<'_> {
         &self,
         actor: &Actor<'_>,
         scope: OrgScope,
-        team: Option<u32>,
+        team: Option<TeamId>,
         trace: &mut T,
     ) -> Result<(), Deny> {
         let special = self.special;
@@ -344,7 +344,7 @@ impl Eval<'_> {
         // C.4 / D.2, D.5, D.8: toggles that let built-in Members do what their role lacks.
         if let Some(toggle) = special.member_toggle(scope) {
             if self.gets_member_defaults(actor) {
-                if self.org.settings.toggle(toggle) {
+                if self.org.settings().toggle(toggle) {
                     trace.push(|| Reason::Setting { toggle });
                     return Ok(());
                 }
@@ -362,11 +362,8 @@ impl Eval<'_> {
         let kind = EntityKind::Environment;
         let read = self.catalog.level_scopes(kind, Permission::Read);
         let envs = self.org.entities(kind);
-        let first = envs.items.iter().enumerate().find_map(|(i, entity)| {
-            let idx = i as EntityIdx;
-            let live = envs.get(idx).is_some();
-            (live && self.entity_scopes(actor, kind, idx, entity, read, &mut Quick).is_superset(read))
-                .then_some((idx, entity))
+        let first = envs.iter().find(|&(idx, entity)| {
+            self.entity_scopes(actor, kind, idx, entity, read, &mut Quick).is_superset(read)
         });
         let Some((idx, entity)) = first else { return false };
         if T::EXPLAIN {
@@ -380,7 +377,7 @@ impl Eval<'_> {
         &self,
         actor: &Actor<'_>,
         scope: EntityScope,
-        idx: EntityIdx,
+        idx: EntityId,
         entity: &Entity,
         trace: &mut T,
     ) -> Result<(), Deny> {
@@ -408,7 +405,7 @@ impl Eval<'_> {
         if actor.is_machine() && Some(scope) == self.special.stack_transfer {
             return Err(Deny::MachineToken);
         }
-        let settings = &self.org.settings;
+        let settings = &self.org.settings();
         if Some(scope) == self.special.stack_delete && !settings.stack_admins_can_delete_stacks {
             return Err(Deny::SettingDisabled { toggle: Toggle::StackAdminsCanDeleteStacks });
         }

@@ -13,7 +13,7 @@ use crate::decision::Deny;
 use crate::error::ManageError;
 use crate::model::{BuiltinRole, TokenKind};
 use crate::snapshot::{NameRule, shorten};
-use crate::store::{OrgIdx, RoleRef, TokenRecord, TokenSubject, Who};
+use crate::store::{NewToken, OrgId, RoleRef, TokenId, TokenSubject, UserId, Who};
 use crate::token::{Claims, MAX_LIFETIME_SECONDS, SigningKey, opaque, sign_claims};
 
 /// What to mint.
@@ -107,10 +107,10 @@ fn random<const N: usize>() -> Result<[u8; N], ManageError> {
 /// The checked parts of a mint request.
 struct Plan {
     kind: TokenKind,
-    org: Option<OrgIdx>,
+    org: Option<OrgId>,
     subject: TokenSubject,
     name: Option<String>,
-    created_by: Option<u32>,
+    created_by: Option<UserId>,
 }
 
 impl Manager<'_> {
@@ -138,7 +138,7 @@ impl Manager<'_> {
         let plan = self.plan_mint(actor, request, now)?;
         let token = opaque::format(&secret);
         let id = uuid(id);
-        let record = self.record(&plan, &id, request, now, Some(opaque::digest(&token)));
+        let record = self.record(&plan, &id, request, now, Some(opaque::digest(&token)))?;
         Ok(self.minted(&plan, token, id, record))
     }
 
@@ -169,19 +169,19 @@ impl Manager<'_> {
         }
         let plan = self.plan_mint(actor, request, now)?;
         let id = uuid(id);
-        let org_name = plan.org.and_then(|o| self.store.orgs.get(o as usize)).map(|o| o.name.to_string());
+        let org_name = plan.org.and_then(|o| self.store.org(o)).map(|o| o.name().to_string());
         let sub = match plan.subject {
-            TokenSubject::User(u) => self.store.users.get(u as usize).map(|u| u.login.to_string()),
+            TokenSubject::User(u) => self.store.user(u).map(|u| u.login().to_string()),
             TokenSubject::Team(_) => request.team.clone(),
             TokenSubject::Role(_) => plan.name.clone(),
         };
         let role = match plan.subject {
             TokenSubject::Role(r) => {
-                plan.org.and_then(|o| self.store.orgs.get(o as usize)).map(|o| o.role_name(r).to_string())
+                plan.org.and_then(|o| self.store.org(o)).map(|o| o.role_name(r).to_string())
             }
             _ => None,
         };
-        let signing = &self.store.signing;
+        let signing = self.store.signing();
         let claims = Claims {
             jti: id.clone(),
             kind: plan.kind,
@@ -191,18 +191,18 @@ impl Manager<'_> {
             iat: now,
             nbf: now,
             exp: request.expires,
-            iss: signing.issuer.as_deref().map(str::to_string),
-            aud: signing.audience.as_deref().map(str::to_string),
+            iss: signing.issuer().map(str::to_string),
+            aud: signing.audience().map(str::to_string),
         };
         let token = sign_claims(&claims, key);
-        let record = self.record(&plan, &id, request, now, None);
+        let record = self.record(&plan, &id, request, now, None)?;
         Ok(self.minted(&plan, token, id, record))
     }
 
     fn minted(&self, plan: &Plan, token: String, id: String, record: Value) -> Minted {
-        let organization = plan.org.and_then(|o| self.store.orgs.get(o as usize)).map(|o| o.name.to_string());
+        let organization = plan.org.and_then(|o| self.store.org(o)).map(|o| o.name().to_string());
         let user = match plan.subject {
-            TokenSubject::User(u) => self.store.users.get(u as usize).map(|u| u.login.to_string()),
+            TokenSubject::User(u) => self.store.user(u).map(|u| u.login().to_string()),
             _ => None,
         };
         Minted { token, id, record, organization, user }
@@ -246,15 +246,14 @@ impl Manager<'_> {
             });
         }
         let org_name = request.org.as_deref().ok_or_else(|| invalid("org", "is required"))?;
-        let org_idx = *self
+        let org_idx = self
             .store
-            .org_by_name
-            .get(org_name)
+            .org_id(org_name)
             .ok_or_else(|| ManageError::NotFound { what: "organization", name: org_name.to_string() })?;
-        let org = self.store.orgs.get(org_idx as usize).ok_or_else(|| invalid("org", "is unknown"))?;
+        let org = self.store.org(org_idx).ok_or_else(|| invalid("org", "is unknown"))?;
         let subject = if kind == TokenKind::Team {
             let team_name = request.team.as_deref().ok_or_else(|| invalid("team", "is required"))?;
-            let team = org.team_by_name.get(team_name).copied().filter(|t| org.team(*t).is_some());
+            let team = org.team_id(team_name);
             let team =
                 team.ok_or_else(|| ManageError::NotFound { what: "team", name: team_name.to_string() })?;
             self.require(actor, "team:create_token", ResourceRef::Team(org_idx, team))?;
@@ -268,10 +267,7 @@ impl Manager<'_> {
                 }
                 Some(builtin) => RoleRef::Builtin(builtin),
                 None => RoleRef::Custom(
-                    org.role_by_name
-                        .get(role_name)
-                        .copied()
-                        .filter(|r| org.role(*r).is_some())
+                    org.role_id(role_name)
                         .ok_or_else(|| ManageError::NotFound { what: "role", name: role_name.to_string() })?,
                 ),
             };
@@ -281,11 +277,11 @@ impl Manager<'_> {
         if !NameRule::TokenName.accepts(name) {
             return Err(invalid("name", "must be 1 to 40 printable characters"));
         }
-        if org.token_names.contains(name) {
+        if org.token_name_used(name) {
             let why = "is taken: names are unique across organization and team tokens, deleted ones included";
             return Err(ManageError::Conflict { what: "token name", name: shorten(name), why });
         }
-        if let Some(days) = org.settings.token_expiry_policy_days {
+        if let Some(days) = org.settings().token_expiry_policy_days {
             let cap = u64::from(days) * 86_400;
             if request.expires == 0 || request.expires - now > cap {
                 return Err(ManageError::ExpiryPolicyViolation { org: org_name.to_string(), max_days: days });
@@ -306,31 +302,22 @@ impl Manager<'_> {
         request: &MintRequest,
         now: u64,
         digest: Option<[u8; 32]>,
-    ) -> Value {
-        let idx = self.store.tokens.len() as u32;
-        self.store.tokens.push(TokenRecord {
-            id: id.into(),
+    ) -> Result<Value, ManageError> {
+        let added = self.store.add_token(NewToken {
+            id,
             kind: plan.kind,
             org: plan.org,
             subject: plan.subject,
-            name: plan.name.as_deref().map(Into::into),
-            description: request.description.as_deref().map(Into::into),
+            name: plan.name.as_deref(),
+            description: request.description.as_deref(),
             digest,
             created: now,
             expires: request.expires,
             created_by: plan.created_by,
             deleted: false,
         });
-        self.store.token_by_id.insert(id.into(), idx);
-        if let Some(digest) = digest {
-            self.store.token_by_digest.insert(digest, idx);
-        }
-        if let Some(org) = plan.org.and_then(|o| self.store.orgs.get_mut(o as usize)) {
-            org.tokens.push(idx);
-            if let Some(name) = &plan.name {
-                org.token_names.insert(name.as_str().into());
-            }
-        }
+        // The id is fresh randomness and the name was checked; a conflict leaves no record.
+        let Ok(idx) = added else { return Err(ManageError::RandomUnavailable) };
         let mut record =
             json!({ "id": id, "kind": plan.kind.as_str(), "created": now, "expires": request.expires });
         if let Some(obj) = record.as_object_mut() {
@@ -351,24 +338,21 @@ impl Manager<'_> {
                 let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
                 obj.insert("digest".into(), json!(hex));
             }
-            if let Some(login) = plan.created_by.and_then(|u| self.store.users.get(u as usize)) {
-                obj.insert("createdBy".into(), json!(login.login));
+            if let Some(login) = plan.created_by.and_then(|u| self.store.user(u)) {
+                obj.insert("createdBy".into(), json!(login.login()));
             }
         }
-        record
+        Ok(record)
     }
 
     /// Deletes a token: it stops validating at once, and its name stays reserved.
     pub fn delete_token(&mut self, actor: &str, token_id: &str) -> Result<(), ManageError> {
-        let idx = *self
+        let idx = self
             .store
-            .token_by_id
-            .get(token_id)
+            .token_id(token_id)
             .ok_or_else(|| ManageError::NotFound { what: "token", name: shorten(token_id) })?;
         require_token_right(self.view(), actor, idx, true)?;
-        if let Some(record) = self.store.tokens.get_mut(idx as usize) {
-            record.deleted = true;
-        }
+        self.store.delete_token(idx);
         Ok(())
     }
 }
@@ -377,13 +361,14 @@ impl Manager<'_> {
 /// `org_token:read` (machine tokens never create or delete them); team tokens need
 /// `team:delete_token` / `team:list_tokens` on the team (org admins, admin tokens, team
 /// admins); personal tokens belong to their user alone.
-fn require_token_right(view: Authorizer<'_>, actor: &str, idx: u32, delete: bool) -> Result<(), ManageError> {
-    let record = view
-        .store
-        .tokens
-        .get(idx as usize)
-        .ok_or(ManageError::NotFound { what: "token", name: String::new() })?;
-    match (record.subject, record.org) {
+fn require_token_right(
+    view: Authorizer<'_>,
+    actor: &str,
+    idx: TokenId,
+    delete: bool,
+) -> Result<(), ManageError> {
+    let record = view.store.token(idx).ok_or(ManageError::NotFound { what: "token", name: String::new() })?;
+    match (record.subject(), record.org()) {
         (TokenSubject::User(owner), _) => match view.resolve_principal(actor) {
             Some(Who::User(user)) if user == owner => Ok(()),
             _ => Err(forbidden(
@@ -399,7 +384,7 @@ fn require_token_right(view: Authorizer<'_>, actor: &str, idx: u32, delete: bool
             let scope = if delete { "org_token:delete" } else { "org_token:read" };
             view.require(actor, scope, ResourceRef::Org(org))
         }
-        _ => Err(ManageError::NotFound { what: "token", name: record.id.to_string() }),
+        _ => Err(ManageError::NotFound { what: "token", name: record.id().to_string() }),
     }
 }
 
@@ -413,19 +398,19 @@ pub(crate) fn list_tokens(
     now: u64,
     show_expired: bool,
 ) -> Vec<TokenView> {
-    let candidates: Vec<u32> = match org {
+    let candidates: Vec<TokenId> = match org {
         Some(name) => view
             .store
-            .org_by_name
-            .get(name)
-            .and_then(|o| view.store.orgs.get(*o as usize))
-            .map(|o| o.tokens.clone())
+            .org_id(name)
+            .and_then(|o| view.store.org(o))
+            .map(|o| o.token_ids().to_vec())
             .unwrap_or_default(),
         None => match view.resolve_principal(actor) {
-            Some(Who::User(user)) => (0..view.store.tokens.len() as u32)
-                .filter(|i| {
-                    view.store.tokens.get(*i as usize).is_some_and(|t| t.subject == TokenSubject::User(user))
-                })
+            Some(Who::User(user)) => view
+                .store
+                .tokens()
+                .filter(|(_, t)| t.subject() == TokenSubject::User(user))
+                .map(|(id, _)| id)
                 .collect(),
             _ => Vec::new(),
         },
@@ -434,21 +419,21 @@ pub(crate) fn list_tokens(
         .into_iter()
         .filter(|&idx| require_token_right(view, actor, idx, false).is_ok())
         .filter_map(|idx| {
-            let record = view.store.tokens.get(idx as usize)?;
-            let expired = record.expires != 0 && now >= record.expires;
+            let record = view.store.token(idx)?;
+            let expired = record.expires() != 0 && now >= record.expires();
             if expired && !show_expired {
                 return None;
             }
             let (kind, _, subject, expires) = view.store.describe_token(idx)?;
             Some(TokenView {
-                id: record.id.to_string(),
+                id: record.id().to_string(),
                 kind,
-                name: record.name.as_deref().map(str::to_string),
-                description: record.description.as_deref().map(str::to_string),
+                name: record.name().map(str::to_string),
+                description: record.description().map(str::to_string),
                 subject,
-                created: record.created,
+                created: record.created(),
                 expires,
-                deleted: record.deleted,
+                deleted: record.deleted(),
             })
         })
         .collect()

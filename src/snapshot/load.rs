@@ -2,7 +2,7 @@
 //! dependency order (permission sets, entities, roles, members, teams, tokens, then creators and
 //! explicit grants), whatever their order in the document.
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 use serde_json::Value;
 
 use super::Pending;
@@ -12,8 +12,8 @@ use crate::catalog::{Catalog, EntityScopeSet, OrgScopeSet};
 use crate::error::SnapshotErrorKind as K;
 use crate::model::{BuiltinRole, EntityKind, Permission, Settings, TokenKind};
 use crate::store::{
-    CustomRole, Entity, EntityIdx, EntityRule, Identity, Member, Org, OrgIdx, PermissionScopes,
-    PermissionSetDef, RoleRef, Selector, Store, TagCondition, Team, UserIdx,
+    CustomRole, EntityId, EntityRule, Identity, MemberId, Org, OrgId, PermissionScopes, PermissionSetDef,
+    RoleRef, Selector, Store, TagCondition, UserId,
 };
 
 /// Limits that keep a hostile snapshot from exhausting memory.
@@ -102,7 +102,7 @@ pub(crate) fn load(catalog: &Catalog, value: &Value, problems: &mut Problems) ->
         Some(v) => problems.push("version", K::UnsupportedVersion { found: shorten(&v.to_string()) }),
         None => problems.push("", K::MissingField { field: "version" }),
     }
-    index.revision = root.opt_u64("revision", problems).unwrap_or(0);
+    index.set_revision(root.opt_u64("revision", problems).unwrap_or(0));
     let users = root.opt_array("users", problems);
     let orgs = root.opt_array("organizations", problems);
     if users.len() > MAX_ITEMS || orgs.len() > MAX_ITEMS {
@@ -120,15 +120,11 @@ pub(crate) fn load(catalog: &Catalog, value: &Value, problems: &mut Problems) ->
         if !NameRule::Login.check(login, &user.path_of("login"), problems) {
             continue;
         }
-        if index.user_by_login.contains_key(login) {
+        let name = user.opt_str("name", problems);
+        let Ok(idx) = index.add_user(login, name) else {
             problems.push(&user.path_of("login"), K::Duplicate { what: "user", name: shorten(login) });
             continue;
-        }
-        let name = user.opt_str("name", problems).map(Into::into);
-        let idx = index.push_user(login);
-        if let Some(u) = index.users.get_mut(idx as usize) {
-            u.name = name;
-        }
+        };
         for (token_path, token) in user.opt_array("tokens", problems) {
             personal_tokens.push((token_path, token, idx));
         }
@@ -143,55 +139,42 @@ pub(crate) fn load(catalog: &Catalog, value: &Value, problems: &mut Problems) ->
         if !NameRule::Identifier.check(name, &org.path_of("name"), problems) {
             continue;
         }
-        if index.org_by_name.contains_key(name) {
+        let Ok(org_idx) = index.add_org(name, Settings::default()) else {
             problems.push(&org.path_of("name"), K::Duplicate { what: "organization", name: shorten(name) });
             continue;
-        }
-        let org_idx = index.orgs.len() as OrgIdx;
-        index.org_by_name.insert(name.into(), org_idx);
-        let built = OrgLoader {
+        };
+        OrgLoader {
             catalog,
             index: &mut index,
-            org: empty_org(name),
             org_idx,
+            empty: Org::empty(),
             obj: &org,
             problems,
             pending: &mut pending,
         }
         .load();
-        index.orgs.push(built);
     }
     for (path, value, user) in personal_tokens {
         load_token(&mut index, TokenOwner::User(user), &path, value, problems, &mut pending);
     }
     resolve_pending(&mut index, pending, problems);
     if let Some(signing) = root.get("signing") {
-        index.signing = load_signing(signing, "signing", problems);
+        index.set_signing(load_signing(signing, "signing", problems));
     } else {
-        index.signing.leeway = crate::store::SigningConfig::DEFAULT_LEEWAY;
+        let default = crate::store::SigningConfig::new(
+            None,
+            None,
+            crate::store::SigningConfig::DEFAULT_LEEWAY,
+            Vec::new(),
+        );
+        index.set_signing(default);
     }
     for (path, id) in root.opt_str_array("revokedTokenIds", problems) {
         if NameRule::Identifier.check(id, &path, problems) {
-            index.revoked.insert(id.into());
+            index.revoke(id);
         }
     }
     index
-}
-
-pub(crate) fn empty_org(name: &str) -> Org {
-    Org {
-        name: name.into(),
-        settings: Settings::default(),
-        members: Vec::new(),
-        roles: Vec::new(),
-        role_by_name: FxHashMap::default(),
-        permission_sets: Vec::new(),
-        teams: Vec::new(),
-        team_by_name: FxHashMap::default(),
-        entities: Default::default(),
-        tokens: Vec::new(),
-        token_names: FxHashSet::default(),
-    }
 }
 
 /// Parses a permission level allowed for `kind`; `allow_none` for defaults.
@@ -213,9 +196,10 @@ fn level_expectation(kind: EntityKind, allow_none: bool) -> &'static str {
 struct OrgLoader<'a, 'v> {
     catalog: &'a Catalog,
     index: &'a mut Store,
-    /// The organization being built; pushed into the index once complete.
-    org: Org,
-    org_idx: OrgIdx,
+    /// The organization being loaded (already in the store).
+    org_idx: OrgId,
+    /// Stands in for it if it were missing.
+    empty: Org,
     obj: &'a Obj<'v>,
     problems: &'a mut Problems,
     /// References to tokens and users that may be defined later in the document.
@@ -226,33 +210,23 @@ fn resolve_pending(index: &mut Store, pending: Vec<Pending>, problems: &mut Prob
     for item in pending {
         match item {
             Pending::CreatorToken { org, kind, entity, id, path } => {
-                let Some(&token) = index.token_by_id.get(id.as_str()) else {
+                let Some(token) = index.token_id(&id) else {
                     problems.push(&path, K::DanglingReference { what: "token", name: shorten(&id) });
                     continue;
                 };
                 let machine_of_org = index
-                    .tokens
-                    .get(token as usize)
-                    .is_some_and(|t| t.org == Some(org) && t.kind != TokenKind::Personal);
+                    .token(token)
+                    .is_some_and(|t| t.org() == Some(org) && t.kind() != TokenKind::Personal);
                 if !machine_of_org {
                     let why = "is not an organization or team token of this organization";
                     problems.push(&path, K::InvalidReference { name: shorten(&id), why });
                     continue;
                 }
-                let slot = index
-                    .orgs
-                    .get_mut(org as usize)
-                    .and_then(|o| o.entities_mut(kind).items.get_mut(entity as usize));
-                if let Some(e) = slot {
-                    e.creator = Some(Identity::Token(token));
-                }
+                // A machine token is no Billing Manager: the store cannot refuse it.
+                let _ = index.set_creator(org, kind, entity, Some(Identity::Token(token)));
             }
-            Pending::CreatedBy { token, login, path } => match index.user_by_login.get(login.as_str()) {
-                Some(&user) => {
-                    if let Some(t) = index.tokens.get_mut(token as usize) {
-                        t.created_by = Some(user);
-                    }
-                }
+            Pending::CreatedBy { token, login, path } => match index.user_id(&login) {
+                Some(user) => index.set_token_created_by(token, user),
                 None => problems.push(&path, K::DanglingReference { what: "user", name: shorten(&login) }),
             },
         }
@@ -260,15 +234,17 @@ fn resolve_pending(index: &mut Store, pending: Vec<Pending>, problems: &mut Prob
 }
 
 impl<'v> OrgLoader<'_, 'v> {
-    fn org(&mut self) -> &mut Org {
-        &mut self.org
+    /// The organization as loaded so far.
+    fn org(&self) -> &Org {
+        // The loader added it before loading its parts.
+        self.index.org(self.org_idx).unwrap_or(&self.empty)
     }
 
-    fn load(mut self) -> Org {
+    fn load(mut self) {
         if let Some(settings) = self.obj.get("settings") {
             let path = self.obj.path_of("settings");
             let parsed = parse_settings(settings, &path, self.problems);
-            self.org().settings = parsed;
+            self.index.set_settings(self.org_idx, parsed);
         }
         self.load_permission_sets();
         let mut deferred = Vec::new();
@@ -279,13 +255,11 @@ impl<'v> OrgLoader<'_, 'v> {
         self.load_members();
         self.load_teams();
         for (path, value) in self.obj.opt_array("tokens", self.problems) {
-            let owner = TokenOwner::Org(self.org_idx, &mut self.org);
-            load_token(self.index, owner, &path, value, self.problems, self.pending);
+            load_token(self.index, TokenOwner::Org(self.org_idx), &path, value, self.problems, self.pending);
         }
         for (kind, idx, entity) in deferred {
             self.load_creator_and_grants(kind, idx, &entity);
         }
-        self.org
     }
 
     fn load_permission_sets(&mut self) {
@@ -304,7 +278,7 @@ impl<'v> OrgLoader<'_, 'v> {
             }
             let builtin = self.catalog.org_permission_set(name).is_some()
                 || self.catalog.entity_permission_set(name).is_some();
-            if builtin || self.org().permission_sets.iter().any(|p| &*p.name == name) {
+            if builtin || self.org().permission_set(name).is_some() {
                 self.problems
                     .push(&set.path_of("name"), K::Duplicate { what: "permission set", name: shorten(name) });
                 continue;
@@ -344,11 +318,11 @@ impl<'v> OrgLoader<'_, 'v> {
                 None => PermissionScopes::Organization(org_scopes),
                 Some(kind) => PermissionScopes::Entity(kind, entity_scopes),
             };
-            self.org().permission_sets.push(PermissionSetDef { name: name.into(), scopes });
+            let _ = self.index.add_permission_set(self.org_idx, PermissionSetDef::new(name, scopes));
         }
     }
 
-    fn load_entities(&mut self, kind: EntityKind, deferred: &mut Vec<(EntityKind, EntityIdx, Obj<'v>)>) {
+    fn load_entities(&mut self, kind: EntityKind, deferred: &mut Vec<(EntityKind, EntityId, Obj<'v>)>) {
         let field = match kind {
             EntityKind::Stack => "stacks",
             EntityKind::Environment => "environments",
@@ -374,20 +348,10 @@ impl<'v> OrgLoader<'_, 'v> {
                     tags.push((key.into(), value.into()));
                 }
             }
-            let table = self.org().entities_mut(kind);
-            if table.by_name.contains_key(name.as_str()) {
+            let Ok(idx) = self.index.add_entity(self.org_idx, kind, &name, tags, None) else {
                 self.problems.push(&path, K::Duplicate { what: kind.as_str(), name: shorten(&name) });
                 continue;
-            }
-            let idx = table.items.len() as EntityIdx;
-            table.by_name.insert(name.as_str().into(), idx);
-            table.items.push(Entity {
-                name: name.into(),
-                tags,
-                creator: None,
-                grants: Vec::new(),
-                deleted: false,
-            });
+            };
             deferred.push((kind, idx, obj));
         }
     }
@@ -419,11 +383,11 @@ impl<'v> OrgLoader<'_, 'v> {
             if !NameRule::Label.check(name, &obj.path_of("name"), self.problems) {
                 continue;
             }
-            if BuiltinRole::parse(name).is_some() || self.org().role_by_name.contains_key(name) {
+            if BuiltinRole::parse(name).is_some() || self.org().role_id(name).is_some() {
                 self.problems.push(&obj.path_of("name"), K::Duplicate { what: "role", name: shorten(name) });
                 continue;
             }
-            let description = obj.opt_str("description", self.problems).map(Into::into);
+            let description = obj.opt_str("description", self.problems);
             let mut org_scopes = OrgScopeSet::EMPTY;
             let org_set_name = obj.opt_str("organization", self.problems);
             if let Some(set_name) = org_set_name {
@@ -438,17 +402,8 @@ impl<'v> OrgLoader<'_, 'v> {
                     rules.push(rule);
                 }
             }
-            let org = self.org();
-            let idx = org.roles.len() as u32;
-            org.role_by_name.insert(name.into(), idx);
-            org.roles.push(CustomRole {
-                name: name.into(),
-                description,
-                org_set_name: org_set_name.map(Into::into),
-                org_scopes,
-                rules,
-                deleted: false,
-            });
+            let role = CustomRole::new(name, description, org_set_name.map(|n| (n, org_scopes)), rules);
+            let _ = self.index.add_role(self.org_idx, role);
         }
     }
 
@@ -462,7 +417,7 @@ impl<'v> OrgLoader<'_, 'v> {
                 why: "is not an organization permission set",
             });
         }
-        match self.org().permission_sets.iter().find(|p| &*p.name == name).map(|p| p.scopes) {
+        match self.org().permission_set(name).map(|p| p.scopes()) {
             Some(PermissionScopes::Organization(set)) => Ok(set),
             Some(PermissionScopes::Entity(..)) => {
                 Err(K::InvalidReference { name: shorten(name), why: "is not an organization permission set" })
@@ -481,7 +436,7 @@ impl<'v> OrgLoader<'_, 'v> {
                 why: "is a permission set of another entity type",
             });
         }
-        match self.org().permission_sets.iter().find(|p| &*p.name == name).map(|p| p.scopes) {
+        match self.org().permission_set(name).map(|p| p.scopes()) {
             Some(PermissionScopes::Entity(set_kind, set)) if set_kind == kind => Ok(set),
             Some(_) => Err(K::InvalidReference {
                 name: shorten(name),
@@ -526,8 +481,8 @@ impl<'v> OrgLoader<'_, 'v> {
         } else if has_entities {
             let mut set = FxHashSet::default();
             for (entity_path, name) in rule.opt_str_array("entities", self.problems) {
-                match self.org().entities(kind).by_name.get(name) {
-                    Some(&idx) => {
+                match self.org().entities(kind).find(name) {
+                    Some((idx, _)) => {
                         set.insert(idx);
                     }
                     None => self.problems.push(
@@ -548,7 +503,7 @@ impl<'v> OrgLoader<'_, 'v> {
                 };
                 NameRule::TagKey.check(key, &cond.path_of("key"), self.problems);
                 let value = cond.opt_str("value", self.problems);
-                conditions.push(TagCondition { key: key.into(), value: value.map(Into::into) });
+                conditions.push(TagCondition::new(key, value));
             }
             if conditions.is_empty() {
                 let expected = "at least one tag condition";
@@ -557,7 +512,7 @@ impl<'v> OrgLoader<'_, 'v> {
             }
             Selector::Tags(conditions)
         };
-        Some(EntityRule { kind, selector, set_name: set_name.into(), scopes })
+        Some(EntityRule::new(kind, selector, set_name, scopes))
     }
 
     fn load_members(&mut self) {
@@ -574,8 +529,8 @@ impl<'v> OrgLoader<'_, 'v> {
             let role_name = obj.opt_str("role", self.problems).unwrap_or("member");
             let role = match BuiltinRole::parse(role_name) {
                 Some(builtin) => RoleRef::Builtin(builtin),
-                None => match self.org().role_by_name.get(role_name) {
-                    Some(&idx) => RoleRef::Custom(idx),
+                None => match self.org().role_id(role_name) {
+                    Some(idx) => RoleRef::Custom(idx),
                     None => {
                         self.problems.push(
                             &obj.path_of("role"),
@@ -585,49 +540,30 @@ impl<'v> OrgLoader<'_, 'v> {
                     }
                 },
             };
-            let org_idx = self.org_idx;
-            let user = match self.index.user_by_login.get(login) {
-                Some(&u) => u,
-                None => self.index.push_user(login),
-            };
-            let already = self
-                .index
-                .users
-                .get(user as usize)
-                .is_some_and(|u| u.memberships.iter().any(|(o, _)| *o == org_idx));
-            if already {
+            let user = self.index.user_or_new(login);
+            if self.index.add_member(self.org_idx, user, role).is_err() {
                 self.problems
                     .push(&obj.path_of("login"), K::Duplicate { what: "member", name: shorten(login) });
-                continue;
-            }
-            let org = self.org();
-            let member_idx = org.members.len() as u32;
-            org.members.push(Member { user, role, teams: Vec::new(), admin_of: Vec::new(), removed: false });
-            if let Some(u) = self.index.users.get_mut(user as usize) {
-                u.memberships.push((org_idx, member_idx));
             }
         }
     }
 
-    /// The member index of `login` in this organization, recording a problem when it is not a
-    /// member or may not hold grants (Billing Managers have no stack or team access).
-    fn grantable_member(&mut self, login: &str, path: &str) -> Option<(UserIdx, u32)> {
-        let org_idx = self.org_idx;
-        let found = self.index.user_by_login.get(login).and_then(|&u| {
-            let user = self.index.users.get(u as usize)?;
-            user.memberships.iter().find(|(o, _)| *o == org_idx).map(|(_, m)| (u, *m))
-        });
-        let Some((user, member)) = found else {
+    /// The membership of `login` in this organization, recording a problem when there is none.
+    fn member_ref(&mut self, login: &str, path: &str) -> Option<(UserId, MemberId)> {
+        let found = self
+            .index
+            .user_id(login)
+            .and_then(|u| self.index.membership(u, self.org_idx).map(|(m, _)| (u, m)));
+        if found.is_none() {
             self.problems.push(path, K::DanglingReference { what: "member", name: shorten(login) });
-            return None;
-        };
-        let role = self.org().members.get(member as usize).map(|m| m.role);
-        if role == Some(RoleRef::Builtin(BuiltinRole::BillingManager)) {
-            let why = "is a billing manager, who holds no team or stack access";
-            self.problems.push(path, K::InvalidReference { name: shorten(login), why });
-            return None;
         }
-        Some((user, member))
+        found
+    }
+
+    /// Records the store's refusal to give a Billing Manager team or stack access.
+    fn refused(&mut self, path: &str, login: &str) {
+        let why = "is a billing manager, who holds no team or stack access";
+        self.problems.push(path, K::InvalidReference { name: shorten(login), why });
     }
 
     fn load_teams(&mut self) {
@@ -641,7 +577,7 @@ impl<'v> OrgLoader<'_, 'v> {
             if !NameRule::Identifier.check(name, &obj.path_of("name"), self.problems) {
                 continue;
             }
-            if self.org().team_by_name.contains_key(name) {
+            if self.org().team_id(name).is_some() {
                 self.problems.push(&obj.path_of("name"), K::Duplicate { what: "team", name: shorten(name) });
                 continue;
             }
@@ -657,37 +593,26 @@ impl<'v> OrgLoader<'_, 'v> {
                     false
                 }
             };
-            let team_idx = self.org().teams.len() as u32;
-            let mut team = Team {
-                name: name.into(),
-                display_name,
-                description,
-                github,
-                members: Vec::new(),
-                grants: Default::default(),
-                roles: Vec::new(),
-                deleted: false,
-            };
+            let added = self.index.add_team(self.org_idx, name, display_name, description, github);
+            let Ok(team_idx) = added else { continue };
             let members = obj.opt_str_array("members", self.problems);
             let admins = obj.opt_str_array("admins", self.problems);
             for (is_admin, (member_path, login)) in
                 members.into_iter().map(|m| (false, m)).chain(admins.into_iter().map(|a| (true, a)))
             {
-                let Some((_, member_idx)) = self.grantable_member(login, &member_path) else {
+                let Some((_, member)) = self.member_ref(login, &member_path) else {
                     continue;
                 };
-                let Some(member) = self.org().members.get_mut(member_idx as usize) else {
-                    continue;
-                };
-                if is_admin && !member.admin_of.contains(&team_idx) {
-                    member.admin_of.push(team_idx);
-                }
-                if !member.teams.contains(&team_idx) {
-                    member.teams.push(team_idx);
-                    team.members.push(member_idx);
-                } else if !is_admin {
-                    self.problems
-                        .push(&member_path, K::Duplicate { what: "team member", name: shorten(login) });
+                // An admin listed among the members too stays an admin.
+                let admin =
+                    is_admin || self.org().member(member).is_some_and(|m| m.admin_of().contains(&team_idx));
+                match self.index.set_team_member(self.org_idx, team_idx, member, admin) {
+                    Ok(true) => {}
+                    Ok(false) if !is_admin => self
+                        .problems
+                        .push(&member_path, K::Duplicate { what: "team member", name: shorten(login) }),
+                    Ok(false) => {}
+                    Err(_) => self.refused(&member_path, login),
                 }
             }
             for (kind, field) in [
@@ -701,10 +626,8 @@ impl<'v> OrgLoader<'_, 'v> {
                         self.problems.push(&grant_path, K::InvalidValue { value: shorten(level), expected });
                         continue;
                     };
-                    match self.org().entities(kind).by_name.get(entity) {
-                        Some(&idx) => {
-                            team.grants_mut(kind).insert(idx, level);
-                        }
+                    match self.org().entities(kind).find(entity) {
+                        Some((idx, _)) => self.index.set_team_grant(self.org_idx, team_idx, kind, idx, level),
                         None => self.problems.push(
                             &grant_path,
                             K::DanglingReference { what: kind.as_str(), name: shorten(entity) },
@@ -713,8 +636,8 @@ impl<'v> OrgLoader<'_, 'v> {
                 }
             }
             for (role_path, role) in obj.opt_str_array("roles", self.problems) {
-                match self.org().role_by_name.get(role) {
-                    Some(&idx) if !team.roles.contains(&idx) => team.roles.push(idx),
+                match self.org().role_id(role) {
+                    Some(idx) if self.index.set_team_role(self.org_idx, team_idx, idx, true) => {}
                     Some(_) => self
                         .problems
                         .push(&role_path, K::Duplicate { what: "team role", name: shorten(role) }),
@@ -727,46 +650,45 @@ impl<'v> OrgLoader<'_, 'v> {
                         .push(&role_path, K::DanglingReference { what: "role", name: shorten(role) }),
                 }
             }
-            let org = self.org();
-            org.team_by_name.insert(name.into(), team_idx);
-            org.teams.push(team);
         }
     }
 
-    fn text(&mut self, obj: &Obj<'_>, field: &str) -> Option<Box<str>> {
+    fn text(&mut self, obj: &Obj<'v>, field: &str) -> Option<&'v str> {
         let value = obj.opt_str(field, self.problems)?;
-        NameRule::Text.check(value, &obj.path_of(field), self.problems).then(|| value.into())
+        NameRule::Text.check(value, &obj.path_of(field), self.problems).then_some(value)
     }
 
-    fn load_creator_and_grants(&mut self, kind: EntityKind, idx: EntityIdx, obj: &Obj<'_>) {
-        let mut creator = None;
+    fn load_creator_and_grants(&mut self, kind: EntityKind, idx: EntityId, obj: &Obj<'_>) {
         if let Some(value) = obj.get("creator") {
             let path = obj.path_of("creator");
             if let Some(c) = object(value, &path, CREATOR_FIELDS, self.problems) {
-                creator = self.load_creator(&c, kind, idx);
+                self.load_creator(&c, kind, idx);
             }
         }
-        let mut grants = Vec::new();
         for (grant_path, login, level) in obj.opt_str_map("grants", self.problems) {
             let Some(level) = parse_level(kind, level, false) else {
                 let expected = level_expectation(kind, false);
                 self.problems.push(&grant_path, K::InvalidValue { value: shorten(level), expected });
                 continue;
             };
-            if let Some((user, _)) = self.grantable_member(login, &grant_path) {
-                grants.push((user, level));
+            if let Some((user, _)) = self.member_ref(login, &grant_path) {
+                if self.index.set_explicit_grant(self.org_idx, kind, idx, user, level).is_err() {
+                    self.refused(&grant_path, login);
+                }
             }
-        }
-        if let Some(entity) = self.org().entities_mut(kind).items.get_mut(idx as usize) {
-            entity.creator = creator;
-            entity.grants = grants;
         }
     }
 
-    fn load_creator(&mut self, c: &Obj<'_>, kind: EntityKind, entity: EntityIdx) -> Option<Identity> {
+    fn load_creator(&mut self, c: &Obj<'_>, kind: EntityKind, entity: EntityId) {
         match (c.opt_str("user", self.problems), c.opt_str("token", self.problems)) {
             (Some(login), None) => {
-                self.grantable_member(login, &c.path_of("user")).map(|(u, _)| Identity::User(u))
+                let path = c.path_of("user");
+                if let Some((user, _)) = self.member_ref(login, &path) {
+                    if self.index.set_creator(self.org_idx, kind, entity, Some(Identity::User(user))).is_err()
+                    {
+                        self.refused(&path, login);
+                    }
+                }
             }
             (None, Some(id)) => {
                 self.pending.push(Pending::CreatorToken {
@@ -776,12 +698,10 @@ impl<'v> OrgLoader<'_, 'v> {
                     id: id.to_string(),
                     path: c.path_of("token"),
                 });
-                None
             }
             _ => {
                 let expected = "exactly one of `user`, `token`";
                 self.problems.push(&c.path, K::InvalidValue { value: "creator".into(), expected });
-                None
             }
         }
     }

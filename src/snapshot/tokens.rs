@@ -8,26 +8,29 @@ use super::Pending;
 use super::reader::{NameRule, Problems, object, shorten};
 use crate::error::SnapshotErrorKind as K;
 use crate::model::{BuiltinRole, TokenKind};
-use crate::store::empty_team;
 use crate::store::{Algorithm, KeyMaterial, SigningConfig, VerificationKey};
-use crate::store::{Org, OrgIdx, RoleRef, Store, Team, TokenRecord, TokenSubject, UserIdx};
+use crate::store::{NewToken, OrgId, RoleRef, Store, TokenConflict, TokenSubject, UserId};
 
 pub(crate) const SIGNING_FIELDS: &[&str] = &["issuer", "audience", "leewaySeconds", "keys"];
 pub(crate) const KEY_FIELDS: &[&str] = &["kid", "alg", "publicKey", "secret"];
 
 /// Loads the `signing` object: keys by `kid`, issuer, audience and leeway.
 pub(crate) fn load_signing(value: &Value, path: &str, problems: &mut Problems) -> SigningConfig {
-    let mut config = SigningConfig { leeway: SigningConfig::DEFAULT_LEEWAY, ..SigningConfig::default() };
-    let Some(obj) = object(value, path, SIGNING_FIELDS, problems) else { return config };
-    config.issuer = obj.opt_str("issuer", problems).map(Into::into);
-    config.audience = obj.opt_str("audience", problems).map(Into::into);
-    if let Some(leeway) = obj.opt_u64("leewaySeconds", problems) {
-        if leeway <= SigningConfig::MAX_LEEWAY {
-            config.leeway = leeway;
+    let default = || SigningConfig::new(None, None, SigningConfig::DEFAULT_LEEWAY, Vec::new());
+    let Some(obj) = object(value, path, SIGNING_FIELDS, problems) else { return default() };
+    let issuer = obj.opt_str("issuer", problems);
+    let audience = obj.opt_str("audience", problems);
+    let mut leeway = SigningConfig::DEFAULT_LEEWAY;
+    let mut keys: Vec<VerificationKey> = Vec::new();
+    if let Some(seconds) = obj.opt_u64("leewaySeconds", problems) {
+        if seconds <= SigningConfig::MAX_LEEWAY {
+            leeway = seconds;
         } else {
             let expected = "at most 600 seconds";
-            problems
-                .push(&obj.path_of("leewaySeconds"), K::InvalidValue { value: leeway.to_string(), expected });
+            problems.push(
+                &obj.path_of("leewaySeconds"),
+                K::InvalidValue { value: seconds.to_string(), expected },
+            );
         }
     }
     for (key_path, key) in obj.opt_array("keys", problems) {
@@ -38,7 +41,7 @@ pub(crate) fn load_signing(value: &Value, path: &str, problems: &mut Problems) -
         if !NameRule::Identifier.check(kid, &key.path_of("kid"), problems) {
             continue;
         }
-        if config.key(kid).is_some() {
+        if keys.iter().any(|k| k.kid() == kid) {
             problems.push(&key.path_of("kid"), K::Duplicate { what: "key id", name: shorten(kid) });
             continue;
         }
@@ -87,9 +90,9 @@ pub(crate) fn load_signing(value: &Value, path: &str, problems: &mut Problems) -
                 continue;
             }
         };
-        config.keys.push(VerificationKey { kid: kid.into(), material });
+        keys.push(VerificationKey::new(kid, material));
     }
-    config
+    SigningConfig::new(issuer, audience, leeway, keys)
 }
 
 pub(crate) const TOKEN_FIELDS: &[&str] = &[
@@ -106,29 +109,26 @@ pub(crate) const TOKEN_FIELDS: &[&str] = &[
     "deleted",
 ];
 
-/// Marks a deleted team token whose team no longer exists.
-const DELETED_TEAM: u32 = u32::MAX;
-
 /// Whose token record is being read.
-pub(crate) enum TokenOwner<'o> {
+pub(crate) enum TokenOwner {
     /// An organization or team token of the organization being built.
-    Org(OrgIdx, &'o mut Org),
+    Org(OrgId),
     /// A personal token of a user.
-    User(UserIdx),
+    User(UserId),
 }
 
 /// Loads one token record.
 pub(crate) fn load_token(
     index: &mut Store,
-    owner: TokenOwner<'_>,
+    owner: TokenOwner,
     path: &str,
     value: &Value,
     problems: &mut Problems,
     pending: &mut Vec<Pending>,
 ) {
-    let (org, user, mut org_ref) = match owner {
-        TokenOwner::Org(idx, org) => (Some(idx), 0, Some(org)),
-        TokenOwner::User(user) => (None, user, None),
+    let (org, user) = match owner {
+        TokenOwner::Org(idx) => (Some(idx), None),
+        TokenOwner::User(user) => (None, Some(user)),
     };
     let Some(obj) = object(value, path, TOKEN_FIELDS, problems) else {
         return;
@@ -139,7 +139,7 @@ pub(crate) fn load_token(
     if !NameRule::Identifier.check(id, &obj.path_of("id"), problems) {
         return;
     }
-    if index.token_by_id.contains_key(id) {
+    if index.token_id(id).is_some() {
         problems.push(&obj.path_of("id"), K::Duplicate { what: "token id", name: shorten(id) });
         return;
     }
@@ -162,7 +162,11 @@ pub(crate) fn load_token(
     let description = obj
         .opt_str("description", problems)
         .filter(|d| NameRule::Text.check(d, &obj.path_of("description"), problems));
-    let subject = match (kind, org_ref.as_deref()) {
+    let deleted = obj.opt_bool("deleted", problems).unwrap_or(false);
+    let org_ref = org.and_then(|o| index.org(o));
+    // A team token's team: present, or (for a deleted token, which only reserves its name) gone.
+    let mut gone_team = None;
+    let subject = match (kind, org_ref) {
         (TokenKind::Personal, _) => {
             if name.is_some() {
                 let why = "is a name on a personal token; personal tokens have a description only";
@@ -171,14 +175,14 @@ pub(crate) fn load_token(
                     K::InvalidReference { name: shorten(name.unwrap_or_default()), why },
                 );
             }
-            Some(TokenSubject::User(user))
+            user.map(TokenSubject::User)
         }
         (TokenKind::Team, Some(org_ref)) => match obj.req_str("team", problems) {
-            Some(team) => match org_ref.team_by_name.get(team) {
-                Some(&t) => Some(TokenSubject::Team(t)),
-                // A deleted token only reserves its name; its team may be gone.
-                None if obj.opt_bool("deleted", &mut Problems::default()) == Some(true) => {
-                    Some(TokenSubject::Team(DELETED_TEAM))
+            Some(team) => match org_ref.team_id(team) {
+                Some(t) => Some(TokenSubject::Team(t)),
+                None if deleted => {
+                    gone_team = Some(team);
+                    None
                 }
                 None => {
                     problems.push(
@@ -199,8 +203,8 @@ pub(crate) fn load_token(
                     None
                 }
                 Some(builtin) => Some(TokenSubject::Role(RoleRef::Builtin(builtin))),
-                None => match org_ref.role_by_name.get(role) {
-                    Some(&r) => Some(TokenSubject::Role(RoleRef::Custom(r))),
+                None => match org_ref.role_id(role) {
+                    Some(r) => Some(TokenSubject::Role(RoleRef::Custom(r))),
                     None => {
                         problems.push(
                             &obj.path_of("role"),
@@ -224,8 +228,7 @@ pub(crate) fn load_token(
             None => problems.push(path, K::MissingField { field: "name" }),
             Some(n) if !NameRule::TokenName.check(n, &obj.path_of("name"), problems) => return,
             Some(n) => {
-                let taken = org_ref.as_deref().is_some_and(|o| o.token_names.contains(n));
-                if taken {
+                if org_ref.is_some_and(|o| o.token_name_used(n)) {
                     problems
                         .push(&obj.path_of("name"), K::Duplicate { what: "token name", name: shorten(n) });
                     return;
@@ -246,50 +249,48 @@ pub(crate) fn load_token(
     };
     let created = obj.opt_u64("created", problems).unwrap_or(0);
     let expires = obj.opt_u64("expires", problems).unwrap_or(0);
-    let deleted = obj.opt_bool("deleted", problems).unwrap_or(false);
     let created_by = obj.opt_str("createdBy", problems);
-    let Some(mut subject) = subject else { return };
-    if let (TokenSubject::Team(DELETED_TEAM), Some(org_ref)) = (subject, org_ref.as_deref_mut()) {
+    let subject = match (subject, gone_team, org) {
+        (Some(subject), _, _) => subject,
         // Keep the gone team as a tombstone so that the record still names it.
-        subject = TokenSubject::Team(org_ref.teams.len() as u32);
-        let name = obj.opt_str("team", &mut Problems::default()).unwrap_or_default();
-        org_ref.teams.push(Team { deleted: true, ..empty_team(name) });
-    }
-    let idx = index.tokens.len() as u32;
-    if let Some(digest) = digest {
-        // Two records with one digest would be one secret with two meanings.
-        if index.token_by_digest.contains_key(&digest) {
-            problems.push(&obj.path_of("digest"), K::Duplicate { what: "token digest", name: shorten(id) });
-            return;
-        }
-        index.token_by_digest.insert(digest, idx);
-    }
-    index.token_by_id.insert(id.into(), idx);
-    index.tokens.push(TokenRecord {
-        id: id.into(),
+        (None, Some(team), Some(org)) => match index.add_deleted_team(org, team) {
+            Some(t) => TokenSubject::Team(t),
+            None => return,
+        },
+        _ => return,
+    };
+    let record = NewToken {
+        id,
         kind,
         org,
         subject,
-        name: name.map(Into::into),
-        description: description.map(Into::into),
+        name: if kind == TokenKind::Personal { None } else { name },
+        description,
         digest,
         created,
         expires,
         created_by: None,
         deleted,
-    });
-    if let Some(login) = created_by {
-        pending.push(Pending::CreatedBy {
-            token: idx,
-            login: login.to_string(),
-            path: obj.path_of("createdBy"),
-        });
-    }
-    if let Some(org_ref) = org_ref {
-        org_ref.tokens.push(idx);
-        if let Some(n) = name {
-            org_ref.token_names.insert(n.into());
+    };
+    let token = match index.add_token(record) {
+        Ok(token) => token,
+        // Two records with one digest would be one secret with two meanings.
+        Err(TokenConflict::Digest) => {
+            problems.push(&obj.path_of("digest"), K::Duplicate { what: "token digest", name: shorten(id) });
+            return;
         }
+        Err(TokenConflict::Id) => {
+            problems.push(&obj.path_of("id"), K::Duplicate { what: "token id", name: shorten(id) });
+            return;
+        }
+        Err(TokenConflict::Name) => {
+            let n = name.unwrap_or_default();
+            problems.push(&obj.path_of("name"), K::Duplicate { what: "token name", name: shorten(n) });
+            return;
+        }
+    };
+    if let Some(login) = created_by {
+        pending.push(Pending::CreatedBy { token, login: login.to_string(), path: obj.path_of("createdBy") });
     }
 }
 

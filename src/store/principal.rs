@@ -1,6 +1,6 @@
 //! Principals as callers name them, and resolved against the store.
 
-use super::{OrgIdx, Store, TokenIdx, TokenSubject, UserIdx};
+use super::{OrgId, Store, TokenId, TokenSubject, UserId};
 use crate::model::TokenKind;
 
 /// A principal as callers name it: `alice`, `user:alice` or `token:<token id>`.
@@ -27,9 +27,9 @@ impl<'a> PrincipalRef<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Who {
     /// A user, directly or through a personal token.
-    User(UserIdx),
+    User(UserId),
     /// An organization or team token with a record in the snapshot.
-    Machine(TokenIdx),
+    Machine(TokenId),
     /// A signed organization or team token with no record: it acts by its claims.
     Claims(ClaimsPrincipal),
 }
@@ -37,25 +37,36 @@ pub enum Who {
 /// What a signed machine token without a record acts as: a role or a team of one organization.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ClaimsPrincipal {
-    pub(crate) org: OrgIdx,
-    pub(crate) subject: TokenSubject,
+    org: OrgId,
+    subject: TokenSubject,
+}
+
+impl ClaimsPrincipal {
+    pub(crate) fn new(org: OrgId, subject: TokenSubject) -> Self {
+        Self { org, subject }
+    }
+    /// The organization it belongs to.
+    pub fn org(&self) -> OrgId {
+        self.org
+    }
+    /// The role or team it acts as.
+    pub fn subject(&self) -> TokenSubject {
+        self.subject
+    }
 }
 
 impl Store {
     /// Resolves a principal; `None` for an unknown user or an unknown or deleted token.
     pub fn resolve(&self, principal: PrincipalRef<'_>) -> Option<Who> {
         match principal {
-            PrincipalRef::User(login) => self.user_by_login.get(login).map(|&u| Who::User(u)),
-            PrincipalRef::Token(id) => {
-                let idx = *self.token_by_id.get(id)?;
-                self.who_of_token(idx)
-            }
+            PrincipalRef::User(login) => self.user_id(login).map(Who::User),
+            PrincipalRef::Token(id) => self.who_of_token(self.token_id(id)?),
         }
     }
 
     /// What a token acts as; `None` when it is deleted.
-    pub fn who_of_token(&self, idx: TokenIdx) -> Option<Who> {
-        let token = self.tokens.get(idx as usize).filter(|t| !t.deleted)?;
+    pub fn who_of_token(&self, idx: TokenId) -> Option<Who> {
+        let token = self.token(idx).filter(|t| !t.deleted)?;
         match (token.kind, token.subject) {
             // A personal token acts exactly as its user (PRODUCT decision 4).
             (TokenKind::Personal, TokenSubject::User(user)) => Some(Who::User(user)),

@@ -62,18 +62,30 @@ impl fmt::Debug for KeyMaterial {
 /// A named verification key.
 #[derive(Debug, Clone)]
 pub(crate) struct VerificationKey {
-    pub kid: Box<str>,
-    pub material: KeyMaterial,
+    kid: Box<str>,
+    material: KeyMaterial,
+}
+
+impl VerificationKey {
+    pub fn new(kid: &str, material: KeyMaterial) -> Self {
+        Self { kid: kid.into(), material }
+    }
+    pub fn kid(&self) -> &str {
+        &self.kid
+    }
+    pub fn material(&self) -> &KeyMaterial {
+        &self.material
+    }
 }
 
 /// How signed tokens are checked: keys by `kid`, the expected issuer and audience, and the
 /// clock leeway. Loaded from the snapshot's `signing` object.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SigningConfig {
-    pub issuer: Option<Box<str>>,
-    pub audience: Option<Box<str>>,
-    pub leeway: u64,
-    pub keys: Vec<VerificationKey>,
+    issuer: Option<Box<str>>,
+    audience: Option<Box<str>>,
+    leeway: u64,
+    keys: Vec<VerificationKey>,
 }
 
 impl SigningConfig {
@@ -81,6 +93,27 @@ impl SigningConfig {
     pub const DEFAULT_LEEWAY: u64 = 60;
     /// The largest leeway a snapshot may configure.
     pub const MAX_LEEWAY: u64 = 600;
+
+    pub fn new(
+        issuer: Option<&str>,
+        audience: Option<&str>,
+        leeway: u64,
+        keys: Vec<VerificationKey>,
+    ) -> Self {
+        Self { issuer: issuer.map(Into::into), audience: audience.map(Into::into), leeway, keys }
+    }
+    pub fn issuer(&self) -> Option<&str> {
+        self.issuer.as_deref()
+    }
+    pub fn audience(&self) -> Option<&str> {
+        self.audience.as_deref()
+    }
+    pub fn leeway(&self) -> u64 {
+        self.leeway
+    }
+    pub fn keys(&self) -> &[VerificationKey] {
+        &self.keys
+    }
 
     /// Whether any configured key uses `alg`: the allow-list.
     pub fn allows(&self, alg: Algorithm) -> bool {

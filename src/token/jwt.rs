@@ -18,7 +18,7 @@ use crate::error::TokenError;
 use crate::model::{BuiltinRole, TokenKind};
 use crate::snapshot::shorten;
 use crate::store::{Algorithm, KeyMaterial};
-use crate::store::{ClaimsPrincipal, RoleRef, TokenSubject, Who};
+use crate::store::{ClaimsPrincipal, RoleRef, TokenId, TokenSubject, Who};
 
 /// The largest decoded header accepted, in bytes.
 const MAX_HEADER_BYTES: usize = 1024;
@@ -145,35 +145,36 @@ impl super::Verifier<'_> {
         // SECURITY: the algorithm allow-list comes before any other work (`none` is never on it).
         let alg_name = header.get("alg").and_then(Value::as_str).unwrap_or_default();
         let alg = Algorithm::parse(alg_name)
-            .filter(|alg| self.store.signing.allows(*alg))
+            .filter(|alg| self.store.signing().allows(*alg))
             .ok_or_else(|| TokenError::AlgorithmNotAllowed { alg: shorten(alg_name) })?;
         if header.contains_key("crit") {
             return Err(TokenError::Malformed { why: "critical header parameters are not supported" });
         }
         let kid = header.get("kid").and_then(Value::as_str).unwrap_or_default();
-        let key = self.store.signing.key(kid).ok_or_else(|| TokenError::UnknownKey { kid: shorten(kid) })?;
+        let key =
+            self.store.signing().key(kid).ok_or_else(|| TokenError::UnknownKey { kid: shorten(kid) })?;
         // SECURITY: a key is only ever used with its own algorithm (no HS256-with-a-public-key swap).
-        if key.material.algorithm() != alg {
+        if key.material().algorithm() != alg {
             return Err(TokenError::AlgorithmNotAllowed { alg: shorten(alg_name) });
         }
         let signature = decode_part(signature_b64)?;
         let signing_input = token.get(..header_b64.len() + 1 + payload_b64.len()).unwrap_or_default();
-        verify(&key.material, signing_input.as_bytes(), &signature)?;
+        verify(key.material(), signing_input.as_bytes(), &signature)?;
         let claims = json_object(&decode_part(payload_b64)?, "the payload is not a JSON object")?;
         self.accept_claims(&claims, now)
     }
 
     fn accept_claims(&self, claims: &Map<String, Value>, now: u64) -> Result<Authenticated, TokenError> {
-        let signing = &self.store.signing;
-        if let Some(issuer) = &signing.issuer {
-            if claim_str(claims, "iss")? != Some(&**issuer) {
+        let signing = self.store.signing();
+        if let Some(issuer) = signing.issuer() {
+            if claim_str(claims, "iss")? != Some(issuer) {
                 return Err(TokenError::InvalidIssuer);
             }
         }
-        if let Some(audience) = &signing.audience {
+        if let Some(audience) = signing.audience() {
             let ok = match claims.get("aud") {
-                Some(Value::String(aud)) => aud == &**audience,
-                Some(Value::Array(auds)) => auds.iter().any(|a| a.as_str() == Some(&**audience)),
+                Some(Value::String(aud)) => aud == audience,
+                Some(Value::Array(auds)) => auds.iter().any(|a| a.as_str() == Some(audience)),
                 _ => false,
             };
             if !ok {
@@ -182,18 +183,18 @@ impl super::Verifier<'_> {
         }
         let exp = claim_time(claims, "exp")?
             .ok_or(TokenError::InvalidClaims { why: "`exp` is required".into() })?;
-        if now >= exp.saturating_add(signing.leeway) {
+        if now >= exp.saturating_add(signing.leeway()) {
             return Err(TokenError::Expired { expired_at: exp });
         }
         if let Some(nbf) = claim_time(claims, "nbf")? {
-            if now.saturating_add(signing.leeway) < nbf {
+            if now.saturating_add(signing.leeway()) < nbf {
                 return Err(TokenError::NotYetValid { not_before: nbf });
             }
         }
         claim_time(claims, "iat")?;
         let jti =
             claim_str(claims, "jti")?.ok_or(TokenError::InvalidClaims { why: "`jti` is required".into() })?;
-        if self.store.revoked.contains(jti) {
+        if self.store.is_revoked(jti) {
             return Err(TokenError::Revoked { token_id: shorten(jti) });
         }
         let kind_name = claim_str(claims, "kind")?.unwrap_or_default();
@@ -203,7 +204,7 @@ impl super::Verifier<'_> {
         let sub = claim_str(claims, "sub")?.unwrap_or_default();
         let org = claim_str(claims, "org")?;
         let role = claim_str(claims, "role")?;
-        if let Some(&idx) = self.store.token_by_id.get(jti) {
+        if let Some(idx) = self.store.token_id(jti) {
             return self.accept_recorded(idx, kind, org, sub, role, exp, now);
         }
         self.accept_unrecorded(jti, kind, org, sub, role, exp)
@@ -213,7 +214,7 @@ impl super::Verifier<'_> {
     #[expect(clippy::too_many_arguments, reason = "the claims it compares with the record")]
     fn accept_recorded(
         &self,
-        idx: u32,
+        idx: TokenId,
         kind: TokenKind,
         org: Option<&str>,
         sub: &str,
@@ -221,21 +222,19 @@ impl super::Verifier<'_> {
         exp: u64,
         now: u64,
     ) -> Result<Authenticated, TokenError> {
-        let record = self.store.tokens.get(idx as usize).ok_or(TokenError::Unknown)?;
-        if record.deleted {
-            return Err(TokenError::Revoked { token_id: record.id.to_string() });
+        let record = self.store.token(idx).ok_or(TokenError::Unknown)?;
+        if record.deleted() {
+            return Err(TokenError::Revoked { token_id: record.id().to_string() });
         }
         // The leeway covers clock skew for the record's expiry as for the `exp` claim.
-        if record.expires != 0 && now >= record.expires.saturating_add(self.store.signing.leeway) {
-            return Err(TokenError::Expired { expired_at: record.expires });
+        if record.expires() != 0 && now >= record.expires().saturating_add(self.store.signing().leeway()) {
+            return Err(TokenError::Expired { expired_at: record.expires() });
         }
         let mut found = self.authenticated_record(idx, true)?;
         // An organization token's `sub` is its name and its `role` (when present) its role;
         // a personal or team token's `sub` is its user or team.
         let subject_matches = match kind {
-            TokenKind::Organization => {
-                record.name.as_deref() == Some(sub) && role.is_none_or(|r| r == found.subject)
-            }
+            TokenKind::Organization => record.name() == Some(sub) && role.is_none_or(|r| r == found.subject),
             TokenKind::Personal | TokenKind::Team => found.subject == sub,
         };
         if found.kind != kind || found.organization.as_deref() != org || !subject_matches {
@@ -271,14 +270,14 @@ impl super::Verifier<'_> {
             if org.is_some() {
                 return Err(TokenError::InvalidClaims { why: "a personal token has no `org`".into() });
             }
-            let &user = self.store.user_by_login.get(sub).ok_or(TokenError::Unknown)?;
+            let user = self.store.user_id(sub).ok_or(TokenError::Unknown)?;
             return Ok(base(Who::User(user), Some(format!("user:{sub}")), sub));
         }
         let org_name = org.ok_or(TokenError::InvalidClaims { why: "`org` is required".into() })?;
-        let &org_idx = self.store.org_by_name.get(org_name).ok_or(TokenError::Unknown)?;
-        let org_ref = self.store.orgs.get(org_idx as usize).ok_or(TokenError::Unknown)?;
+        let org_idx = self.store.org_id(org_name).ok_or(TokenError::Unknown)?;
+        let org_ref = self.store.org(org_idx).ok_or(TokenError::Unknown)?;
         let (subject, name) = if kind == TokenKind::Team {
-            let team = org_ref.team_by_name.get(sub).copied().filter(|t| org_ref.team(*t).is_some());
+            let team = org_ref.team_id(sub);
             (TokenSubject::Team(team.ok_or(TokenError::Unknown)?), sub)
         } else {
             let role_name = role.unwrap_or("member");
@@ -290,14 +289,13 @@ impl super::Verifier<'_> {
                 }
                 Some(builtin) => RoleRef::Builtin(builtin),
                 None => {
-                    let custom =
-                        org_ref.role_by_name.get(role_name).copied().filter(|r| org_ref.role(*r).is_some());
+                    let custom = org_ref.role_id(role_name);
                     RoleRef::Custom(custom.ok_or(TokenError::Unknown)?)
                 }
             };
             (TokenSubject::Role(role), role_name)
         };
-        Ok(base(Who::Claims(ClaimsPrincipal { org: org_idx, subject }), None, name))
+        Ok(base(Who::Claims(ClaimsPrincipal::new(org_idx, subject)), None, name))
     }
 }
 

@@ -6,6 +6,7 @@ use subtle::ConstantTimeEq;
 
 use super::Authenticated;
 use crate::error::TokenError;
+use crate::store::TokenId;
 
 pub(crate) const PREFIX: &str = "pul-";
 const HEX_LEN: usize = 40;
@@ -41,34 +42,38 @@ impl super::Verifier<'_> {
         let computed = digest(token);
         // The lookup is keyed by a hash of the secret, which leaks nothing useful through
         // timing; the final comparison of the stored digest is constant-time all the same.
-        let idx = *self.store.token_by_digest.get(&computed).ok_or(TokenError::Unknown)?;
-        let record = self.store.tokens.get(idx as usize).ok_or(TokenError::Unknown)?;
-        let stored = record.digest.ok_or(TokenError::Unknown)?;
+        let idx = self.store.token_by_digest(&computed).ok_or(TokenError::Unknown)?;
+        let record = self.store.token(idx).ok_or(TokenError::Unknown)?;
+        let stored = record.digest().ok_or(TokenError::Unknown)?;
         // SECURITY: secrets are compared in constant time.
         if !bool::from(stored.ct_eq(&computed)) {
             return Err(TokenError::Unknown);
         }
-        if record.deleted || self.store.revoked.contains(&record.id) {
-            return Err(TokenError::Revoked { token_id: record.id.to_string() });
+        if record.deleted() || self.store.is_revoked(record.id()) {
+            return Err(TokenError::Revoked { token_id: record.id().to_string() });
         }
-        if record.expires != 0 && now >= record.expires {
-            return Err(TokenError::Expired { expired_at: record.expires });
+        if record.expires() != 0 && now >= record.expires() {
+            return Err(TokenError::Expired { expired_at: record.expires() });
         }
         self.authenticated_record(idx, false)
     }
 
     /// The answer for a live token record.
-    pub(crate) fn authenticated_record(&self, idx: u32, signed: bool) -> Result<Authenticated, TokenError> {
+    pub(crate) fn authenticated_record(
+        &self,
+        idx: TokenId,
+        signed: bool,
+    ) -> Result<Authenticated, TokenError> {
         let who = self.store.who_of_token(idx).ok_or(TokenError::Unknown)?;
-        let record = self.store.tokens.get(idx as usize).ok_or(TokenError::Unknown)?;
+        let record = self.store.token(idx).ok_or(TokenError::Unknown)?;
         let (kind, organization, subject, expires) =
             self.store.describe_token(idx).ok_or(TokenError::Unknown)?;
         // A team token whose team is gone, or a personal token whose user left every
         // organization, still resolves; questions then deny.
         Ok(Authenticated {
             principal: who,
-            principal_name: Some(format!("token:{}", record.id)),
-            token_id: record.id.to_string(),
+            principal_name: Some(format!("token:{}", record.id())),
+            token_id: record.id().to_string(),
             kind,
             organization,
             subject,
