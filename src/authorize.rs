@@ -16,6 +16,9 @@
 
 pub(crate) mod actor;
 pub(crate) mod evaluate;
+mod search;
+
+pub use search::{ResourcePage, ResourceQuery, Semantics, Subject};
 
 use actor::Actor;
 pub(crate) use evaluate::SpecialScopes;

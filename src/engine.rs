@@ -3,7 +3,7 @@
 //! through `token`, checked changes through `manage`, the wire format through `snapshot`.
 //! No rule lives here.
 
-pub use crate::authorize::{Handles, ResourceRef, ScopeRef};
+pub use crate::authorize::{Handles, ResourcePage, ResourceQuery, ResourceRef, ScopeRef, Semantics, Subject};
 pub use crate::decision::{Decision, Deny, Reason};
 pub use crate::manage::{MintRequest, Minted, SettingsPatch, TokenView};
 pub use crate::store::{ClaimsPrincipal, PrincipalRef, Who};
@@ -179,6 +179,45 @@ impl Engine {
         resource: &str,
     ) -> Vec<&'static str> {
         self.view().allowed_scopes(principal, kind, resource)
+    }
+
+    /// Every resource of organization `org` on which `principal` may use `scope` (entities of the
+    /// scope's kind, teams for a team scope, or `org` itself), in creation order, paged by
+    /// `query`. Equal to the resources where [`Engine::check`] is true.
+    ///
+    /// ```
+    /// # let engine = scopegate::Engine::from_json(r#"{"version": 1, "organizations": [{"name": "acme",
+    /// #   "settings": {"defaultStackPermission": "none"}, "members": [{"login": "max"}],
+    /// #   "teams": [{"name": "web", "members": ["max"], "stacks": {"app/prod": "read"}}],
+    /// #   "stacks": [{"project": "app", "name": "prod"}, {"project": "app", "name": "dev"}]}]}"#).unwrap();
+    /// use scopegate::engine::ResourceQuery;
+    /// let page = engine.search_resources("max", "stack:read", "acme", &ResourceQuery::default());
+    /// assert_eq!(page.ids, ["acme/app/prod"]);
+    /// ```
+    pub fn search_resources(
+        &self,
+        principal: &str,
+        scope: &str,
+        org: &str,
+        query: &ResourceQuery,
+    ) -> ResourcePage {
+        self.view().search_resources(principal, scope, org, query)
+    }
+
+    /// Every member (and with `tokens`, every organization and team token) that may use `scope`
+    /// on `resource`, each with the reasons [`Engine::explain`] gives: a resource's Access tab.
+    pub fn search_subjects(&self, scope: &str, resource: &str, tokens: bool) -> Vec<Subject> {
+        self.view().search_subjects(scope, resource, tokens)
+    }
+
+    /// Decides `(principal, scope, resource)` items in order; with a short-circuit semantics the
+    /// answers stop at the deciding item. Each answer equals [`Engine::check`].
+    pub fn evaluate<'q>(
+        &self,
+        items: impl IntoIterator<Item = (&'q str, &'q str, &'q str)>,
+        semantics: Semantics,
+    ) -> Vec<bool> {
+        self.view().evaluate(items, semantics)
     }
 
     // ---- credentials ----

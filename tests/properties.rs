@@ -25,7 +25,8 @@ use std::fmt::Write as _;
 use proptest::option;
 use proptest::prelude::*;
 use proptest::sample::{Index, subsequence};
-use scopegate::{Engine, EntityKind, Permission};
+use scopegate::engine::{ResourceQuery, Semantics};
+use scopegate::{Engine, EntityKind, Permission, Reason};
 use serde_json::{Value, json};
 
 // ---------------------------------------------------------------------------------------------
@@ -1346,5 +1347,140 @@ proptest! {
             "{}",
             report("engine vs reference", &bad, &[("snapshot", org.snapshot_text())])
         );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Questions over many: each equals `check` item by item
+// ---------------------------------------------------------------------------------------------
+
+/// Every page of a resource search, walked with the cursor.
+fn all_pages(engine: &Engine, principal: &str, scope: &str, query: &ResourceQuery) -> Vec<String> {
+    let mut ids = Vec::new();
+    let mut query = query.clone();
+    for _ in 0..1000 {
+        let page = engine.search_resources(principal, scope, ORG, &query);
+        ids.extend(page.ids);
+        match page.next_cursor {
+            Some(cursor) => query.cursor = Some(cursor),
+            None => return ids,
+        }
+    }
+    panic!("the cursor never ends");
+}
+
+proptest! {
+    #![proptest_config(config(96))]
+
+    /// Property 6: a resource search returns exactly the stacks (or the organization) on which
+    /// `check` is true, in one call or page by page, with or without a tag filter.
+    #[test]
+    fn resource_search_equals_check(org in org_strategy(), limit in 1usize..4, tag in 0usize..TAG_KEYS.len()) {
+        let engine = org.load();
+        let mut bad = Vec::new();
+        for (principal, _) in org.principals(true) {
+            for (scope, _) in STACK_SCOPES {
+                let expected: Vec<String> = (0..org.stacks.len())
+                    .map(|s| stack_resource(&org, s))
+                    .filter(|r| engine.check(&principal, scope, r))
+                    .collect();
+                let whole = engine.search_resources(&principal, scope, ORG, &ResourceQuery::default());
+                if whole.ids != expected || whole.next_cursor.is_some() {
+                    bad.push(format!("{principal} {scope}: search {:?}, check {expected:?}", whole.ids));
+                }
+                let paged = all_pages(&engine, &principal, scope, &ResourceQuery { limit: Some(limit), ..Default::default() });
+                if paged != expected {
+                    bad.push(format!("{principal} {scope} by {limit}: search {paged:?}, check {expected:?}"));
+                }
+                let (key, value) = (TAG_KEYS[tag], TAG_VALUES[tag]);
+                let tagged: Vec<String> = (0..org.stacks.len())
+                    .filter(|&s| org.stacks[s].tags.get(key) == Some(&value))
+                    .map(|s| stack_resource(&org, s))
+                    .filter(|r| engine.check(&principal, scope, r))
+                    .collect();
+                let query = ResourceQuery { tags: vec![(key.into(), value.into())], ..Default::default() };
+                let got = engine.search_resources(&principal, scope, ORG, &query).ids;
+                if got != tagged {
+                    bad.push(format!("{principal} {scope} {key}={value}: search {got:?}, check {tagged:?}"));
+                }
+            }
+            for scope in ORG_SCOPES {
+                let expected: Vec<String> =
+                    if engine.check(&principal, scope, ORG) { vec![ORG.to_string()] } else { Vec::new() };
+                let got = engine.search_resources(&principal, scope, ORG, &ResourceQuery::default()).ids;
+                if got != expected {
+                    bad.push(format!("{principal} {scope} on the organization: search {got:?}, check {expected:?}"));
+                }
+            }
+            let teams: Vec<String> = (0..org.teams.len())
+                .map(|t| format!("{ORG}/{}", team_name(t)))
+                .filter(|r| engine.check(&principal, "team:update", r))
+                .collect();
+            let got = engine.search_resources(&principal, "team:update", ORG, &ResourceQuery::default()).ids;
+            if got != teams {
+                bad.push(format!("{principal} team:update: search {got:?}, check {teams:?}"));
+            }
+        }
+        prop_assert!(bad.is_empty(), "{}", report("search vs check", &bad, &[("snapshot", org.snapshot_text())]));
+    }
+
+    /// Property 7: a subject search returns exactly the members and tokens for which `check`
+    /// is true, each with the reasons `explain` gives.
+    #[test]
+    fn subject_search_equals_check_and_explain(org in org_strategy()) {
+        let engine = org.load();
+        let mut bad = Vec::new();
+        let mut resources: Vec<(String, &str)> = Vec::new();
+        for s in 0..org.stacks.len() {
+            for (scope, _) in STACK_SCOPES {
+                resources.push((stack_resource(&org, s), scope));
+            }
+        }
+        for scope in ORG_SCOPES {
+            resources.push((ORG.to_string(), scope));
+        }
+        for (resource, scope) in &resources {
+            let mut expected: Vec<(String, Vec<Reason>)> = Vec::new();
+            for (principal, who) in org.principals(false) {
+                let canonical = match who {
+                    Who::User(_) => format!("user:{principal}"),
+                    _ => principal.clone(),
+                };
+                if engine.check(&principal, scope, resource) {
+                    expected.push((canonical, engine.explain(&principal, scope, resource).reasons));
+                }
+            }
+            expected.sort_by(|a, b| a.0.cmp(&b.0));
+            let mut got: Vec<(String, Vec<Reason>)> = engine
+                .search_subjects(scope, resource, true)
+                .into_iter()
+                .map(|s| (s.principal, s.reasons))
+                .collect();
+            got.sort_by(|a, b| a.0.cmp(&b.0));
+            if got != expected {
+                let names = |v: &[(String, Vec<Reason>)]| v.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+                bad.push(format!("{scope} on {resource}: search {:?}, check {:?}", names(&got), names(&expected)));
+            }
+            let users_only = engine.search_subjects(scope, resource, false);
+            if users_only.iter().any(|s| s.token) {
+                bad.push(format!("{scope} on {resource}: tokens listed without asking"));
+            }
+        }
+        prop_assert!(bad.is_empty(), "{}", report("subjects vs check", &bad, &[("snapshot", org.snapshot_text())]));
+    }
+
+    /// Property 8: a batch equals item-by-item `check`, and stops where its semantics say.
+    #[test]
+    fn batch_evaluation_equals_check(org in org_strategy(), picks in prop::collection::vec(any::<Index>(), 0..24)) {
+        let engine = org.load();
+        let qs = questions(&org, true);
+        prop_assume!(!qs.is_empty());
+        let items: Vec<&Question> = picks.iter().map(|i| &qs[i.index(qs.len())]).collect();
+        let expected: Vec<bool> = items.iter().map(|q| engine.check(&q.principal, q.scope, &q.resource)).collect();
+        for semantics in [Semantics::ExecuteAll, Semantics::DenyOnFirstDeny, Semantics::PermitOnFirstPermit] {
+            let got = engine.evaluate(items.iter().map(|q| (q.principal.as_str(), q.scope, q.resource.as_str())), semantics);
+            let stop = expected.iter().position(|&a| semantics.stops_at(a)).map_or(expected.len(), |i| i + 1);
+            prop_assert_eq!(&got[..], &expected[..stop], "{:?}", semantics);
+        }
     }
 }

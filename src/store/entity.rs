@@ -36,6 +36,15 @@ impl EntityTable {
         let id = *self.by_name.get(name)?;
         self.get(id).map(|e| (id, e))
     }
+    /// The entities that are not deleted from table position `start` on, in creation order, with
+    /// their positions (a position is a stable cursor: removals leave tombstones).
+    pub fn iter_from(&self, start: usize) -> impl Iterator<Item = (usize, EntityId, &Entity)> + '_ {
+        let tail = self.items.get(start..).unwrap_or_default();
+        tail.iter()
+            .enumerate()
+            .filter(|(_, e)| !e.deleted)
+            .map(move |(i, e)| (start + i, EntityId::new(start + i), e))
+    }
     /// Every entity that is not deleted, in creation order.
     pub fn iter(&self) -> impl Iterator<Item = (EntityId, &Entity)> + Clone + '_ {
         self.items.iter().enumerate().filter(|(_, e)| !e.deleted).map(|(i, e)| (EntityId::new(i), e))
@@ -72,6 +81,10 @@ impl Entity {
     /// The explicit per-user grants.
     pub fn grants(&self) -> &[(UserId, Permission)] {
         &self.grants
+    }
+    /// The value of a tag.
+    pub fn tag(&self, key: &str) -> Option<&str> {
+        self.tags.iter().find(|(k, _)| &**k == key).map(|(_, v)| &**v)
     }
     /// Whether a tag condition holds.
     pub fn tag_matches(&self, condition: &TagCondition) -> bool {
