@@ -38,7 +38,7 @@ module=target/wasm32-unknown-unknown/release/scopegate.wasm
 
 key=$(
   {
-    sha256sum "$module" pkg.json Cargo.toml scripts/build-package.sh js/intern.js
+    sha256sum "$module" pkg.json Cargo.toml scripts/build-package.sh src/js/intern.js
     for f in README.md LICENSE; do if [ -f "$f" ]; then sha256sum "$f"; else echo "no $f"; fi; done
     wasm-bindgen --version
     echo "wasm-opt=$wasm_opt"
@@ -124,15 +124,15 @@ const anyLines = code.split('\n').filter((line) => /\bany\b/.test(line));
 if (anyLines.length) fail(`\`any\` in the public types:\n${anyLines.join('\n')}`);
 writeFileSync(join(OUT, 'web/scopegate.d.ts'), dts);
 
-// The entry point: the generated module plus id interning for `check` (js/intern.js).
-copyFileSync('js/intern.js', join(OUT, 'web/intern.js'));
+// The entry point: the generated module plus id interning for `check` (src/js/intern.js).
+copyFileSync('src/js/intern.js', join(OUT, 'web/intern.js'));
 const entry = "export * from './scopegate.js';\nexport { default } from './scopegate.js';\n";
 writeFileSync(join(OUT, 'web/index.js'),
   "import { Scopegate } from './scopegate.js';\nimport { installInterning } from './intern.js';\n" +
   'installInterning(Scopegate);\n' + entry);
 writeFileSync(join(OUT, 'web/index.d.ts'), entry);
 // The same interning for the CommonJS build.
-const intern = readFileSync('js/intern.js', 'utf8').replace('export function installInterning', 'function installInterning');
+const intern = readFileSync('src/js/intern.js', 'utf8').replace('export function installInterning', 'function installInterning');
 writeFileSync(join(OUT, 'node/intern.cjs'), `'use strict';\n${intern}\nmodule.exports = { installInterning };\n`);
 
 // Node build: CommonJS that compiles and instantiates the module synchronously on first require.

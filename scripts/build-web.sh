@@ -9,8 +9,8 @@ out="${1:-target/web}"
 cargo build --quiet --release --target wasm32-unknown-unknown
 wasm-bindgen --target web --remove-name-section --remove-producers-section \
   --out-dir "$out" target/wasm32-unknown-unknown/release/scopegate.wasm
-# The entry point: the generated module plus id interning for `check` (js/intern.js).
-cp js/intern.js "$out/intern.js"
+# The entry point: the generated module plus id interning for `check` (src/js/intern.js).
+cp src/js/intern.js "$out/intern.js"
 cat > "$out/index.js" <<'JS'
 import { Scopegate } from './scopegate.js';
 import { installInterning } from './intern.js';

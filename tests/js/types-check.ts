@@ -1,4 +1,4 @@
-// Type-checked (never run) against the installed package's declarations by js-tests/types.test.mjs:
+// Type-checked (never run) against the installed package's declarations by tests/js/types.test.mjs:
 // the public surface is usable from strict TypeScript and has no `any`.
 import init, { initSync, Scopegate } from "scopegate";
 import type {

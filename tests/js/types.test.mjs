@@ -1,4 +1,4 @@
-// The package's TypeScript declarations: strict TypeScript type-checks js-tests/types-check.ts
+// The package's TypeScript declarations: strict TypeScript type-checks tests/js/types-check.ts
 // against the installed package (Node and bundler resolution), and the shipped .d.ts has no `any`.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -12,7 +12,7 @@ let project;
 
 before(() => {
   project = scratchProject();
-  copyFileSync(join(repo, 'js-tests/types-check.ts'), join(project.dir, 'types-check.ts'));
+  copyFileSync(join(repo, 'tests/js/types-check.ts'), join(project.dir, 'types-check.ts'));
 });
 after(() => project?.cleanup());
 
