@@ -24,7 +24,7 @@ flock 9
 
 ./scripts/build-web.sh >&2
 web=target/web
-module=target/wasm32-unknown-unknown/release/scopegate.wasm
+module="${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/scopegate.wasm"
 nodejs=target/wasm-bindgen/nodejs
 
 version=$(awk -F'"' '/^\[package\]/ { p = 1; next } /^\[/ { p = 0 } p && /^version *=/ { print $2; exit }' Cargo.toml)

@@ -18,7 +18,7 @@ log() { printf 'build-web: %s\n' "$*" >&2; }
 dest="${1:-}"
 out=target/web
 bindgen=target/wasm-bindgen/web # wasm-bindgen's output, before wasm-opt
-module=target/wasm32-unknown-unknown/release/scopegate.wasm
+module="${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/scopegate.wasm"
 # The package entry, copied as written.
 entry=(src/js/index.js src/js/intern.js)
 budget=153600
