@@ -99,5 +99,5 @@ fi
 
 if [ -n "$dest" ]; then
   mkdir -p "$dest"
-  cp "$out"/* "$dest/"
+  if [ "$(realpath "$dest")" != "$(realpath "$out")" ]; then cp "$out"/* "$dest/"; fi
 fi
