@@ -29,11 +29,11 @@ step "npm package: build and pack"
 ./scripts/build-package.sh
 
 step "npm package tests (Node ESM/CJS, jose interop, TypeScript, workerd, Chromium)"
-node --test js-tests/
+node --test tests/js/
 
 step "sample site end to end (playwright-core, Debian Chromium)"
 ./scripts/build-web.sh www/pkg
-node --test e2e/
+node --test tests/e2e/
 
 step "edge worker (workerd test)"
 ./examples/edge-worker/run-tests.sh

@@ -3,7 +3,8 @@
 //   ./scripts/build-web.sh && node --expose-gc benches/js/bench.mjs
 // Env: BENCH_BATCH_MS (250), BENCH_BATCHES (7), BENCH_LAT_SAMPLES (20000).
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildBaseline, makeQueries, makeWorld, snapshotOf, SCOPE_OF } from './world.mjs';
 
 const BATCH_MS = Number(process.env.BENCH_BATCH_MS || 250);
@@ -11,7 +12,7 @@ const BATCHES = Number(process.env.BENCH_BATCHES || 7);
 const LAT_SAMPLES = Number(process.env.BENCH_LAT_SAMPLES || 20000);
 const root = new URL('../../', import.meta.url);
 // The web build to measure: target/web by default, or $SCOPEGATE_WEB (a directory).
-const web = process.env.SCOPEGATE_WEB ? new URL(`file://${process.env.SCOPEGATE_WEB.replace(/\/?$/, '/')}`) : new URL('target/web/', root);
+const web = process.env.SCOPEGATE_WEB ? pathToFileURL(`${resolve(process.env.SCOPEGATE_WEB)}/`) : new URL('target/web/', root);
 
 function throughput(fn, items) {
   const n = items.length;

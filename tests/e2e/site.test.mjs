@@ -8,7 +8,7 @@
 // not from the engine: Max is a built-in Member in teams Platform and Web and created
 // website/prod; Tess is a Member and the team admin of Platform; Ada is an Admin.
 //
-// Run: node --test e2e/
+// Run: node --test tests/e2e/
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,7 +20,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const results = join(root, 'test-results');
 const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const snapshot = JSON.parse(readFileSync(join(root, 'www/demo-snapshot.json'), 'utf8'));

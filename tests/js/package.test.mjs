@@ -40,7 +40,7 @@ describe('package layout', () => {
     assert.equal(manifest.version, cargoVersion);
     assert.equal(manifest.type, 'module');
     // Only the entry points have an effect: they install id interning on the class.
-    assert.deepEqual(manifest.sideEffects, ['./web/index.js', './node.cjs', './node.mjs', './node/intern.cjs']);
+    assert.deepEqual(manifest.sideEffects, ['./web/index.js', './node.cjs', './node.mjs']);
     assert.equal(manifest.license, 'Apache-2.0');
     assert.equal(manifest.dependencies, undefined);
     const root = manifest.exports['.'];
@@ -56,11 +56,19 @@ describe('package layout', () => {
     assert.equal(esm.scopegate.Scopegate, cjs.Scopegate);
   });
 
+  test('ESM and CommonJS export the same names', () => {
+    const names = (m) => sorted(Object.keys(m).filter((n) => n !== '__esModule'));
+    assert.deepEqual(names(esm.scopegate), names(cjs));
+    assert.deepEqual(names(cjs), ['Scopegate', 'default', 'initSync']);
+  });
+
   test('the tarball holds only the package files', () => {
     const files = execFileSync('tar', ['tzf', project.tarball], { encoding: 'utf8' }).trim().split('\n');
-    for (const f of files) assert.match(f, /^package\/(package\.json|README\.md|LICENSE|node\.mjs|node\.cjs|web\/(scopegate(\.js|\.d\.ts|_bg\.wasm)|index\.(js|d\.ts)|intern\.js)|node\/(scopegate(\.cjs|_bg\.wasm)|intern\.cjs))$/, f);
+    for (const f of files) assert.match(f, /^package\/(package\.json|README\.md|LICENSE|node\.mjs|node\.cjs|web\/(scopegate(\.js|\.cjs|\.d\.ts|_bg\.wasm)|index\.(js|d\.ts)|intern\.js))$/, f);
     assert.ok(files.includes('package/web/scopegate_bg.wasm'));
     assert.ok(files.includes('package/web/scopegate.d.ts'));
+    // One module, loaded by both the web and the Node glue.
+    assert.equal(files.filter((f) => f.endsWith('.wasm')).length, 1, files.join());
   });
 
   test('init() and initSync() exist under Node, so browser code runs unchanged', async () => {

@@ -1,6 +1,7 @@
-// Type-checked (never run) against the installed package's declarations by js-tests/types.test.mjs:
+// Type-checked (never run) against the installed package's declarations by tests/js/types.test.mjs:
 // the public surface is usable from strict TypeScript and has no `any`.
 import init, { initSync, Scopegate } from "scopegate";
+import * as everything from "scopegate";
 import type {
   Authenticated,
   Deny,
@@ -9,6 +10,7 @@ import type {
   Explanation,
   GeneratedSigningKey,
   InitInput,
+  InitOutput,
   MintedToken,
   MintRequest,
   Permission,
@@ -36,6 +38,10 @@ const staticsHaveNoAny: [false, false, false] = [
   false as HasAny<typeof Scopegate.errorCodes>,
   false as IsAny<ConstructorParameters<typeof Scopegate>[0]>,
 ];
+// --- Nor on anything else the package exports (the loaders, and what they return). ---
+type Exports = typeof everything;
+const exportsHaveNoAny: { [K in keyof Exports]: false } = {} as { [K in keyof Exports]: HasAny<Exports[K]> };
+const initOutputHasNoAny: { [K in keyof InitOutput]-?: false } = {} as { [K in keyof InitOutput]-?: HasAny<InitOutput[K]> };
 
 // --- Loading: init (browser/workerd; a no-op under Node), or initSync with bytes / a Module. ---
 async function load(input?: InitInput): Promise<Scopegate> {
@@ -166,4 +172,4 @@ function release(sg: Scopegate, snapshot: Snapshot): boolean {
   return scoped.check("ada", "stack:read", "acme/app/prod");
 }
 
-export { authenticate, instanceHasNoAny, load, loadSync, manage, mint, questions, release, staticsHaveNoAny };
+export { authenticate, exportsHaveNoAny, initOutputHasNoAny, instanceHasNoAny, load, loadSync, manage, mint, questions, release, staticsHaveNoAny };

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-export const repo = fileURLToPath(new URL('..', import.meta.url));
+export const repo = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Builds the package (fast when nothing changed) and returns the tarball's path. */
 export function buildPackage() {
