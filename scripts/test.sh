@@ -22,6 +22,9 @@ cargo clippy --target wasm32-unknown-unknown --lib --test web --test node -- -D 
 step "native tests"
 cargo test --all-targets
 
+step "doctests"
+cargo test --doc
+
 step "wasm tests (headless Chrome and Node)"
 wasm-pack --log-level warn test --mode no-install --headless --chrome --node
 
