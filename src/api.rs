@@ -1,31 +1,43 @@
-//! The boundary's data shapes, in pure Rust so that native tests cover them: answers and errors
-//! as JSON values (camelCase, plain objects), and request objects read from JSON with every
-//! unknown or mistyped field refused. The wasm layer only moves these values across.
+//! The boundary's wire shapes, in pure Rust so that native tests cover them: answers as serde
+//! `Serialize` types (camelCase, plain objects), requests as `Deserialize` types that refuse
+//! unknown fields, and the one error shape JavaScript receives. The wasm layer only moves these
+//! values across.
 
+use std::collections::BTreeMap;
+use std::fmt;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use crate::engine::{Decision, Deny, Reason, SettingsPatch};
+use crate::engine::{Decision, Deny, Question, Reason, SettingsPatch};
 use crate::error::{ErrorCode, ManageError, SnapshotErrors, TokenError};
 use crate::model::{EntityKind, Permission, Settings, TokenKind};
 use crate::token::{Authenticated, MintRequest, Minted, SigningKey, TokenView};
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 /// An error as JavaScript receives it: `code`, `message`, and optional `details`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiError {
     /// Stable code.
     pub code: ErrorCode,
-    /// Human-readable message (never a secret).
+    /// Human-readable message, a whole sentence (never a secret).
     pub message: String,
-    /// Structured details (`problems` for snapshots, `deny` for refusals).
+    /// Structured details (`problems` for snapshots, `action` and `deny` for refusals).
     pub details: Option<Value>,
 }
 
 impl ApiError {
-    /// An `invalid_argument` error.
-    pub fn invalid(what: &str, why: impl std::fmt::Display) -> Self {
-        Self { code: ErrorCode::InvalidArgument, message: format!("invalid {what}: {why}"), details: None }
+    /// An `invalid_argument` error whose message is `message` (a whole sentence).
+    pub fn argument(message: impl Into<String>) -> Self {
+        Self { code: ErrorCode::InvalidArgument, message: message.into(), details: None }
+    }
+
+    /// An `invalid_argument` error about `what`: "Invalid {what}: {why}."
+    pub fn invalid(what: &str, why: impl fmt::Display) -> Self {
+        let why = why.to_string();
+        let stop = if why.ends_with('.') { "" } else { "." };
+        Self::argument(format!("Invalid {what}: {why}{stop}"))
     }
 }
 
@@ -53,8 +65,10 @@ impl From<TokenError> for ApiError {
 impl From<ManageError> for ApiError {
     fn from(error: ManageError) -> Self {
         let details = match &error {
-            ManageError::Forbidden { action, deny } => {
-                let deny: Value = serde_json::from_str(&deny_json(deny)).unwrap_or(Value::Null);
+            ManageError::Forbidden { action, actor, resource, kind, deny } => {
+                let question =
+                    Question { principal: Some(actor.as_str()), scope: action, resource, kind: Some(*kind) };
+                let deny = serde_json::to_value(DenyAnswer::new(deny, &question)).unwrap_or(Value::Null);
                 Some(json!({ "action": action, "deny": deny }))
             }
             _ => None,
@@ -63,198 +77,449 @@ impl From<ManageError> for ApiError {
     }
 }
 
-fn reason_json(reason: &Reason) -> String {
-    let o = JsonText::object().str("code", reason.code()).str("message", &reason.to_string());
-    match reason {
-        Reason::BuiltinRole { role } => o.str("role", role.as_str()),
-        Reason::CustomRole { role, team } => o.str("role", role).opt_field("team", team.as_deref()),
-        Reason::DefaultPermission { level } | Reason::ExplicitGrant { level } => {
-            o.str("permission", level.as_str())
-        }
-        Reason::TeamGrant { team, level } => o.str("team", team).str("permission", level.as_str()),
-        Reason::RoleRule { role, team, permission_set } => {
-            o.str("role", role).str("permissionSet", permission_set).opt_field("team", team.as_deref())
-        }
-        Reason::Setting { toggle } => o.str("setting", toggle.as_str()),
-        Reason::TeamAdmin { team } => o.str("team", team),
-        Reason::OrgAdmin | Reason::TeamTokenBaseline | Reason::CreatorGrant => o,
-    }
-    .finish()
+// ---------------------------------------------------------------------------------------------
+// Answers
+// ---------------------------------------------------------------------------------------------
+
+/// One granting source: `{ code, message, role?, team?, permission?, permissionSet?, setting? }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReasonAnswer {
+    /// The reason code.
+    pub code: &'static str,
+    /// What grants it, in words.
+    pub message: String,
+    /// The role that grants it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// The team it is held through.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    /// The level that grants it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub permission: Option<&'static str>,
+    /// The permission set of a role rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub permission_set: Option<String>,
+    /// The setting that allows it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub setting: Option<&'static str>,
 }
 
-/// A deny reason as JSON text: `{ code, message, scope?, permission?, setting?, organization? }`.
-pub fn deny_json(deny: &Deny) -> String {
-    let o = JsonText::object().str("code", deny.code()).str("message", &format!("needs {deny}"));
-    match deny {
-        Deny::MissingScope { scope, level } => {
-            o.str("scope", scope).opt_field("permission", level.map(Permission::as_str))
-        }
-        Deny::SettingDisabled { toggle } => o.str("setting", toggle.as_str()),
-        Deny::DestinationDenied { org } => o.str("organization", org),
-        Deny::UnknownPrincipal
-        | Deny::UnknownScope
-        | Deny::UnknownResource
-        | Deny::InvalidResource
-        | Deny::NotAMember
-        | Deny::MachineToken => o,
-    }
-    .finish()
-}
-
-/// A decision as JSON text: `{ allowed, reasons, deny? }`.
-pub fn decision_json(decision: &Decision) -> String {
-    let reasons: Vec<String> = decision.reasons.iter().map(reason_json).collect();
-    let o = JsonText::object()
-        .bool("allowed", decision.allowed)
-        .raw("reasons", &format!("[{}]", reasons.join(",")));
-    match &decision.deny {
-        Some(deny) => o.raw("deny", &deny_json(deny)),
-        None => o,
-    }
-    .finish()
-}
-
-/// Writes a JSON object as text, field by field: the hot answers (`authenticate`, `explain`)
-/// skip building a `Value` tree, which costs more than the question itself in the wasm build.
-#[derive(Debug)]
-pub struct JsonText(String);
-
-impl JsonText {
-    /// An empty object.
-    pub fn object() -> Self {
-        let mut text = String::with_capacity(256);
-        text.push('{');
-        Self(text)
-    }
-
-    fn key(&mut self, key: &str) {
-        if self.0.len() > 1 {
-            self.0.push(',');
-        }
-        self.string(key);
-        self.0.push(':');
-    }
-
-    fn string(&mut self, s: &str) {
-        self.0.reserve(s.len() + 2);
-        self.0.push('"');
-        // Copy runs of plain text whole; escape only `"`, `\` and control characters (ASCII
-        // bytes, so every cut is on a character boundary).
-        let mut start = 0;
-        for (i, byte) in s.bytes().enumerate() {
-            let escape = match byte {
-                b'"' => "\\\"",
-                b'\\' => "\\\\",
-                b'\n' => "\\n",
-                0..=0x1f => "",
-                _ => continue,
-            };
-            self.0.push_str(s.get(start..i).unwrap_or_default());
-            if escape.is_empty() {
-                self.0.push_str(&format!("\\u{byte:04x}"));
-            } else {
-                self.0.push_str(escape);
+impl ReasonAnswer {
+    /// The answer shape of one reason.
+    pub fn new(reason: &Reason) -> Self {
+        let mut answer = Self {
+            code: reason.code(),
+            message: reason.to_string(),
+            role: None,
+            team: None,
+            permission: None,
+            permission_set: None,
+            setting: None,
+        };
+        match reason {
+            Reason::BuiltinRole { role } => answer.role = Some(role.as_str().to_string()),
+            Reason::CustomRole { role, team } => {
+                answer.role = Some(role.clone());
+                answer.team = team.clone();
             }
-            start = i + 1;
+            Reason::DefaultPermission { level } | Reason::ExplicitGrant { level } => {
+                answer.permission = Some(level.as_str());
+            }
+            Reason::TeamGrant { team, level } => {
+                answer.team = Some(team.clone());
+                answer.permission = Some(level.as_str());
+            }
+            Reason::RoleRule { role, team, permission_set } => {
+                answer.role = Some(role.clone());
+                answer.team = team.clone();
+                answer.permission_set = Some(permission_set.clone());
+            }
+            Reason::Setting { toggle } => answer.setting = Some(toggle.as_str()),
+            Reason::TeamAdmin { team } => answer.team = Some(team.clone()),
+            Reason::OrgAdmin | Reason::TeamTokenBaseline | Reason::CreatorGrant => {}
         }
-        self.0.push_str(s.get(start..).unwrap_or_default());
-        self.0.push('"');
+        answer
     }
+}
 
-    /// A string field.
-    pub fn str(mut self, key: &str, value: &str) -> Self {
-        self.key(key);
-        self.string(value);
-        self
+/// Why a question was denied: `{ code, message, scope?, permission?, setting?, organization? }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DenyAnswer {
+    /// The deny code.
+    pub code: &'static str,
+    /// A whole sentence naming what was wrong with the question.
+    pub message: String,
+    /// The scope no source grants.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<&'static str>,
+    /// The principal's effective level on the entity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub permission: Option<&'static str>,
+    /// The setting that is off.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub setting: Option<&'static str>,
+    /// The destination organization of a transfer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organization: Option<String>,
+}
+
+impl DenyAnswer {
+    /// The answer shape of a deny of `question`.
+    pub fn new(deny: &Deny, question: &Question<'_>) -> Self {
+        let mut answer = Self {
+            code: deny.code(),
+            message: deny.message(question),
+            scope: None,
+            permission: None,
+            setting: None,
+            organization: None,
+        };
+        match deny {
+            Deny::MissingScope { scope, level } => {
+                answer.scope = Some(scope);
+                answer.permission = level.map(Permission::as_str);
+            }
+            Deny::SettingDisabled { toggle } => answer.setting = Some(toggle.as_str()),
+            Deny::DestinationDenied { org } => answer.organization = Some(org.clone()),
+            Deny::UnknownPrincipal
+            | Deny::UnknownScope
+            | Deny::UnknownResource
+            | Deny::InvalidResource
+            | Deny::NotAMember
+            | Deny::MachineToken => {}
+        }
+        answer
     }
+}
 
-    /// A string field, or `null`.
-    pub fn opt_str(mut self, key: &str, value: Option<&str>) -> Self {
-        match value {
-            Some(v) => self.str(key, v),
-            None => {
-                self.key(key);
-                self.0.push_str("null");
-                self
+/// The answer of `explain`: `{ allowed: true, reasons }` or `{ allowed: false, reasons: [], deny }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Explanation {
+    /// Whether the action is allowed.
+    pub allowed: bool,
+    /// Every granting source (empty when denied).
+    pub reasons: Vec<ReasonAnswer>,
+    /// Why it was denied (absent when allowed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deny: Option<DenyAnswer>,
+}
+
+impl Explanation {
+    /// The answer shape of a decision on `question`.
+    pub fn new(decision: &Decision, question: &Question<'_>) -> Self {
+        match decision {
+            Decision::Allowed { reasons } => {
+                Self { allowed: true, reasons: reasons.iter().map(ReasonAnswer::new).collect(), deny: None }
+            }
+            Decision::Denied { deny } => {
+                Self { allowed: false, reasons: Vec::new(), deny: Some(DenyAnswer::new(deny, question)) }
             }
         }
     }
+}
 
-    /// A string field when there is a value; nothing otherwise.
-    pub fn opt_field(self, key: &str, value: Option<&str>) -> Self {
-        match value {
-            Some(v) => self.str(key, v),
-            None => self,
+/// A validated credential: `{ principal, handle, tokenId, kind, organization, subject, expires,
+/// signed }`. `principal` is `null` for a signed machine token known only by its claims.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthenticatedAnswer<'a> {
+    /// `user:<login>` or `token:<id>`.
+    pub principal: Option<&'a str>,
+    /// A principal handle for `checkAs`, `explainAs` and `checkHandles`.
+    pub handle: u32,
+    /// The token id.
+    pub token_id: &'a str,
+    /// The token kind.
+    pub kind: &'static str,
+    /// The organization of an organization or team token.
+    pub organization: Option<&'a str>,
+    /// The user login, team name or role it acts as.
+    pub subject: &'a str,
+    /// Seconds since the epoch; 0 means never.
+    pub expires: u64,
+    /// Whether the credential was a signed token.
+    pub signed: bool,
+}
+
+impl<'a> AuthenticatedAnswer<'a> {
+    /// The answer shape of a validated credential, with its handle.
+    pub fn new(found: &'a Authenticated, handle: u32) -> Self {
+        Self {
+            principal: found.principal_name.as_deref(),
+            handle,
+            token_id: &found.token_id,
+            kind: found.kind.as_str(),
+            organization: found.organization.as_deref(),
+            subject: &found.subject,
+            expires: found.expires,
+            signed: found.signed,
         }
     }
+}
 
-    /// A field whose value is already JSON text.
-    pub fn raw(mut self, key: &str, json: &str) -> Self {
-        self.key(key);
-        self.0.push_str(json);
-        self
-    }
+/// A minted token: `{ token, id, record, organization, user }`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MintedAnswer<'a> {
+    /// The token string, shown once.
+    pub token: &'a str,
+    /// The token id.
+    pub id: &'a str,
+    /// The record to store (a digest only).
+    pub record: &'a Value,
+    /// The organization of an organization or team token.
+    pub organization: Option<&'a str>,
+    /// The user of a personal token.
+    pub user: Option<&'a str>,
+}
 
-    /// A number field.
-    pub fn num(mut self, key: &str, value: u64) -> Self {
-        self.key(key);
-        self.0.push_str(&value.to_string());
-        self
-    }
-
-    /// A boolean field.
-    pub fn bool(mut self, key: &str, value: bool) -> Self {
-        self.key(key);
-        self.0.push_str(if value { "true" } else { "false" });
-        self
-    }
-
-    /// The finished text.
-    pub fn finish(mut self) -> String {
-        self.0.push('}');
-        self.0
+impl<'a> MintedAnswer<'a> {
+    /// The answer shape of a minted token.
+    pub fn new(minted: &'a Minted) -> Self {
+        Self {
+            token: &minted.token,
+            id: &minted.id,
+            record: &minted.record,
+            organization: minted.organization.as_deref(),
+            user: minted.user.as_deref(),
+        }
     }
 }
 
-/// A validated credential as `{ principal, tokenId, kind, organization?, subject, expires, signed,
-/// handle }`. `principal` is `null` for a signed machine token known only by its claims.
-pub fn authenticated_json(found: &Authenticated, handle: u32) -> String {
-    JsonText::object()
-        .opt_str("principal", found.principal_name.as_deref())
-        .str("tokenId", &found.token_id)
-        .str("kind", found.kind.as_str())
-        .opt_str("organization", found.organization.as_deref())
-        .str("subject", &found.subject)
-        .num("expires", found.expires)
-        .bool("signed", found.signed)
-        .num("handle", u64::from(handle))
-        .finish()
+/// A listed token: `{ id, kind, name, description, subject, created, expires, deleted }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TokenInfo<'a> {
+    /// The token id.
+    pub id: &'a str,
+    /// The token kind.
+    pub kind: &'static str,
+    /// Its name (organization and team tokens).
+    pub name: Option<&'a str>,
+    /// Its description.
+    pub description: Option<&'a str>,
+    /// The user login, team name or role it acts as.
+    pub subject: &'a str,
+    /// Seconds since the epoch.
+    pub created: u64,
+    /// Seconds since the epoch; 0 means never.
+    pub expires: u64,
+    /// Whether it was deleted.
+    pub deleted: bool,
 }
 
-/// A minted token as `{ token, id, record, organization?, user? }`.
-pub fn minted_json(minted: &Minted) -> Value {
-    json!({
-        "token": minted.token,
-        "id": minted.id,
-        "record": minted.record,
-        "organization": minted.organization,
-        "user": minted.user,
+impl<'a> TokenInfo<'a> {
+    /// The answer shape of a listed token.
+    pub fn new(view: &'a TokenView) -> Self {
+        Self {
+            id: &view.id,
+            kind: view.kind.as_str(),
+            name: view.name.as_deref(),
+            description: view.description.as_deref(),
+            subject: &view.subject,
+            created: view.created,
+            expires: view.expires,
+            deleted: view.deleted,
+        }
+    }
+}
+
+/// A generated Ed25519 key: `{ kid, alg, privateKey, publicKey }` (base64url).
+#[derive(Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GeneratedKey {
+    /// The key id.
+    pub kid: String,
+    /// Always `EdDSA`.
+    pub alg: &'static str,
+    /// The seed, base64url; secret.
+    pub private_key: String,
+    /// The public key, base64url; goes in `signing.keys`.
+    pub public_key: String,
+}
+
+impl GeneratedKey {
+    /// The answer shape of a new key made from `seed`.
+    pub fn new(key: &SigningKey, seed: &[u8; 32]) -> Self {
+        Self {
+            kid: key.kid().to_string(),
+            alg: key.algorithm().as_str(),
+            private_key: URL_SAFE_NO_PAD.encode(seed),
+            public_key: URL_SAFE_NO_PAD.encode(key.public_key().unwrap_or_default()),
+        }
+    }
+}
+
+impl fmt::Debug for GeneratedKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // SECURITY: the private key is never printed.
+        f.debug_struct("GeneratedKey").field("kid", &self.kid).field("publicKey", &self.public_key).finish()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Requests
+// ---------------------------------------------------------------------------------------------
+
+/// `authenticate`'s options: `{ now?, organization? }`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AuthenticateOptions {
+    /// Seconds since the epoch; the current time when absent.
+    pub now: Option<u64>,
+    /// The organization the request is against.
+    pub organization: Option<String>,
+}
+
+/// `listTokens`' options: `{ now?, showExpired? }`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ListTokensOptions {
+    /// Seconds since the epoch; the current time when absent.
+    pub now: Option<u64>,
+    /// List expired tokens too.
+    pub show_expired: Option<bool>,
+}
+
+/// `mintToken`'s options: `{ now?, signingKey? }`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MintOptions {
+    /// Seconds since the epoch; the current time when absent.
+    pub now: Option<u64>,
+    /// Mint a signed token with this key instead of an opaque one.
+    pub signing_key: Option<SigningKeyInput>,
+}
+
+/// A token request: `{ kind?, organization?, team?, role?, name?, description?, expires? }`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MintRequestInput {
+    /// `personal` (the default), `organization` or `team`.
+    pub kind: Option<String>,
+    /// The organization of an organization or team token.
+    pub organization: Option<String>,
+    /// The team of a team token.
+    pub team: Option<String>,
+    /// The role of an organization token.
+    pub role: Option<String>,
+    /// The name of an organization or team token.
+    pub name: Option<String>,
+    /// A description.
+    pub description: Option<String>,
+    /// Seconds since the epoch; absent or 0 means never.
+    pub expires: Option<u64>,
+}
+
+impl MintRequestInput {
+    /// The core's request.
+    pub fn into_request(self) -> Result<MintRequest, ApiError> {
+        let kind = match self.kind.as_deref() {
+            None => None,
+            Some(name) => Some(TokenKind::parse(name).ok_or_else(|| {
+                ApiError::argument("The token request's `kind` must be `personal`, `organization` or `team`.")
+            })?),
+        };
+        Ok(MintRequest {
+            kind: kind.filter(|k| *k != TokenKind::Personal),
+            org: self.organization,
+            team: self.team,
+            role: self.role,
+            name: self.name,
+            description: self.description,
+            expires: self.expires.unwrap_or(0),
+        })
+    }
+}
+
+/// A signing key: `{ kid, alg?: "EdDSA", privateKey, publicKey? }` or `{ kid, alg: "HS256",
+/// secret }` (base64url without padding).
+#[derive(Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SigningKeyInput {
+    /// The key id.
+    pub kid: String,
+    /// `EdDSA` (the default) or `HS256`.
+    pub alg: Option<String>,
+    /// The Ed25519 seed.
+    pub private_key: Option<String>,
+    /// The Ed25519 public key (ignored; accepted so that a generated key can be passed whole).
+    pub public_key: Option<String>,
+    /// The HS256 secret.
+    pub secret: Option<String>,
+}
+
+impl fmt::Debug for SigningKeyInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // SECURITY: the private key or secret is never printed.
+        f.debug_struct("SigningKeyInput").field("kid", &self.kid).field("alg", &self.alg).finish()
+    }
+}
+
+impl SigningKeyInput {
+    /// The key. Messages never repeat the key material.
+    pub fn into_key(self) -> Result<SigningKey, ApiError> {
+        let decode = |field: &str, text: Option<String>| -> Result<Vec<u8>, ApiError> {
+            let text = text.ok_or_else(|| ApiError::argument(format!("The signing key needs `{field}`.")))?;
+            URL_SAFE_NO_PAD.decode(text).map_err(|_| {
+                ApiError::argument(format!("The signing key's `{field}` is not base64url without padding."))
+            })
+        };
+        match self.alg.as_deref() {
+            Some("EdDSA") | None => {
+                let seed = <[u8; 32]>::try_from(decode("privateKey", self.private_key)?.as_slice())
+                    .map_err(|_| ApiError::argument("The signing key's `privateKey` must be 32 bytes."))?;
+                Ok(SigningKey::ed25519(&self.kid, &seed))
+            }
+            Some("HS256") => Ok(SigningKey::hs256(&self.kid, &decode("secret", self.secret)?)),
+            Some(_) => Err(ApiError::argument("The signing key's `alg` must be `EdDSA` or `HS256`.")),
+        }
+    }
+}
+
+/// Stack tags `{ "key": "value" }`.
+pub type Tags = BTreeMap<String, String>;
+
+/// Parses a permission level name.
+pub fn permission(name: &str) -> Result<Permission, ApiError> {
+    Permission::parse(name).ok_or_else(|| {
+        ApiError::argument(format!(
+            "`{}` is not a permission: use `none`, `read`, `open`, `write` or `admin`.",
+            crate::snapshot::shorten(name)
+        ))
     })
 }
 
-/// A listed token.
-pub fn token_view_json(view: &TokenView) -> Value {
-    json!({
-        "id": view.id,
-        "kind": view.kind.as_str(),
-        "name": view.name,
-        "description": view.description,
-        "subject": view.subject,
-        "created": view.created,
-        "expires": view.expires,
-        "deleted": view.deleted,
+/// Parses an entity kind name (`stack`, `environment`, `account`).
+pub fn entity_kind(name: &str) -> Result<EntityKind, ApiError> {
+    EntityKind::parse(name).ok_or_else(|| {
+        ApiError::argument(format!(
+            "`{}` is not an entity kind: use `stack`, `environment` or `account`.",
+            crate::snapshot::shorten(name)
+        ))
     })
 }
+
+/// Reads an Ed25519 public key: 32 bytes, base64url without padding.
+pub fn public_key(text: &str) -> Result<[u8; 32], ApiError> {
+    URL_SAFE_NO_PAD
+        .decode(text)
+        .ok()
+        .and_then(|bytes| <[u8; 32]>::try_from(bytes.as_slice()).ok())
+        .ok_or_else(|| ApiError::argument("`publicKey` must be 32 bytes, base64url without padding."))
+}
+
+/// An Ed25519 private key given as base64url text (for `signSnapshot`).
+pub fn private_key(kid: &str, text: &str) -> Result<SigningKey, ApiError> {
+    let input =
+        SigningKeyInput { kid: kid.to_string(), private_key: Some(text.to_string()), ..Default::default() };
+    input.into_key()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settings (one definition of these names is coming to the model; until then, by hand)
+// ---------------------------------------------------------------------------------------------
 
 fn object<'a>(value: &'a Value, what: &str, allowed: &[&str]) -> Result<&'a Map<String, Value>, ApiError> {
     let map = value.as_object().ok_or_else(|| ApiError::invalid(what, "expected an object"))?;
@@ -281,18 +546,6 @@ fn opt_bool(map: &Map<String, Value>, what: &str, field: &str) -> Result<Option<
         Some(Value::Bool(b)) => Ok(Some(*b)),
         Some(_) => Err(ApiError::invalid(what, format!("`{field}` must be a boolean"))),
     }
-}
-
-/// Parses a permission level name.
-pub fn permission(name: &str) -> Result<Permission, ApiError> {
-    Permission::parse(name)
-        .ok_or_else(|| ApiError::invalid("permission", format!("`{}`", crate::snapshot::shorten(name))))
-}
-
-/// Parses an entity kind name (`stack`, `environment`, `account`).
-pub fn entity_kind(name: &str) -> Result<EntityKind, ApiError> {
-    EntityKind::parse(name)
-        .ok_or_else(|| ApiError::invalid("kind", format!("`{}`", crate::snapshot::shorten(name))))
 }
 
 /// Reads a settings patch: the snapshot's settings names, each optional.
@@ -327,95 +580,7 @@ pub fn settings_patch(value: &Value) -> Result<SettingsPatch, ApiError> {
     })
 }
 
-/// Reads a mint request `{ kind?, organization?, team?, role?, name?, description?, expires? }`.
-pub fn mint_request(value: &Value) -> Result<MintRequest, ApiError> {
-    const WHAT: &str = "token request";
-    let fields = ["kind", "organization", "team", "role", "name", "description", "expires"];
-    let map = object(value, WHAT, &fields)?;
-    let kind = match opt_str(map, WHAT, "kind")? {
-        None => None,
-        Some(k) => Some(
-            TokenKind::parse(&k)
-                .ok_or_else(|| ApiError::invalid(WHAT, "`kind` must be personal, organization or team"))?,
-        ),
-    };
-    let expires = match map.get("expires") {
-        None | Some(Value::Null) => 0,
-        Some(v) => {
-            v.as_u64().ok_or_else(|| ApiError::invalid(WHAT, "`expires` must be seconds since the epoch"))?
-        }
-    };
-    Ok(MintRequest {
-        kind: kind.filter(|k| *k != TokenKind::Personal),
-        org: opt_str(map, WHAT, "organization")?,
-        team: opt_str(map, WHAT, "team")?,
-        role: opt_str(map, WHAT, "role")?,
-        name: opt_str(map, WHAT, "name")?,
-        description: opt_str(map, WHAT, "description")?,
-        expires,
-    })
-}
-
-/// Reads stack tags `{ "key": "value" }`.
-pub fn tags(value: &Value) -> Result<Vec<(String, String)>, ApiError> {
-    match value {
-        Value::Null => Ok(Vec::new()),
-        Value::Object(map) => map
-            .iter()
-            .map(|(k, v)| match v {
-                Value::String(s) => Ok((k.clone(), s.clone())),
-                _ => Err(ApiError::invalid("tags", "values must be strings")),
-            })
-            .collect(),
-        _ => Err(ApiError::invalid("tags", "expected an object")),
-    }
-}
-
 /// Settings as the snapshot spells them.
 pub fn settings_json(s: &Settings) -> Value {
     crate::snapshot::settings_json(s)
-}
-
-/// Reads a signing key `{ kid, alg: "EdDSA", privateKey }` or `{ kid, alg: "HS256", secret }`
-/// (keys and secrets base64url without padding).
-pub fn signing_key(value: &Value) -> Result<SigningKey, ApiError> {
-    const WHAT: &str = "signing key";
-    let map = object(value, WHAT, &["kid", "alg", "privateKey", "publicKey", "secret"])?;
-    let kid = opt_str(map, WHAT, "kid")?.ok_or_else(|| ApiError::invalid(WHAT, "`kid` is required"))?;
-    let bytes = |field: &str| -> Result<Vec<u8>, ApiError> {
-        let text = opt_str(map, WHAT, field)?
-            .ok_or_else(|| ApiError::invalid(WHAT, format!("`{field}` is required")))?;
-        // SECURITY: the message never repeats the key.
-        URL_SAFE_NO_PAD
-            .decode(text)
-            .map_err(|_| ApiError::invalid(WHAT, format!("`{field}` is not base64url")))
-    };
-    match opt_str(map, WHAT, "alg")?.as_deref() {
-        Some("EdDSA") | None => {
-            let seed = <[u8; 32]>::try_from(bytes("privateKey")?.as_slice())
-                .map_err(|_| ApiError::invalid(WHAT, "`privateKey` must be 32 bytes"))?;
-            Ok(SigningKey::ed25519(&kid, &seed))
-        }
-        Some("HS256") => Ok(SigningKey::hs256(&kid, &bytes("secret")?)),
-        Some(_) => Err(ApiError::invalid(WHAT, "`alg` must be EdDSA or HS256")),
-    }
-}
-
-/// A generated Ed25519 key as `{ kid, alg, privateKey, publicKey }`.
-pub fn generated_key_json(key: &SigningKey, seed: &[u8; 32]) -> Value {
-    json!({
-        "kid": key.kid(),
-        "alg": key.algorithm().as_str(),
-        "privateKey": URL_SAFE_NO_PAD.encode(seed),
-        "publicKey": URL_SAFE_NO_PAD.encode(key.public_key().unwrap_or_default()),
-    })
-}
-
-/// Reads an Ed25519 public key: 32 bytes, base64url without padding.
-pub fn public_key(text: &str) -> Result<[u8; 32], ApiError> {
-    URL_SAFE_NO_PAD
-        .decode(text)
-        .ok()
-        .and_then(|bytes| <[u8; 32]>::try_from(bytes.as_slice()).ok())
-        .ok_or_else(|| ApiError::invalid("public key", "must be 32 bytes, base64url without padding"))
 }

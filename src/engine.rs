@@ -19,7 +19,7 @@ pub(crate) mod index;
 mod manage;
 
 pub use actor::{ClaimsPrincipal, PrincipalRef, Who};
-pub use decision::{Decision, Deny, Reason};
+pub use decision::{Decision, Deny, Question, Reason, ResourceKind, forbidden_message};
 pub use manage::SettingsPatch;
 
 use actor::Actor;
@@ -294,14 +294,14 @@ impl Engine {
     /// the destination (model-facts C.4).
     pub fn explain_transfer(&self, principal: &str, stack: &str, destination: &str) -> Decision {
         let first = self.explain(principal, "stack:transfer", stack);
-        if !first.allowed {
+        if !first.is_allowed() {
             return first;
         }
         let second = self.explain(principal, "stack:create", destination);
-        if !second.allowed {
+        if !second.is_allowed() {
             return Decision::denied(Deny::DestinationDenied { org: destination.to_string() });
         }
-        Decision { allowed: true, reasons: [first.reasons, second.reasons].concat(), deny: None }
+        Decision::Allowed { reasons: [first.reasons(), second.reasons()].concat() }
     }
 
     /// The principal's effective permission level on an entity (`org/project/stack`, …), for UI

@@ -5,7 +5,7 @@
 use super::evaluate::Explain;
 use super::index::{Entity, EntityIdx, Identity, Member, OrgIdx, RoleRef, TeamIdx, TokenSubject, UserIdx};
 use super::{Engine, ResourceRef, ScopeRef};
-use crate::engine::Deny;
+use crate::engine::{Deny, ResourceKind};
 use crate::error::ManageError;
 use crate::model::{BuiltinRole, EntityKind, Permission};
 use crate::snapshot::{NameRule, push_user};
@@ -74,14 +74,17 @@ impl Engine {
         scope: &'static str,
         resource: ResourceRef,
     ) -> Result<(), ManageError> {
-        let forbidden = |deny| ManageError::Forbidden { action: scope, deny };
-        let who = self.resolve_principal(actor).ok_or(forbidden(Deny::UnknownPrincipal))?;
-        let entry = self.catalog.lookup(scope).ok_or(forbidden(Deny::UnknownScope))?;
+        let forbidden = |deny| {
+            let (name, kind) = self.resource_label(resource);
+            ManageError::Forbidden { action: scope, actor: actor.to_string(), resource: name, kind, deny }
+        };
+        let who = self.resolve_principal(actor).ok_or_else(|| forbidden(Deny::UnknownPrincipal))?;
+        let entry = self.catalog.lookup(scope).ok_or_else(|| forbidden(Deny::UnknownScope))?;
         let scope_ref = match resource {
             ResourceRef::Entity(..) => entry.entity.map(ScopeRef::Entity),
             _ => entry.org.map(ScopeRef::Org),
         };
-        let scope_ref = scope_ref.ok_or(forbidden(Deny::InvalidResource))?;
+        let scope_ref = scope_ref.ok_or_else(|| forbidden(Deny::InvalidResource))?;
         // The explaining trace, so that a refusal names what was missing.
         self.decide(who, scope_ref, resource, &mut Explain::default()).map_err(forbidden)
     }
@@ -513,6 +516,9 @@ impl Engine {
         self.require(actor, "stack:create", ResourceRef::Org(dest_idx)).map_err(|_| {
             ManageError::Forbidden {
                 action: "stack:transfer",
+                actor: actor.to_string(),
+                resource: stack.to_string(),
+                kind: ResourceKind::Entity(EntityKind::Stack),
                 deny: Deny::DestinationDenied { org: destination.to_string() },
             }
         })?;

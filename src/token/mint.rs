@@ -11,7 +11,7 @@ use super::jwt::{Claims, sign};
 use super::keys::SigningKey;
 use super::{MAX_LIFETIME_SECONDS, opaque};
 use crate::engine::index::{OrgIdx, RoleRef, TokenRecord, TokenSubject};
-use crate::engine::{Deny, Engine, ResourceRef, Who};
+use crate::engine::{Deny, Engine, ResourceKind, ResourceRef, Who};
 use crate::error::ManageError;
 use crate::model::{BuiltinRole, TokenKind};
 use crate::snapshot::{NameRule, shorten};
@@ -84,8 +84,9 @@ fn invalid(what: &'static str, why: impl Into<String>) -> ManageError {
     ManageError::InvalidArgument { what, why: why.into() }
 }
 
-fn forbidden(action: &'static str, deny: Deny) -> ManageError {
-    ManageError::Forbidden { action, deny }
+fn forbidden(action: &'static str, actor: &str, token: &str, deny: Deny) -> ManageError {
+    let (actor, resource) = (actor.to_string(), token.to_string());
+    ManageError::Forbidden { action, actor, resource, kind: ResourceKind::Token, deny }
 }
 
 /// A version-4 UUID from 16 random bytes.
@@ -228,7 +229,7 @@ impl Engine {
         if kind == TokenKind::Personal {
             // Users mint their own personal tokens; machine tokens mint none.
             let Some(Who::User(user)) = who else {
-                return Err(forbidden("personal token", Deny::MachineToken));
+                return Err(forbidden("personal token", actor, "", Deny::MachineToken));
             };
             if request.name.is_some()
                 || request.org.is_some()
@@ -373,7 +374,9 @@ impl Engine {
                 Some(Who::User(user)) if user == owner => Ok(()),
                 _ => Err(forbidden(
                     "personal token",
-                    Deny::MissingScope { scope: "ownership".into(), level: None },
+                    actor,
+                    &record.id,
+                    Deny::MissingScope { scope: "ownership", level: None },
                 )),
             },
             (TokenSubject::Team(team), Some(org)) => {

@@ -395,11 +395,11 @@ fn a_bad_snapshot_throws_a_real_error_listing_every_problem() {
         assert_eq!(get_str(&second, "path"), "organizations[0].members[0].role");
         assert_eq!(get_str(&second, "code"), "dangling_reference");
     }
-    // Not JSON, an unsupported version, and a value that is no snapshot at all.
+    // Not JSON, and an unsupported version.
     let cases: [(JsValue, &str, &str); 3] = [
         (s("{ not json"), "invalid_json", ""),
+        (s("42"), "invalid_json", ""),
         (js(&json!({ "version": 2 })), "unsupported_version", "version"),
-        (JsValue::from_f64(42.0), "invalid_json", ""),
     ];
     for (input, code, path) in cases {
         let thrown = Gate::construct(&input).err().expect("rejected");
@@ -407,9 +407,11 @@ fn a_bad_snapshot_throws_a_real_error_listing_every_problem() {
         let first = Array::from(&get(&get(&thrown, "details"), "problems")).get(0);
         assert_eq!(get_str(&first, "path"), path);
     }
-    // `undefined` is not a snapshot: an invalid argument, not a snapshot problem.
-    let thrown = Gate::construct(&JsValue::UNDEFINED).err().expect("rejected");
-    assert_eq!(scopegate_error(&thrown), "invalid_argument");
+    // A value that is neither an object nor text is an invalid argument, not a snapshot problem.
+    for input in [JsValue::UNDEFINED, JsValue::NULL, JsValue::from_f64(42.0), Array::new().into()] {
+        let thrown = Gate::construct(&input).err().expect("rejected");
+        assert_eq!(scopegate_error(&thrown), "invalid_argument", "{}", describe(&input));
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

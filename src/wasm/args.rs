@@ -1,0 +1,221 @@
+//! Arguments: every JavaScript value in every position becomes a Rust value or a
+//! `ScopegateError` with code `invalid_argument` whose message names the argument. Strings are
+//! measured before they are copied into the module's memory, so an oversized one costs nothing.
+
+use js_sys::{JsString, Object, Reflect};
+use serde::de::DeserializeOwned;
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::convert::throw;
+use crate::api::ApiError;
+use crate::error::TokenError;
+use crate::snapshot::shorten;
+use crate::token::MAX_CREDENTIAL_BYTES;
+
+/// The longest name (principal, scope, resource, login, team, …) in UTF-16 code units. No name
+/// a snapshot can hold comes near it; a question naming a longer one is a deny, an action
+/// naming one is `invalid_argument`.
+pub(super) const MAX_NAME: u32 = 4096;
+
+/// What a value is, for messages: "a number", "null", "an array", …
+pub(super) fn kind_of(value: &JsValue) -> &'static str {
+    if value.is_undefined() {
+        "undefined"
+    } else if value.is_null() {
+        "null"
+    } else if value.is_string() {
+        "a string"
+    } else if value.as_bool().is_some() {
+        "a boolean"
+    } else if value.as_f64().is_some() {
+        "a number"
+    } else if value.is_bigint() {
+        "a BigInt"
+    } else if value.is_symbol() {
+        "a symbol"
+    } else if value.is_function() {
+        "a function"
+    } else if value.is_array() {
+        "an array"
+    } else {
+        "an object"
+    }
+}
+
+fn wrong(arg: &str, expected: &str, value: &JsValue) -> JsValue {
+    throw(ApiError::argument(format!("`{arg}` must be {expected}, not {}.", kind_of(value))))
+}
+
+fn too_long(arg: &str, length: u32) -> JsValue {
+    throw(ApiError::argument(format!(
+        "`{arg}` is {length} characters long; names are at most {MAX_NAME} characters."
+    )))
+}
+
+fn is_nullish(value: &JsValue) -> bool {
+    value.is_null_or_undefined()
+}
+
+/// The string of `value` and its length in UTF-16 units, without copying it; `None` when it
+/// is not a string.
+fn js_string(value: &JsValue) -> Option<(&JsString, u32)> {
+    let text = value.dyn_ref::<JsString>()?;
+    Some((text, text.length()))
+}
+
+/// A name in a question: the text, or for one over [`MAX_NAME`] only its first characters
+/// (for the message); the engine sees no name at all then, which no snapshot holds.
+#[derive(Debug)]
+pub(super) struct Name {
+    text: String,
+    whole: bool,
+}
+
+impl Name {
+    /// A name the binding itself supplies.
+    pub fn known(text: &str) -> Self {
+        Self { text: text.to_string(), whole: true }
+    }
+
+    /// What the engine is asked: the name, or "" (which names nothing) when it was too long.
+    pub fn asked(&self) -> &str {
+        if self.whole { &self.text } else { "" }
+    }
+
+    /// What messages quote: the name, or its first characters.
+    pub fn shown(&self) -> &str {
+        &self.text
+    }
+
+    /// Whether the name was short enough to be asked.
+    pub fn whole(&self) -> bool {
+        self.whole
+    }
+}
+
+/// A required name in a question: a string; an oversized one is kept as its first characters.
+pub(super) fn name(value: &JsValue, arg: &str) -> Result<Name, JsValue> {
+    let (text, length) = js_string(value).ok_or_else(|| wrong(arg, "a string", value))?;
+    if length > MAX_NAME {
+        let head = text.slice(0, 65).as_string().unwrap_or_default();
+        return Ok(Name { text: shorten(&head), whole: false });
+    }
+    Ok(Name { text: text.as_string().unwrap_or_default(), whole: true })
+}
+
+/// A required string of at most [`MAX_NAME`] characters (an argument of an action).
+pub(super) fn string(value: &JsValue, arg: &str) -> Result<String, JsValue> {
+    let (text, length) = js_string(value).ok_or_else(|| wrong(arg, "a string", value))?;
+    if length > MAX_NAME {
+        return Err(too_long(arg, length));
+    }
+    Ok(text.as_string().unwrap_or_default())
+}
+
+/// An optional string of at most [`MAX_NAME`] characters.
+pub(super) fn opt_string(value: &JsValue, arg: &str) -> Result<Option<String>, JsValue> {
+    if is_nullish(value) { Ok(None) } else { string(value, arg).map(Some) }
+}
+
+/// A required string of any length (snapshot text).
+pub(super) fn text(value: &JsValue, arg: &str) -> Result<String, JsValue> {
+    value.as_string().ok_or_else(|| wrong(arg, "a string", value))
+}
+
+/// A credential: a string; one longer than the credential cap is `malformed_token` before any
+/// of it is copied (a UTF-16 unit is at least one UTF-8 byte).
+pub(super) fn credential(value: &JsValue) -> Result<String, JsValue> {
+    let (text, length) = js_string(value).ok_or_else(|| wrong("credential", "a string", value))?;
+    if length as usize > MAX_CREDENTIAL_BYTES {
+        return Err(throw(TokenError::Malformed { why: "longer than 8192 bytes" }.into()));
+    }
+    Ok(text.as_string().unwrap_or_default())
+}
+
+/// A required boolean.
+pub(super) fn boolean(value: &JsValue, arg: &str) -> Result<bool, JsValue> {
+    value.as_bool().ok_or_else(|| wrong(arg, "a boolean", value))
+}
+
+/// A handle: a whole number from 0 to 2³²−1 (an unknown one is a deny, not an error).
+pub(super) fn handle(value: &JsValue, arg: &str) -> Result<u32, JsValue> {
+    match value.as_f64() {
+        Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= f64::from(u32::MAX) => Ok(n as u32),
+        Some(_) => Err(throw(ApiError::argument(format!(
+            "`{arg}` must be a handle (a whole number from 0 to 4294967295)."
+        )))),
+        None => Err(wrong(arg, "a handle (a number)", value)),
+    }
+}
+
+/// A required plain object read into `T`; a field `T` does not name is refused.
+pub(super) fn object<T: DeserializeOwned>(value: &JsValue, arg: &str) -> Result<T, JsValue> {
+    if !is_plain_object(value) {
+        return Err(wrong(arg, "an object", value));
+    }
+    let copy = plain(value, arg, 0)?;
+    if let Some(fields) = super::convert::fields_of::<T>() {
+        for key in Object::keys(copy.unchecked_ref::<Object>()).iter() {
+            let key = key.as_string().unwrap_or_default();
+            if !fields.contains(&key.as_str()) {
+                let expected = fields.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ");
+                return Err(throw(ApiError::argument(format!(
+                    "`{arg}` has an unknown field `{}`; the fields are {expected}.",
+                    shorten(&key)
+                ))));
+            }
+        }
+    }
+    serde_wasm_bindgen::from_value(copy).map_err(|e| {
+        let why = e.to_string();
+        throw(ApiError::argument(format!("`{arg}` is not valid: {}.", why.trim_end_matches('.'))))
+    })
+}
+
+fn is_plain_object(value: &JsValue) -> bool {
+    value.is_object() && !value.is_array()
+}
+
+/// A copy of an object as plain data: own string keys read once each, nested objects copied
+/// the same way. Getters and proxies run here, where a throw is caught, and never again.
+fn plain(value: &JsValue, arg: &str, depth: u32) -> Result<JsValue, JsValue> {
+    if !is_plain_object(value) {
+        return Ok(value.clone());
+    }
+    let unreadable = |_| throw(ApiError::argument(format!("`{arg}` could not be read.")));
+    if depth > 4 {
+        return Err(throw(ApiError::argument(format!("`{arg}` is nested too deeply."))));
+    }
+    let copy = Object::new();
+    for key in Reflect::own_keys(value).map_err(unreadable)?.iter() {
+        if !key.is_string() {
+            continue;
+        }
+        let inner = Reflect::get(value, &key).map_err(unreadable)?;
+        if inner.is_undefined() {
+            continue;
+        }
+        Reflect::set(&copy, &key, &plain(&inner, arg, depth + 1)?).map_err(unreadable)?;
+    }
+    Ok(copy.into())
+}
+
+/// An optional object (`undefined` and `null` give `T::default()`).
+pub(super) fn options<T: DeserializeOwned + Default>(value: &JsValue, arg: &str) -> Result<T, JsValue> {
+    if is_nullish(value) { Ok(T::default()) } else { object(value, arg) }
+}
+
+/// `now`, or the current time: the only clock read.
+pub(super) fn now(given: Option<u64>) -> u64 {
+    given.unwrap_or_else(|| (js_sys::Date::now() / 1000.0) as u64)
+}
+
+/// One field of an object (`undefined` when absent or not an object); a throwing getter is an
+/// invalid argument.
+pub(super) fn get(value: &JsValue, key: &str, arg: &str) -> Result<JsValue, JsValue> {
+    if !is_plain_object(value) {
+        return Ok(JsValue::UNDEFINED);
+    }
+    Reflect::get(value, &JsValue::from_str(key))
+        .map_err(|_| throw(ApiError::argument(format!("`{arg}` could not be read."))))
+}
