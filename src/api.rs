@@ -3,11 +3,11 @@
 //! unknown fields, and the one error shape JavaScript receives. The wasm layer only moves these
 //! values across.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
@@ -362,12 +362,58 @@ impl fmt::Debug for GeneratedKey {
 // Requests
 // ---------------------------------------------------------------------------------------------
 
+/// Seconds since the epoch in a request: a whole number (from 0 to 2^53 − 1 in JavaScript).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Seconds(pub u64);
+
+impl<'de> Deserialize<'de> for Seconds {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Whole;
+        impl Visitor<'_> for Whole {
+            type Value = Seconds;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a whole number of seconds since the epoch")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Seconds, E> {
+                Ok(Seconds(v))
+            }
+        }
+        deserializer.deserialize_u64(Whole)
+    }
+}
+
+/// Stack tags `{ "key": "value" }`, in key order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tags(pub Vec<(String, String)>);
+
+impl<'de> Deserialize<'de> for Tags {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Pairs;
+        impl<'de> Visitor<'de> for Pairs {
+            type Value = Tags;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object of string values")
+            }
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Tags, M::Error> {
+                let mut pairs: Vec<(String, String)> = Vec::new();
+                while let Some((key, value)) = map.next_entry::<String, String>()? {
+                    // Kept in key order as they arrive (a few tags: no sort routine needed).
+                    let at = pairs.partition_point(|(k, _)| *k < key);
+                    pairs.insert(at, (key, value));
+                }
+                Ok(Tags(pairs))
+            }
+        }
+        deserializer.deserialize_map(Pairs)
+    }
+}
+
 /// `authenticate`'s options: `{ now?, organization? }`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AuthenticateOptions {
     /// Seconds since the epoch; the current time when absent.
-    pub now: Option<u64>,
+    pub now: Option<Seconds>,
     /// The organization the request is against.
     pub organization: Option<String>,
 }
@@ -377,7 +423,7 @@ pub struct AuthenticateOptions {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ListTokensOptions {
     /// Seconds since the epoch; the current time when absent.
-    pub now: Option<u64>,
+    pub now: Option<Seconds>,
     /// List expired tokens too.
     pub show_expired: Option<bool>,
 }
@@ -387,7 +433,7 @@ pub struct ListTokensOptions {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MintOptions {
     /// Seconds since the epoch; the current time when absent.
-    pub now: Option<u64>,
+    pub now: Option<Seconds>,
     /// Mint a signed token with this key instead of an opaque one.
     pub signing_key: Option<SigningKeyInput>,
 }
@@ -409,7 +455,7 @@ pub struct MintRequestInput {
     /// A description.
     pub description: Option<String>,
     /// Seconds since the epoch; absent or 0 means never.
-    pub expires: Option<u64>,
+    pub expires: Option<Seconds>,
 }
 
 impl MintRequestInput {
@@ -428,7 +474,7 @@ impl MintRequestInput {
             role: self.role,
             name: self.name,
             description: self.description,
-            expires: self.expires.unwrap_or(0),
+            expires: self.expires.map_or(0, |s| s.0),
         })
     }
 }
@@ -477,9 +523,6 @@ impl SigningKeyInput {
         }
     }
 }
-
-/// Stack tags `{ "key": "value" }`.
-pub type Tags = BTreeMap<String, String>;
 
 /// Parses a permission level name.
 pub fn permission(name: &str) -> Result<Permission, ApiError> {

@@ -7,6 +7,7 @@
 mod args;
 mod cache;
 mod convert;
+mod de;
 mod manage;
 
 use js_sys::JSON;
@@ -304,17 +305,9 @@ impl Scopegate {
     ) -> Result<JsValue, JsValue> {
         let actor = args::string(&actor, "actor")?;
         let request = args::object::<MintRequestInput>(&request, "request")?.into_request().map_err(throw)?;
-        let parsed: MintOptions = args::options(&options, "options")?;
-        let now = args::now(parsed.now);
-        let key = match parsed.signing_key {
-            None => None,
-            // Read again on its own, so that its unknown fields are refused too.
-            Some(_) => {
-                let key = args::get(&options, "signingKey", "options.signingKey")?;
-                let key: SigningKeyInput = args::object(&key, "options.signingKey")?;
-                Some(key.into_key().map_err(throw)?)
-            }
-        };
+        let options: MintOptions = args::options(&options, "options")?;
+        let now = args::now(options.now);
+        let key = options.signing_key.map(SigningKeyInput::into_key).transpose().map_err(throw)?;
         let engine = self.interned.engine_mut();
         let minted = match &key {
             None => engine.mint_opaque(&actor, &request, now),

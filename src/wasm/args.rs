@@ -2,12 +2,12 @@
 //! `ScopegateError` with code `invalid_argument` whose message names the argument. Strings are
 //! measured before they are copied into the module's memory, so an oversized one costs nothing.
 
-use js_sys::{JsString, Object, Reflect};
+use js_sys::{JsString, Number};
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::convert::throw;
-use crate::api::ApiError;
+use crate::api::{ApiError, Seconds};
 use crate::error::TokenError;
 use crate::snapshot::shorten;
 use crate::token::MAX_CREDENTIAL_BYTES;
@@ -137,67 +137,29 @@ pub(super) fn boolean(value: &JsValue, arg: &str) -> Result<bool, JsValue> {
     value.as_bool().ok_or_else(|| wrong(arg, "a boolean", value))
 }
 
-/// A handle: a whole number from 0 to 2³²−1 (an unknown one is a deny, not an error).
+/// A handle: a whole number from 0 to 2³²−1 (an unknown one is a deny, not an error). Two
+/// calls that need no return slot (`Number.isInteger`, then the number) instead of `as_f64`.
+#[inline]
 pub(super) fn handle(value: &JsValue, arg: &str) -> Result<u32, JsValue> {
-    match value.as_f64() {
-        Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= f64::from(u32::MAX) => Ok(n as u32),
-        Some(_) => Err(throw(ApiError::argument(format!(
-            "`{arg}` must be a handle (a whole number from 0 to 4294967295)."
-        )))),
-        None => Err(wrong(arg, "a handle (a number)", value)),
-    }
-}
-
-/// A required plain object read into `T`; a field `T` does not name is refused.
-pub(super) fn object<T: DeserializeOwned>(value: &JsValue, arg: &str) -> Result<T, JsValue> {
-    if !is_plain_object(value) {
-        return Err(wrong(arg, "an object", value));
-    }
-    let copy = plain(value, arg, 0)?;
-    if let Some(fields) = super::convert::fields_of::<T>() {
-        for key in Object::keys(copy.unchecked_ref::<Object>()).iter() {
-            let key = key.as_string().unwrap_or_default();
-            if !fields.contains(&key.as_str()) {
-                let expected = fields.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ");
-                return Err(throw(ApiError::argument(format!(
-                    "`{arg}` has an unknown field `{}`; the fields are {expected}.",
-                    shorten(&key)
-                ))));
-            }
+    if Number::is_integer(value) {
+        let n = value.unchecked_into_f64();
+        if (0.0..=f64::from(u32::MAX)).contains(&n) {
+            return Ok(n as u32);
         }
     }
-    serde_wasm_bindgen::from_value(copy).map_err(|e| {
-        let why = e.to_string();
-        throw(ApiError::argument(format!("`{arg}` is not valid: {}.", why.trim_end_matches('.'))))
+    Err(if value.as_f64().is_some() {
+        throw(ApiError::argument(format!("`{arg}` must be a handle (a whole number from 0 to 4294967295).")))
+    } else {
+        wrong(arg, "a handle (a number)", value)
     })
 }
 
-fn is_plain_object(value: &JsValue) -> bool {
-    value.is_object() && !value.is_array()
-}
-
-/// A copy of an object as plain data: own string keys read once each, nested objects copied
-/// the same way. Getters and proxies run here, where a throw is caught, and never again.
-fn plain(value: &JsValue, arg: &str, depth: u32) -> Result<JsValue, JsValue> {
-    if !is_plain_object(value) {
-        return Ok(value.clone());
+/// A required plain object read into `T` (see `de`): unknown fields are refused.
+pub(super) fn object<T: DeserializeOwned>(value: &JsValue, arg: &str) -> Result<T, JsValue> {
+    if !value.is_object() || value.is_array() || value.is_function() {
+        return Err(wrong(arg, "an object", value));
     }
-    let unreadable = |_| throw(ApiError::argument(format!("`{arg}` could not be read.")));
-    if depth > 4 {
-        return Err(throw(ApiError::argument(format!("`{arg}` is nested too deeply."))));
-    }
-    let copy = Object::new();
-    for key in Reflect::own_keys(value).map_err(unreadable)?.iter() {
-        if !key.is_string() {
-            continue;
-        }
-        let inner = Reflect::get(value, &key).map_err(unreadable)?;
-        if inner.is_undefined() {
-            continue;
-        }
-        Reflect::set(&copy, &key, &plain(&inner, arg, depth + 1)?).map_err(unreadable)?;
-    }
-    Ok(copy.into())
+    super::de::from_js(value, arg).map_err(|message| throw(ApiError::argument(message)))
 }
 
 /// An optional object (`undefined` and `null` give `T::default()`).
@@ -206,16 +168,6 @@ pub(super) fn options<T: DeserializeOwned + Default>(value: &JsValue, arg: &str)
 }
 
 /// `now`, or the current time: the only clock read.
-pub(super) fn now(given: Option<u64>) -> u64 {
-    given.unwrap_or_else(|| (js_sys::Date::now() / 1000.0) as u64)
-}
-
-/// One field of an object (`undefined` when absent or not an object); a throwing getter is an
-/// invalid argument.
-pub(super) fn get(value: &JsValue, key: &str, arg: &str) -> Result<JsValue, JsValue> {
-    if !is_plain_object(value) {
-        return Ok(JsValue::UNDEFINED);
-    }
-    Reflect::get(value, &JsValue::from_str(key))
-        .map_err(|_| throw(ApiError::argument(format!("`{arg}` could not be read."))))
+pub(super) fn now(given: Option<Seconds>) -> u64 {
+    given.map_or_else(|| (js_sys::Date::now() / 1000.0) as u64, |s| s.0)
 }

@@ -8,8 +8,6 @@ use super::Scopegate;
 use super::args;
 use super::convert::{answer, throw, thrown};
 use crate::api::{self, ApiError, Tags};
-use crate::engine::Engine;
-use crate::error::ManageError;
 
 /// A settings patch as JSON (the settings reader takes a JSON value).
 fn patch_json(patch: &JsValue) -> Result<serde_json::Value, JsValue> {
@@ -24,20 +22,14 @@ fn patch_json(patch: &JsValue) -> Result<serde_json::Value, JsValue> {
     serde_json::from_str(&text).map_err(|e| throw(ApiError::invalid("settings", e)))
 }
 
-impl Scopegate {
-    /// Runs one change on the engine with string arguments read first.
-    fn change<const N: usize>(
-        &mut self,
-        values: [(&JsValue, &str); N],
-        apply: impl FnOnce(&mut Engine, [&str; N]) -> Result<(), ManageError>,
-    ) -> Result<(), JsValue> {
-        let mut strings: [String; N] = std::array::from_fn(|_| String::new());
-        for (slot, (value, name)) in strings.iter_mut().zip(values) {
-            *slot = args::string(value, name)?;
-        }
-        let refs: [&str; N] = std::array::from_fn(|i| strings.get(i).map_or("", String::as_str));
-        apply(self.interned.engine_mut(), refs).map_err(thrown)
+/// The string arguments of an action, read in order (one copy of this per arity).
+#[inline(never)]
+fn strings<const N: usize>(values: [(&JsValue, &str); N]) -> Result<[String; N], JsValue> {
+    let mut strings: [String; N] = std::array::from_fn(|_| String::new());
+    for (slot, (value, name)) in strings.iter_mut().zip(values) {
+        *slot = args::string(value, name)?;
     }
+    Ok(strings)
 }
 
 #[wasm_bindgen]
@@ -77,7 +69,8 @@ impl Scopegate {
         #[wasm_bindgen(unchecked_param_type = "string")] role: JsValue,
     ) -> Result<(), JsValue> {
         let values = [(&actor, "actor"), (&organization, "organization"), (&login, "login"), (&role, "role")];
-        self.change(values, |e, [actor, org, login, role]| e.add_member(actor, org, login, role))
+        let [actor, org, login, role] = strings(values)?;
+        self.interned.engine_mut().add_member(&actor, &org, &login, &role).map_err(thrown)
     }
 
     /// Removes a member from the organization and its teams.
@@ -89,7 +82,8 @@ impl Scopegate {
         #[wasm_bindgen(unchecked_param_type = "string")] login: JsValue,
     ) -> Result<(), JsValue> {
         let values = [(&actor, "actor"), (&organization, "organization"), (&login, "login")];
-        self.change(values, |e, [actor, org, login]| e.remove_member(actor, org, login))
+        let [actor, org, login] = strings(values)?;
+        self.interned.engine_mut().remove_member(&actor, &org, &login).map_err(thrown)
     }
 
     /// Changes a member's role.
@@ -102,7 +96,8 @@ impl Scopegate {
         #[wasm_bindgen(unchecked_param_type = "string")] role: JsValue,
     ) -> Result<(), JsValue> {
         let values = [(&actor, "actor"), (&organization, "organization"), (&login, "login"), (&role, "role")];
-        self.change(values, |e, [actor, org, login, role]| e.set_member_role(actor, org, login, role))
+        let [actor, org, login, role] = strings(values)?;
+        self.interned.engine_mut().set_member_role(&actor, &org, &login, &role).map_err(thrown)
     }
 
     /// Creates a team; a user who creates one becomes its team admin.
@@ -114,7 +109,8 @@ impl Scopegate {
         #[wasm_bindgen(unchecked_param_type = "string")] team: JsValue,
     ) -> Result<(), JsValue> {
         let values = [(&actor, "actor"), (&organization, "organization"), (&team, "team")];
-        self.change(values, |e, [actor, org, team]| e.create_team(actor, org, team))
+        let [actor, org, team] = strings(values)?;
+        self.interned.engine_mut().create_team(&actor, &org, &team).map_err(thrown)
     }
 
     /// Deletes a team and its tokens.
@@ -126,7 +122,8 @@ impl Scopegate {
         #[wasm_bindgen(unchecked_param_type = "string")] team: JsValue,
     ) -> Result<(), JsValue> {
         let values = [(&actor, "actor"), (&organization, "organization"), (&team, "team")];
-        self.change(values, |e, [actor, org, team]| e.delete_team(actor, org, team))
+        let [actor, org, team] = strings(values)?;
+        self.interned.engine_mut().delete_team(&actor, &org, &team).map_err(thrown)
     }
 
     /// Adds a member to a team, or sets whether they administer it.
@@ -141,9 +138,8 @@ impl Scopegate {
     ) -> Result<(), JsValue> {
         let values = [(&actor, "actor"), (&organization, "organization"), (&team, "team"), (&login, "login")];
         let team_admin = args::boolean(&team_admin, "teamAdmin")?;
-        self.change(values, |e, [actor, org, team, login]| {
-            e.set_team_member(actor, org, team, login, team_admin)
-        })
+        let [actor, org, team, login] = strings(values)?;
+        self.interned.engine_mut().set_team_member(&actor, &org, &team, &login, team_admin).map_err(thrown)
     }
 
     /// Removes a member from a team.
@@ -156,7 +152,8 @@ impl Scopegate {
         #[wasm_bindgen(unchecked_param_type = "string")] login: JsValue,
     ) -> Result<(), JsValue> {
         let values = [(&actor, "actor"), (&organization, "organization"), (&team, "team"), (&login, "login")];
-        self.change(values, |e, [actor, org, team, login]| e.remove_team_member(actor, org, team, login))
+        let [actor, org, team, login] = strings(values)?;
+        self.interned.engine_mut().remove_team_member(&actor, &org, &team, &login).map_err(thrown)
     }
 
     /// Sets a team's permission on a stack, environment or account (`none` removes it).
@@ -174,9 +171,11 @@ impl Scopegate {
             [(&actor, "actor"), (&organization, "organization"), (&team, "team"), (&entity, "entity")];
         let kind = api::entity_kind(&args::string(&kind, "kind")?).map_err(throw)?;
         let level = api::permission(&args::string(&permission, "permission")?).map_err(throw)?;
-        self.change(values, |e, [actor, org, team, entity]| {
-            e.set_team_permission(actor, org, team, kind, entity, level)
-        })
+        let [actor, org, team, entity] = strings(values)?;
+        self.interned
+            .engine_mut()
+            .set_team_permission(&actor, &org, &team, kind, &entity, level)
+            .map_err(thrown)
     }
 
     /// Assigns a custom role to a team, or removes it.
@@ -191,7 +190,8 @@ impl Scopegate {
     ) -> Result<(), JsValue> {
         let values = [(&actor, "actor"), (&organization, "organization"), (&team, "team"), (&role, "role")];
         let assigned = args::boolean(&assigned, "assigned")?;
-        self.change(values, |e, [actor, org, team, role]| e.set_team_role(actor, org, team, role, assigned))
+        let [actor, org, team, role] = strings(values)?;
+        self.interned.engine_mut().set_team_role(&actor, &org, &team, &role, assigned).map_err(thrown)
     }
 
     /// Creates a stack; its creator receives an admin grant on it.
@@ -207,10 +207,9 @@ impl Scopegate {
         let values =
             [(&actor, "actor"), (&organization, "organization"), (&project, "project"), (&stack, "stack")];
         let tags: Tags = args::options(&tags, "tags")?;
-        let tags: Vec<(&str, &str)> = tags.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        self.change(values, |e, [actor, org, project, stack]| {
-            e.create_stack(actor, org, project, stack, &tags)
-        })
+        let tags: Vec<(&str, &str)> = tags.0.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let [actor, org, project, stack] = strings(values)?;
+        self.interned.engine_mut().create_stack(&actor, &org, &project, &stack, &tags).map_err(thrown)
     }
 
     /// Deletes a stack (`org/project/stack`).
@@ -220,7 +219,8 @@ impl Scopegate {
         #[wasm_bindgen(unchecked_param_type = "string")] actor: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] stack: JsValue,
     ) -> Result<(), JsValue> {
-        self.change([(&actor, "actor"), (&stack, "stack")], |e, [actor, stack]| e.delete_stack(actor, stack))
+        let [actor, stack] = strings([(&actor, "actor"), (&stack, "stack")])?;
+        self.interned.engine_mut().delete_stack(&actor, &stack).map_err(thrown)
     }
 
     /// Moves a stack to another organization.
@@ -232,7 +232,8 @@ impl Scopegate {
         #[wasm_bindgen(unchecked_param_type = "string")] destination: JsValue,
     ) -> Result<(), JsValue> {
         let values = [(&actor, "actor"), (&stack, "stack"), (&destination, "destination")];
-        self.change(values, |e, [actor, stack, dest]| e.transfer_stack(actor, stack, dest))
+        let [actor, stack, dest] = strings(values)?;
+        self.interned.engine_mut().transfer_stack(&actor, &stack, &dest).map_err(thrown)
     }
 
     /// Sets a user's explicit permission on a stack (`none` removes it).
@@ -246,7 +247,8 @@ impl Scopegate {
     ) -> Result<(), JsValue> {
         let values = [(&actor, "actor"), (&stack, "stack"), (&login, "login")];
         let level = api::permission(&args::string(&permission, "permission")?).map_err(throw)?;
-        self.change(values, |e, [actor, stack, login]| e.set_stack_permission(actor, stack, login, level))
+        let [actor, stack, login] = strings(values)?;
+        self.interned.engine_mut().set_stack_permission(&actor, &stack, &login, level).map_err(thrown)
     }
 
     /// Removes the creator's admin grant from a stack.
@@ -256,8 +258,7 @@ impl Scopegate {
         #[wasm_bindgen(unchecked_param_type = "string")] actor: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] stack: JsValue,
     ) -> Result<(), JsValue> {
-        self.change([(&actor, "actor"), (&stack, "stack")], |e, [actor, stack]| {
-            e.remove_creator_grant(actor, stack)
-        })
+        let [actor, stack] = strings([(&actor, "actor"), (&stack, "stack")])?;
+        self.interned.engine_mut().remove_creator_grant(&actor, &stack).map_err(thrown)
     }
 }
