@@ -195,7 +195,7 @@ impl Scopegate {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] principal: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] resource: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "EntityKind | undefined")] kind: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "EntityKind")] kind: JsValue,
     ) -> Result<Vec<String>, JsValue> {
         let principal = args::name(&principal, "principal")?;
         let resource = args::name(&resource, "resource")?;
@@ -283,7 +283,7 @@ impl Scopegate {
     pub fn authenticate(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "string")] credential: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "AuthenticateOptions")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "AuthenticateOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let credential = args::credential(&credential)?;
         let options: AuthenticateOptions = args::options(&options, "options")?;
@@ -301,7 +301,7 @@ impl Scopegate {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "string")] actor: JsValue,
         #[wasm_bindgen(unchecked_param_type = "MintRequest")] request: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "MintOptions")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "MintOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let actor = args::string(&actor, "actor")?;
         let request = args::object::<MintRequestInput>(&request, "request")?.into_request().map_err(throw)?;
@@ -345,8 +345,8 @@ impl Scopegate {
     pub fn list_tokens(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] actor: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string | undefined")] organization: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "ListTokensOptions")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "string")] organization: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "ListTokensOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let actor = args::string(&actor, "actor")?;
         let organization = args::opt_string(&organization, "organization")?;

@@ -281,9 +281,8 @@ pub fn forbidden_message(
 ) -> String {
     let q = Question { principal: Some(actor), scope: action, resource, kind: Some(kind) };
     let reason = match deny {
-        Deny::MissingScope { level, .. } if kind != ResourceKind::Token => {
-            format!("no role or grant gives it{}", Level(*level))
-        }
+        Deny::MissingScope { .. } if kind == ResourceKind::Token => "it belongs to another user".to_string(),
+        Deny::MissingScope { level, .. } => format!("no role or grant gives it{}", Level(*level)),
         other => other.clause(&q),
     };
     let actor = shorten(actor);

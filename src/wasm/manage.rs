@@ -202,7 +202,7 @@ impl Scopegate {
         #[wasm_bindgen(unchecked_param_type = "string")] organization: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] project: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] stack: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] tags: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "Record<string, string>")] tags: JsValue,
     ) -> Result<(), JsValue> {
         let values =
             [(&actor, "actor"), (&organization, "organization"), (&project, "project"), (&stack, "stack")];
