@@ -10,6 +10,9 @@ mod suite;
 #[path = "wasm/boundary.rs"]
 mod boundary;
 
+#[path = "wasm/interning.rs"]
+mod interning;
+
 /// The suite really runs in Node, not in a browser page.
 #[wasm_bindgen_test]
 fn runs_in_node() {

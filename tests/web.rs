@@ -12,6 +12,9 @@ mod suite;
 #[path = "wasm/boundary.rs"]
 mod boundary;
 
+#[path = "wasm/interning.rs"]
+mod interning;
+
 /// The suite really runs in a browser page, not in Node.
 #[wasm_bindgen_test]
 fn runs_in_a_browser() {
