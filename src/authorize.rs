@@ -26,7 +26,7 @@ use evaluate::{Eval, Explain, Quick, Trace, decision};
 use rustc_hash::FxHashMap;
 
 use crate::catalog::{Catalog, EntityScope, OrgScope, ScopeEntry};
-use crate::decision::{Decision, Deny};
+use crate::decision::{Decision, Deny, ResourceKind};
 use crate::error::ManageError;
 use crate::model::{EntityKind, Permission};
 use crate::store::{EntityId, OrgId, PrincipalRef, Store, TeamId, Who};
@@ -240,14 +240,14 @@ impl Authorizer<'_> {
     /// the destination (model-facts C.4).
     pub fn explain_transfer(&self, principal: &str, stack: &str, destination: &str) -> Decision {
         let first = self.explain(principal, "stack:transfer", stack);
-        if !first.allowed {
+        if !first.is_allowed() {
             return first;
         }
         let second = self.explain(principal, "stack:create", destination);
-        if !second.allowed {
+        if !second.is_allowed() {
             return Decision::denied(Deny::DestinationDenied { org: destination.to_string() });
         }
-        Decision { allowed: true, reasons: [first.reasons, second.reasons].concat(), deny: None }
+        Decision::Allowed { reasons: [first.reasons(), second.reasons()].concat() }
     }
 
     /// The principal's effective permission level on an entity (`org/project/stack`, …), for UI
@@ -350,15 +350,36 @@ impl Authorizer<'_> {
         scope: &'static str,
         resource: ResourceRef,
     ) -> Result<(), ManageError> {
-        let forbidden = |deny| ManageError::Forbidden { action: scope, deny };
-        let who = self.resolve_principal(actor).ok_or(forbidden(Deny::UnknownPrincipal))?;
-        let entry = self.catalog.lookup(scope).ok_or(forbidden(Deny::UnknownScope))?;
+        let forbidden = |deny| {
+            let (name, kind) = self.resource_label(resource);
+            ManageError::Forbidden { action: scope, actor: actor.to_string(), resource: name, kind, deny }
+        };
+        let who = self.resolve_principal(actor).ok_or_else(|| forbidden(Deny::UnknownPrincipal))?;
+        let entry = self.catalog.lookup(scope).ok_or_else(|| forbidden(Deny::UnknownScope))?;
         let scope_ref = match resource {
             ResourceRef::Entity(..) => entry.entity.map(ScopeRef::Entity),
             _ => entry.org.map(ScopeRef::Org),
         };
-        let scope_ref = scope_ref.ok_or(forbidden(Deny::InvalidResource))?;
+        let scope_ref = scope_ref.ok_or_else(|| forbidden(Deny::InvalidResource))?;
         // The explaining trace, so that a refusal names what was missing.
         self.decide(who, scope_ref, resource, &mut Explain::default()).map_err(forbidden)
+    }
+
+    /// A resolved resource as written (`acme`, `acme/platform`, `acme/app/prod`) and its kind,
+    /// for the message of a refusal.
+    pub(crate) fn resource_label(&self, resource: ResourceRef) -> (String, ResourceKind) {
+        let org_name = |o: OrgId| self.store.org(o).map(|o| o.name().to_string()).unwrap_or_default();
+        match resource {
+            ResourceRef::Org(o) => (org_name(o), ResourceKind::Organization),
+            ResourceRef::Team(o, t) => {
+                let team = self.store.org(o).map_or("", |org| org.team_name(t));
+                (format!("{}/{team}", org_name(o)), ResourceKind::Team)
+            }
+            ResourceRef::Entity(o, kind, id) => {
+                let entity =
+                    self.store.org(o).and_then(|org| org.entities(kind).get(id)).map_or("", |e| e.name());
+                (format!("{}/{entity}", org_name(o)), ResourceKind::Entity(kind))
+            }
+        }
     }
 }

@@ -1,24 +1,65 @@
 //! Answers: a decision with the reasons that granted it, or the reason it was denied.
 //! A deny is data, never an error.
+//!
+//! Deny messages are whole sentences that name what was wrong in the question. They are built
+//! here and nowhere else: [`Deny::message`] for an answer, [`forbidden_message`] for a refused
+//! management action, both from the [`Question`] that was asked.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
-use crate::model::{BuiltinRole, Permission, Toggle};
+use crate::catalog::Catalog;
+use crate::model::shorten;
+use crate::model::{BuiltinRole, EntityKind, Permission, Toggle};
 
-/// The answer to one question, with its explanation.
+/// The answer to one question: allowed with every source that grants it, or denied with the
+/// reason.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Decision {
-    /// Whether the action is allowed.
-    pub allowed: bool,
-    /// Every source that grants the action (empty when denied).
-    pub reasons: Vec<Reason>,
-    /// Why it was denied (`None` when allowed).
-    pub deny: Option<Deny>,
+pub enum Decision {
+    /// The action is allowed.
+    Allowed {
+        /// Every source that grants the action; never empty.
+        reasons: Vec<Reason>,
+    },
+    /// The action is denied.
+    Denied {
+        /// Why.
+        deny: Deny,
+    },
 }
 
 impl Decision {
     pub(crate) fn denied(deny: Deny) -> Self {
-        Self { allowed: false, reasons: Vec::new(), deny: Some(deny) }
+        Self::Denied { deny }
+    }
+
+    /// Whether the action is allowed.
+    #[inline]
+    pub fn is_allowed(&self) -> bool {
+        matches!(self, Self::Allowed { .. })
+    }
+
+    /// Every source that grants the action (empty when denied).
+    pub fn reasons(&self) -> &[Reason] {
+        match self {
+            Self::Allowed { reasons } => reasons,
+            Self::Denied { .. } => &[],
+        }
+    }
+
+    /// The granting sources, by value (empty when denied).
+    pub fn into_reasons(self) -> Vec<Reason> {
+        match self {
+            Self::Allowed { reasons } => reasons,
+            Self::Denied { .. } => Vec::new(),
+        }
+    }
+
+    /// Why the action was denied (`None` when allowed).
+    pub fn deny(&self) -> Option<&Deny> {
+        match self {
+            Self::Allowed { .. } => None,
+            Self::Denied { deny } => Some(deny),
+        }
     }
 }
 
@@ -144,9 +185,10 @@ pub enum Deny {
     NotAMember,
     /// No source grants the scope.
     MissingScope {
-        /// The scope asked for.
-        scope: String,
-        /// The principal's effective level on the entity, for entity scopes.
+        /// The scope asked for (a catalog name).
+        scope: &'static str,
+        /// The principal's effective level on the entity, for entity scopes (`None` on the
+        /// quick path of `check`, which does not compute it).
         level: Option<Permission>,
     },
     /// The scope is held, but an organization toggle that gates it is off.
@@ -179,29 +221,198 @@ impl Deny {
             Self::DestinationDenied { .. } => "destination_denied",
         }
     }
+
+    /// The deny as a whole sentence naming what was wrong with `question`, e.g. "`nora` is not
+    /// a member of `acme`." or "There is no stack `acme/x/y`."
+    pub fn message(&self, question: &Question<'_>) -> String {
+        sentence(self.clause(question))
+    }
+
+    /// The message without its capital and full stop, so that it can end another sentence.
+    fn clause(&self, q: &Question<'_>) -> String {
+        let who = Principal(q.principal);
+        let org = q.resource.split('/').next().unwrap_or_default();
+        match self {
+            Self::UnknownPrincipal => match q.principal {
+                Some(name) => format!("there is no user or token `{}`", shorten(name)),
+                None => "the principal is no longer known".to_string(),
+            },
+            Self::UnknownScope => format!("there is no scope `{}`", shorten(q.scope)),
+            Self::UnknownResource => format!("there is no {}", Target(q)),
+            Self::InvalidResource => {
+                let mut text = format!("`{}` does not apply to `{}`", shorten(q.scope), shorten(q.resource));
+                if let Some(kind) = q.kind {
+                    let _ = write!(text, ", which is not {}", kind.shape());
+                }
+                text
+            }
+            Self::NotAMember => format!("{who} is not a member of `{}`", shorten(org)),
+            Self::MissingScope { .. } if q.kind == Some(ResourceKind::Token) => {
+                format!("personal token `{}` belongs to another user", shorten(q.resource))
+            }
+            Self::MissingScope { scope, level } => {
+                format!(
+                    "{who} needs `{scope}` on {}, and no role or grant gives it{}",
+                    Target(q),
+                    Level(*level)
+                )
+            }
+            Self::SettingDisabled { toggle } => format!(
+                "`{}` needs the setting `{}`, which is off in `{}`",
+                shorten(q.scope),
+                toggle.as_str(),
+                shorten(org)
+            ),
+            Self::MachineToken if q.kind == Some(ResourceKind::Token) => {
+                "machine tokens mint no personal tokens".to_string()
+            }
+            Self::MachineToken if q.scope == "stack:transfer" => {
+                "`stack:transfer` is closed to machine tokens other than admin tokens".to_string()
+            }
+            Self::MachineToken => format!("`{}` is closed to machine tokens", shorten(q.scope)),
+            Self::DestinationDenied { org } => {
+                format!("{who} may not create stacks in the destination organization `{}`", shorten(org))
+            }
+        }
+    }
 }
 
-impl fmt::Display for Deny {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+/// The message of a refused management action: what the actor may not do and why, e.g.
+/// "`max` may not use `organization:update` on organization `acme`: no role or grant gives it."
+pub fn forbidden_message(
+    action: &str,
+    actor: &str,
+    resource: &str,
+    kind: ResourceKind,
+    deny: &Deny,
+) -> String {
+    let q = Question { principal: Some(actor), scope: action, resource, kind: Some(kind) };
+    let reason = match deny {
+        Deny::MissingScope { .. } if kind == ResourceKind::Token => "it belongs to another user".to_string(),
+        Deny::MissingScope { level, .. } => format!("no role or grant gives it{}", Level(*level)),
+        other => other.clause(&q),
+    };
+    let actor = shorten(actor);
+    match kind {
+        ResourceKind::Token if resource.is_empty() => {
+            format!("`{actor}` may not mint a personal token: {reason}.")
+        }
+        ResourceKind::Token => {
+            format!("`{actor}` may not manage personal token `{}`: {reason}.", shorten(resource))
+        }
+        _ => format!("`{actor}` may not use `{}` on {}: {reason}.", shorten(action), Target(&q)),
+    }
+}
+
+/// A clause as a sentence: a capital first letter and a full stop.
+fn sentence(clause: String) -> String {
+    let mut chars = clause.chars();
+    let mut text = String::with_capacity(clause.len() + 1);
+    if let Some(first) = chars.next() {
+        text.push(first.to_ascii_uppercase());
+    }
+    text.push_str(chars.as_str());
+    text.push('.');
+    text
+}
+
+/// What kind of thing a resource string names, as the scope reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResourceKind {
+    /// An organization (`org`).
+    Organization,
+    /// A team (`org/team`).
+    Team,
+    /// A stack, environment or cloud account.
+    Entity(EntityKind),
+    /// A personal token (by id; empty for one not minted yet).
+    Token,
+}
+
+impl ResourceKind {
+    fn noun(self) -> &'static str {
         match self {
-            Self::UnknownPrincipal => f.write_str("the principal is unknown"),
-            Self::UnknownScope => f.write_str("the scope is not in the catalog"),
-            Self::UnknownResource => f.write_str("the resource does not exist"),
-            Self::InvalidResource => f.write_str("the resource does not fit the scope"),
-            Self::NotAMember => f.write_str("the principal is not a member of the organization"),
-            Self::MissingScope { scope, level: Some(level) } => {
-                write!(f, "`{scope}`, which no grant provides (effective permission `{level}`)")
-            }
-            Self::MissingScope { scope, level: None } => {
-                write!(f, "`{scope}`, which no role or grant provides")
-            }
-            Self::SettingDisabled { toggle } => {
-                write!(f, "the setting `{}`, which is off", toggle.as_str())
-            }
-            Self::MachineToken => f.write_str("a human principal: this action is closed to machine tokens"),
-            Self::DestinationDenied { org } => {
-                write!(f, "the right to create stacks in the destination organization `{org}`")
-            }
+            Self::Organization => "organization",
+            Self::Team => "team",
+            Self::Entity(EntityKind::Stack) => "stack",
+            Self::Entity(EntityKind::Environment) => "environment",
+            Self::Entity(EntityKind::Account) => "cloud account",
+            Self::Token => "personal token",
+        }
+    }
+
+    fn shape(self) -> &'static str {
+        match self {
+            Self::Organization | Self::Team => "an organization `org` or a team `org/team`",
+            Self::Entity(EntityKind::Stack) => "a stack `org/project/stack`",
+            Self::Entity(EntityKind::Environment) => "an environment `org/project/environment`",
+            Self::Entity(EntityKind::Account) => "a cloud account `org/account`",
+            Self::Token => "a token id",
+        }
+    }
+}
+
+/// A question as its caller asked it: what deny messages quote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Question<'a> {
+    /// The principal as named (`max`, `token:<id>`); `None` when it has no name (a handle of a
+    /// signed token known only by its claims).
+    pub principal: Option<&'a str>,
+    /// The scope asked for, or the action refused.
+    pub scope: &'a str,
+    /// The resource as written (`acme`, `acme/platform`, `acme/app/prod`).
+    pub resource: &'a str,
+    /// What the scope takes the resource to be; `None` for a scope the catalog does not know.
+    pub kind: Option<ResourceKind>,
+}
+
+impl<'a> Question<'a> {
+    /// A question, with the resource's kind read from the scope the way the engine resolves it:
+    /// an entity scope for a path, else an organization scope (on a team for `org/team`).
+    pub fn new(catalog: &Catalog, principal: Option<&'a str>, scope: &'a str, resource: &'a str) -> Self {
+        let nested = resource.contains('/');
+        let kind = catalog.lookup(scope).and_then(|entry| match entry.entity {
+            Some(entity) if nested || entry.org.is_none() => Some(ResourceKind::Entity(entity.kind)),
+            _ if nested => entry.org.map(|_| ResourceKind::Team),
+            _ => entry.org.map(|_| ResourceKind::Organization),
+        });
+        Self { principal, scope, resource, kind }
+    }
+}
+
+/// The principal of a question in a message: its name in backticks, or "the principal".
+struct Principal<'a>(Option<&'a str>);
+
+impl fmt::Display for Principal<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(name) => write!(f, "`{}`", shorten(name)),
+            None => f.write_str("the principal"),
+        }
+    }
+}
+
+/// The resource of a question in a message: "stack `acme/app/prod`", or "`x`" for an unknown kind.
+struct Target<'q, 'a>(&'q Question<'a>);
+
+impl fmt::Display for Target<'_, '_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = shorten(self.0.resource);
+        match self.0.kind {
+            Some(kind) => write!(f, "{} `{name}`", kind.noun()),
+            None => write!(f, "resource `{name}`"),
+        }
+    }
+}
+
+/// " (effective permission `write`)", or nothing.
+struct Level(Option<Permission>);
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(level) => write!(f, " (effective permission `{level}`)"),
+            None => Ok(()),
         }
     }
 }

@@ -4,7 +4,7 @@
 //! No rule lives here.
 
 pub use crate::authorize::{Handles, ResourcePage, ResourceQuery, ResourceRef, ScopeRef, Semantics, Subject};
-pub use crate::decision::{Decision, Deny, Reason};
+pub use crate::decision::{Decision, Deny, Question, Reason, ResourceKind, forbidden_message};
 pub use crate::manage::{MintRequest, Minted, SettingsPatch, TokenView};
 pub use crate::store::{ClaimsPrincipal, PrincipalRef, Who};
 pub use crate::token::Authenticated;

@@ -271,10 +271,17 @@ impl std::error::Error for SnapshotErrors {}
 #[non_exhaustive]
 pub enum ManageError {
     /// The acting principal lacks the right; `deny` says which right is missing.
-    #[error("forbidden: {action} needs {deny}")]
+    #[error("{}", crate::decision::forbidden_message(.action, .actor, .resource, *.kind, .deny))]
     Forbidden {
         /// The action refused (`organization:update`, `team:update`, …).
         action: &'static str,
+        /// The acting principal, as named.
+        actor: String,
+        /// The resource the action was checked on, as written (`acme`, `acme/platform`,
+        /// `acme/app/prod`, or a personal token id).
+        resource: String,
+        /// What the resource is.
+        kind: crate::decision::ResourceKind,
         /// Why it was refused.
         deny: Deny,
     },

@@ -299,7 +299,8 @@ fn assert_check(engine: &Engine, who: &str, scope: &str, resource: &str, expecte
     assert_eq!(got, expected, "{what}: check({who}, {scope}, {resource}) should be {expected}");
     let decision = engine.explain(who, scope, resource);
     assert_eq!(
-        decision.allowed, expected,
+        decision.is_allowed(),
+        expected,
         "{what}: explain({who}, {scope}, {resource}) should agree with check: {decision:?}"
     );
 }
@@ -309,9 +310,9 @@ fn assert_check(engine: &Engine, who: &str, scope: &str, resource: &str, expecte
 fn assert_denied_with(engine: &Engine, who: &str, scope: &str, resource: &str, code: &str) {
     assert!(!engine.check(who, scope, resource), "check({who}, {scope:?}, {resource}) should be denied");
     let decision = engine.explain(who, scope, resource);
-    assert!(!decision.allowed, "explain({who}, {scope:?}, {resource}): {decision:?}");
+    assert!(!decision.is_allowed(), "explain({who}, {scope:?}, {resource}): {decision:?}");
     assert_eq!(
-        decision.deny.as_ref().map(|d| d.code()),
+        decision.deny().map(|d| d.code()),
         Some(code),
         "explain({who}, {scope:?}, {resource}) deny code"
     );
@@ -611,7 +612,7 @@ fn assert_role_grants(who: &str, role: &str, expected: impl Fn(&str) -> bool) {
         assert_check(&engine, who, scope, "acme", want, &what);
         if want {
             let decision = engine.explain(who, scope, "acme");
-            assert!(!decision.reasons.is_empty(), "{what}: an allow names its source");
+            assert!(!decision.reasons().is_empty(), "{what}: an allow names its source");
         }
     }
     let listed = ORG_TABLE.iter().filter(|(_, _, m)| expected(m)).count();
@@ -624,8 +625,8 @@ fn admin_user_holds_all_102_org_scopes() {
     assert_role_grants("ada", "Admin", |_| true);
     let engine = default_roles_engine();
     let decision = engine.explain("ada", "environment_tags:list", "acme");
-    assert!(decision.allowed);
-    assert!(decision.reasons.iter().any(|r| r.code() == "org_admin"), "{decision:?}");
+    assert!(decision.is_allowed());
+    assert!(decision.reasons().iter().any(|r| r.code() == "org_admin"), "{decision:?}");
 }
 
 #[test]
@@ -633,7 +634,7 @@ fn member_user_holds_exactly_its_23_org_scopes() {
     assert_role_grants("mo", "Member", |marks| marks.contains('M'));
     let engine = default_roles_engine();
     let decision = engine.explain("mo", "team:read", "acme");
-    assert!(decision.reasons.iter().any(|r| r.code() == "builtin_role"), "{decision:?}");
+    assert!(decision.reasons().iter().any(|r| r.code() == "builtin_role"), "{decision:?}");
 }
 
 #[test]
@@ -641,7 +642,7 @@ fn billing_manager_user_holds_exactly_its_7_org_scopes() {
     assert_role_grants("bill", "Billing Manager", |marks| marks.contains('B'));
     let engine = default_roles_engine();
     let decision = engine.explain("bill", "organization:billing", "acme");
-    assert!(decision.reasons.iter().any(|r| r.code() == "builtin_role"), "{decision:?}");
+    assert!(decision.reasons().iter().any(|r| r.code() == "builtin_role"), "{decision:?}");
 }
 
 #[test]
@@ -710,13 +711,13 @@ fn environment_tags_list_comes_with_environment_read() {
     );
     assert_check(&engine, "mo", "environment_tags:list", "acme", true, "Member, env default write");
     let decision = engine.explain("mo", "environment_tags:list", "acme");
-    assert!(decision.reasons.iter().any(|r| r.code() == "default_permission"), "{decision:?}");
+    assert!(decision.reasons().iter().any(|r| r.code() == "default_permission"), "{decision:?}");
     assert_check(&engine, "bill", "environment_tags:list", "acme", false, "Billing Manager");
     assert_check(&engine, "mo", "environment_tags:list", "beta", true, "Member, env default read");
     assert_check(&engine, "mo", "environment_tags:list", "gamma", false, "Member, env default none");
     assert_check(&engine, "tess", "environment_tags:list", "gamma", true, "team env read grant");
     let decision = engine.explain("tess", "environment_tags:list", "gamma");
-    assert!(decision.reasons.iter().any(|r| r.code() == "team_grant"), "{decision:?}");
+    assert!(decision.reasons().iter().any(|r| r.code() == "team_grant"), "{decision:?}");
     // A role rule whose set holds one environment scope but not Environment Read grants nothing.
     assert_eq!(
         engine.effective_permission("del", EntityKind::Environment, "gamma/app/dev"),
@@ -819,7 +820,7 @@ fn stack_operations_table_through_explicit_and_team_grants() {
                     if !want {
                         let decision = engine.explain(who, scope, &stack);
                         assert_eq!(
-                            decision.deny.as_ref().map(|d| d.code()),
+                            decision.deny().map(|d| d.code()),
                             Some("missing_scope"),
                             "{what}: {decision:?}"
                         );
@@ -838,15 +839,15 @@ fn transfer_to_another_organization_needs_admin_and_create_in_destination() {
             let stack = format!("acme/{}", level_stack(*level));
             let want = STACK_OPERATIONS[9].2[column];
             let decision = engine.explain_transfer(who, &stack, "dest");
-            assert_eq!(decision.allowed, want, "transfer at {level} via {route}: {decision:?}");
+            assert_eq!(decision.is_allowed(), want, "transfer at {level} via {route}: {decision:?}");
         }
         // A destination where Members may not create stacks refuses the transfer.
         let stack = format!("acme/{}", level_stack(Admin));
         let decision = engine.explain_transfer(who, &stack, "closed");
-        assert!(!decision.allowed, "closed destination, via {route}");
-        assert_eq!(decision.deny.as_ref().map(|d| d.code()), Some("destination_denied"));
+        assert!(!decision.is_allowed(), "closed destination, via {route}");
+        assert_eq!(decision.deny().map(|d| d.code()), Some("destination_denied"));
         let decision = engine.explain_transfer(who, &stack, "nowhere");
-        assert!(!decision.allowed, "unknown destination, via {route}");
+        assert!(!decision.is_allowed(), "unknown destination, via {route}");
     }
 }
 
@@ -878,8 +879,8 @@ fn delete_and_transfer_toggles_off_deny_stack_admins() {
             assert_check(&engine, who, scope, &stack, true, &format!("ADMIN via {route}"));
         }
         let decision = engine.explain_transfer(who, &stack, "dest");
-        assert!(!decision.allowed, "transfer with the toggle off via {route}");
-        assert_eq!(decision.deny.as_ref().map(|d| d.code()), Some("setting_disabled"));
+        assert!(!decision.is_allowed(), "transfer with the toggle off via {route}");
+        assert_eq!(decision.deny().map(|d| d.code()), Some("setting_disabled"));
         // Levels below ADMIN still lack the scope itself.
         let write_stack = format!("strict/{}", level_stack(Write));
         assert_denied_with(&engine, who, "stack:delete", &write_stack, "missing_scope");

@@ -7,6 +7,12 @@ use wasm_bindgen_test::wasm_bindgen_test;
 #[path = "wasm/suite.rs"]
 mod suite;
 
+#[path = "wasm/boundary.rs"]
+mod boundary;
+
+#[path = "wasm/interning.rs"]
+mod interning;
+
 /// The suite really runs in Node, not in a browser page.
 #[wasm_bindgen_test]
 fn runs_in_node() {

@@ -1227,11 +1227,11 @@ proptest! {
         let mut expect_deny = |principal: &str, scope: &str, resource: &str, codes: &[&str]| {
             let allowed = engine.check(principal, scope, resource);
             let decision = engine.explain(principal, scope, resource);
-            let code = decision.deny.as_ref().map(|d| d.code());
-            if allowed || decision.allowed || !code.is_some_and(|c| codes.contains(&c)) {
+            let code = decision.deny().map(|d| d.code());
+            if allowed || decision.is_allowed() || !code.is_some_and(|c| codes.contains(&c)) {
                 bad.push(format!(
                     "{principal:?} {scope:?} {resource:?}: check {allowed}, explain allowed {} deny {code:?}, expected deny {codes:?}",
-                    decision.allowed
+                    decision.is_allowed()
                 ));
             }
         };
@@ -1314,8 +1314,8 @@ proptest! {
             };
             let allowed = engine.check(&q.principal, q.scope, &q.resource);
             let decision = engine.explain(&q.principal, q.scope, &q.resource);
-            let got = match &decision.deny {
-                None if decision.allowed => Ok(()),
+            let got = match decision.deny() {
+                None if decision.is_allowed() => Ok(()),
                 None => Err("<no deny code>"),
                 Some(deny) => Err(deny.code()),
             };
@@ -1447,7 +1447,7 @@ proptest! {
                     _ => principal.clone(),
                 };
                 if engine.check(&principal, scope, resource) {
-                    expected.push((canonical, engine.explain(&principal, scope, resource).reasons));
+                    expected.push((canonical, engine.explain(&principal, scope, resource).into_reasons()));
                 }
             }
             expected.sort_by(|a, b| a.0.cmp(&b.0));

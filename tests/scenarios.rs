@@ -298,11 +298,11 @@ fn sorted(codes: impl IntoIterator<Item = String>) -> Vec<String> {
 }
 
 fn describe(decision: &Decision) -> String {
-    if decision.allowed {
-        let codes: Vec<&str> = decision.reasons.iter().map(|r| r.code()).collect();
+    if decision.is_allowed() {
+        let codes: Vec<&str> = decision.reasons().iter().map(|r| r.code()).collect();
         format!("allowed, reasons {codes:?}")
     } else {
-        let deny = decision.deny.as_ref().map_or("<none>", |d| d.code());
+        let deny = decision.deny().map_or("<none>", |d| d.code());
         format!("denied ({deny})")
     }
 }
@@ -322,29 +322,29 @@ fn run_case(engine: &Engine, case: &Case) -> Vec<String> {
         ),
     };
     let got = describe(&decision);
-    if decision.allowed != case.allowed {
+    if decision.is_allowed() != case.allowed {
         problems.push(format!("expected allowed={}, got {got}", case.allowed));
     }
-    if checked != decision.allowed {
+    if checked != decision.is_allowed() {
         problems.push(format!("check() says {checked} but explain() says {got}"));
     }
     // The shape of an answer: an allow names its sources, a deny names its reason.
-    if decision.allowed && (decision.reasons.is_empty() || decision.deny.is_some()) {
+    if decision.is_allowed() && (decision.reasons().is_empty() || decision.deny().is_some()) {
         problems.push(format!("an allow must name reasons and no deny: {decision:?}"));
     }
-    if !decision.allowed && (decision.deny.is_none() || !decision.reasons.is_empty()) {
+    if !decision.is_allowed() && (decision.deny().is_none() || !decision.reasons().is_empty()) {
         problems.push(format!("a deny must name its reason and no grants: {decision:?}"));
     }
-    if decision.allowed == case.allowed {
+    if decision.is_allowed() == case.allowed {
         if let Some(expected) = &case.reasons {
             let want = sorted(expected.iter().cloned());
-            let have = sorted(decision.reasons.iter().map(|r| r.code().to_string()));
+            let have = sorted(decision.reasons().iter().map(|r| r.code().to_string()));
             if want != have {
                 problems.push(format!("expected reasons {want:?}, got {have:?}"));
             }
         }
         if let Some(expected) = &case.deny {
-            let have = decision.deny.as_ref().map(|d| d.code());
+            let have = decision.deny().map(|d| d.code());
             if have != Some(expected.as_str()) {
                 problems.push(format!("expected deny `{expected}`, got {got}"));
             }

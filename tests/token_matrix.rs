@@ -87,7 +87,7 @@ fn assert_column(engine: &Engine, principal: &str, expected: impl Fn(&MatrixRow)
         .filter_map(|row| {
             let decision = engine.explain(principal, row.scope, resource(row));
             let want = expected(row);
-            (decision.allowed != want).then(|| {
+            (decision.is_allowed() != want).then(|| {
                 format!(
                     "row {} `{}` ({} on {}): expected {}, got {} ({:?})",
                     row.row,
@@ -95,8 +95,8 @@ fn assert_column(engine: &Engine, principal: &str, expected: impl Fn(&MatrixRow)
                     row.scope,
                     resource(row),
                     want,
-                    decision.allowed,
-                    decision.deny
+                    decision.is_allowed(),
+                    decision.deny()
                 )
             })
         })
@@ -195,8 +195,8 @@ fn standard_org_token_column_follows_the_member_role() {
     });
     let d = e.explain(STANDARD_TOKEN, "stack:delete", STACK);
     assert_eq!(
-        d.deny,
-        Some(Deny::MissingScope { scope: "stack:delete".into(), level: Some(Permission::Write) })
+        d.deny().cloned(),
+        Some(Deny::MissingScope { scope: "stack:delete", level: Some(Permission::Write) })
     );
     assert_eq!(deny_code(&e.explain(STANDARD_TOKEN, "team:create", ORG)), Some("setting_disabled"));
     assert_eq!(deny_code(&e.explain(STANDARD_TOKEN, "team:delete", TEAM)), Some("missing_scope"));
@@ -221,7 +221,7 @@ fn standard_org_token_deletes_a_stack_it_created() {
     let mut e = matrix_world(json!({ "membersCanCreateStacks": true }));
     e.create_stack(STANDARD_TOKEN, "acme", "app", "ci", &[]).unwrap();
     let d = e.explain(STANDARD_TOKEN, "stack:delete", "acme/app/ci");
-    assert!(d.allowed, "{d:?}");
+    assert!(d.is_allowed(), "{d:?}");
     assert_eq!(common::reason_codes(&d), vec!["creator_grant"]);
     // Not on a stack it did not create.
     assert!(!e.check(STANDARD_TOKEN, "stack:delete", STACK));
@@ -250,12 +250,12 @@ fn standard_org_token_cannot_transfer_stacks() {
     }));
     let d = e.explain(STANDARD_TOKEN, "stack:transfer", STACK);
     assert_eq!(deny_code(&d), Some("missing_scope"));
-    assert!(!e.explain_transfer(STANDARD_TOKEN, STACK, "beta").allowed);
+    assert!(!e.explain_transfer(STANDARD_TOKEN, STACK, "beta").is_allowed());
     // … and even for a stack it created: transfer is closed to non-admin machine tokens
     // (row 4), which is refused before the destination is considered.
     e.create_stack(STANDARD_TOKEN, "acme", "app", "ci", &[]).unwrap();
     let d = e.explain_transfer(STANDARD_TOKEN, "acme/app/ci", "beta");
-    assert!(!d.allowed);
+    assert!(!d.is_allowed());
     assert_eq!(deny_code(&d), Some("machine_token"));
 }
 
@@ -310,7 +310,7 @@ fn team_token_with_read_reads_but_cannot_touch_webhooks_tags_or_delete() {
         "stack:delete",
     ] {
         let d = e.explain(t, scope, STACK);
-        assert!(!d.allowed, "{scope}");
+        assert!(!d.is_allowed(), "{scope}");
         assert_eq!(deny_code(&d), Some("missing_scope"), "{scope}");
     }
 }
@@ -331,8 +331,8 @@ fn team_token_with_write_manages_webhooks_and_tags_but_cannot_delete() {
     }
     let d = e.explain(t, "stack:delete", STACK);
     assert_eq!(
-        d.deny,
-        Some(Deny::MissingScope { scope: "stack:delete".into(), level: Some(Permission::Write) })
+        d.deny().cloned(),
+        Some(Deny::MissingScope { scope: "stack:delete", level: Some(Permission::Write) })
     );
 }
 
@@ -367,13 +367,13 @@ fn no_machine_token_creates_or_deletes_organization_tokens() {
         assert_eq!(row.target, Target::Org);
         for token in [TEAM_TOKEN, STANDARD_TOKEN, ADMIN_TOKEN] {
             let d = e.explain(token, row.scope, ORG);
-            assert!(!d.allowed, "{token} row {}", row.row);
-            assert_eq!(d.deny, Some(Deny::MachineToken), "{token} row {}", row.row);
+            assert!(!d.is_allowed(), "{token} row {}", row.row);
+            assert_eq!(d.deny().cloned(), Some(Deny::MachineToken), "{token} row {}", row.row);
         }
         // A human org admin may, in a session or through a personal token.
         for human in ["root", "token:pat-root"] {
             let d = e.explain(human, row.scope, ORG);
-            assert!(d.allowed, "{human} row {}", row.row);
+            assert!(d.is_allowed(), "{human} row {}", row.row);
             assert_eq!(common::reason_codes(&d), vec!["org_admin"]);
         }
         // A plain Member may not, and the refusal is about the scope, not the token kind.

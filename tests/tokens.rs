@@ -322,7 +322,7 @@ fn standard_org_token_acts_as_the_builtin_member() {
         assert_eq!(engine.check("frank", scope, resource), allowed, "frank: {scope} on {resource}");
     }
     let why = engine.explain(&principal(&std), "stack:read", "acme/app/dev");
-    assert!(why.reasons.iter().any(|r| r.code() == "default_permission"), "{why:?}");
+    assert!(why.reasons().iter().any(|r| r.code() == "default_permission"), "{why:?}");
 
     // Member toggles and defaults apply to it, and follow the settings.
     let patch = SettingsPatch {
@@ -334,7 +334,7 @@ fn standard_org_token_acts_as_the_builtin_member() {
     engine.update_settings("alice", "acme", &patch).unwrap();
     assert!(!ask(&engine, &a, "stack:create", "acme"));
     let why = engine.explain(&principal(&std), "stack:create", "acme");
-    assert_eq!(why.deny.map(|d| d.code()), Some("setting_disabled"));
+    assert_eq!(why.deny().map(|d| d.code()), Some("setting_disabled"));
     assert!(ask(&engine, &a, "team:create", "acme"));
     assert!(ask(&engine, &a, "stack:write", "acme/app/dev"));
     assert!(!ask(&engine, &a, "stack:delete", "acme/app/dev"));
@@ -363,7 +363,7 @@ fn admin_org_token_acts_as_admin() {
     for scope in ["org_token:create", "org_token:delete"] {
         assert!(!ask(&engine, &a, scope, "acme"), "admin token: {scope}");
         let why = engine.explain(&principal(&admin), scope, "acme");
-        assert_eq!(why.deny.map(|d| d.code()), Some("machine_token"), "{scope}");
+        assert_eq!(why.deny().map(|d| d.code()), Some("machine_token"), "{scope}");
     }
     // Scoped to its own organization.
     assert!(!engine.check(&principal(&admin), "stack:read", "globex/web/prod"));
@@ -389,7 +389,7 @@ fn custom_role_org_token_acts_as_that_role() {
         assert_eq!(engine.check("erin", scope, resource), allowed, "erin: {scope} on {resource}");
     }
     let why = engine.explain(&principal(&deployer), "stack:write", "acme/app/prod");
-    assert!(why.reasons.iter().any(|r| r.code() == "role_rule"), "{why:?}");
+    assert!(why.reasons().iter().any(|r| r.code() == "role_rule"), "{why:?}");
     // A role the organization does not define cannot be given.
     assert_eq!(mint_refused(&mut engine, "alice", &org_token("acme", Some("Ghost"), "g", 0)), "not_found");
 }

@@ -102,7 +102,7 @@ fn every_deny() -> Vec<Deny> {
         Deny::UnknownResource,
         Deny::InvalidResource,
         Deny::NotAMember,
-        Deny::MissingScope { scope: "stack:read".into(), level: None },
+        Deny::MissingScope { scope: "stack:read", level: None },
         Deny::SettingDisabled { toggle: Toggle::StackAdminsCanDeleteStacks },
         Deny::MachineToken,
         Deny::DestinationDenied { org: "other".into() },
@@ -216,22 +216,34 @@ fn settings_interface_has_the_fields_the_binding_returns() {
     }
 }
 
-/// The hand-written JSON text of the hot answers is valid JSON and escapes what it must.
+/// The answers serialize in the shapes `types.d.ts` declares: an allow has reasons and no `deny`
+/// key, a deny has no reasons and a `deny` with a whole-sentence message.
 #[test]
-fn json_text_answers_are_valid_json() {
-    let text = scopegate::api::JsonText::object()
-        .str("plain", "team `platform`")
-        .str("quote", "a \"b\" \\ c\n\u{1}é")
-        .opt_str("none", None)
-        .num("n", u64::MAX)
-        .bool("b", true)
-        .finish();
-    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
-    assert_eq!(value["quote"], "a \"b\" \\ c\n\u{1}é");
-    assert_eq!(value["plain"], "team `platform`");
-    assert!(value["none"].is_null());
-    assert_eq!(value["n"], u64::MAX);
-    assert_eq!(value["b"], true);
+fn explanations_serialize_as_the_discriminated_union() {
+    use scopegate::Decision;
+    use scopegate::api::Explanation;
+    use scopegate::engine::Question;
+    let catalog = scopegate::catalog::Catalog::new();
+    let question = Question::new(&catalog, Some("max"), "stack:delete", "acme/app/prod");
+    let allowed = Decision::Allowed { reasons: vec![Reason::CreatorGrant] };
+    let value = serde_json::to_value(Explanation::new(&allowed, &question)).unwrap();
+    assert_eq!(value["allowed"], true);
+    assert_eq!(value["reasons"][0]["code"], "creator_grant");
+    assert!(value.get("deny").is_none(), "{value}");
+    let denied = Decision::Denied {
+        deny: Deny::MissingScope { scope: "stack:delete", level: Some(Permission::Write) },
+    };
+    let value = serde_json::to_value(Explanation::new(&denied, &question)).unwrap();
+    assert_eq!(value["allowed"], false);
+    assert_eq!(value["reasons"], serde_json::json!([]));
+    assert_eq!(value["deny"]["code"], "missing_scope");
+    assert_eq!(value["deny"]["scope"], "stack:delete");
+    assert_eq!(value["deny"]["permission"], "write");
+    assert_eq!(
+        value["deny"]["message"],
+        "`max` needs `stack:delete` on stack `acme/app/prod`, and no role or grant gives it (effective permission `write`)."
+    );
+    assert!(value["deny"].get("setting").is_none(), "absent fields are left out: {value}");
 }
 
 /// A refused management action's details carry the deny as an object, not as text.
@@ -239,11 +251,22 @@ fn json_text_answers_are_valid_json() {
 fn forbidden_details_carry_the_deny_as_an_object() {
     let error = scopegate::ManageError::Forbidden {
         action: "organization:update",
-        deny: scopegate::Deny::MissingScope { scope: "organization:update".into(), level: None },
+        actor: "max".into(),
+        resource: "acme".into(),
+        kind: scopegate::engine::ResourceKind::Organization,
+        deny: scopegate::Deny::MissingScope { scope: "organization:update", level: None },
     };
     let api: scopegate::api::ApiError = error.into();
     let details = api.details.unwrap();
     assert_eq!(details["deny"]["code"], "missing_scope");
     assert_eq!(details["deny"]["scope"], "organization:update");
     assert_eq!(details["action"], "organization:update");
+    assert_eq!(
+        details["deny"]["message"],
+        "`max` needs `organization:update` on organization `acme`, and no role or grant gives it."
+    );
+    assert_eq!(
+        api.message,
+        "`max` may not use `organization:update` on organization `acme`: no role or grant gives it."
+    );
 }

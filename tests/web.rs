@@ -9,6 +9,12 @@ wasm_bindgen_test_configure!(run_in_browser);
 #[path = "wasm/suite.rs"]
 mod suite;
 
+#[path = "wasm/boundary.rs"]
+mod boundary;
+
+#[path = "wasm/interning.rs"]
+mod interning;
+
 /// The suite really runs in a browser page, not in Node.
 #[wasm_bindgen_test]
 fn runs_in_a_browser() {

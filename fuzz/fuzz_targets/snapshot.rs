@@ -88,6 +88,6 @@ fuzz_target!(|data: &[u8]| {
         let before = engine.explain(&principal, scope, &resource);
         let after = reloaded.explain(&principal, scope, &resource);
         assert_eq!(before, after, "{principal} {scope} {resource} changed by export and reload");
-        assert_eq!(engine.check(&principal, scope, &resource), before.allowed, "check and explain disagree");
+        assert_eq!(engine.check(&principal, scope, &resource), before.is_allowed(), "check and explain disagree");
     }
 });

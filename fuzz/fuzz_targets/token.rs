@@ -83,7 +83,7 @@ fn run(engine: &Engine, credential: &str) -> Option<Authenticated> {
             if let Ok((scope_ref, resource_ref)) = engine.resolve_resource(entry, resource) {
                 let quick = engine.check_resolved(found.principal, scope_ref, resource_ref);
                 let explained = engine.explain_resolved(found.principal, scope_ref, resource_ref);
-                assert_eq!(quick, explained.allowed, "check and explain disagree on {scope} {resource}");
+                assert_eq!(quick, explained.is_allowed(), "check and explain disagree on {scope} {resource}");
             }
         }
     }

@@ -351,8 +351,7 @@ impl Eval<'_> {
                 return Err(Deny::SettingDisabled { toggle });
             }
         }
-        let name = if T::EXPLAIN { self.catalog.org_scope_name(scope).to_string() } else { String::new() };
-        Err(Deny::MissingScope { scope: name, level: None })
+        Err(Deny::MissingScope { scope: self.catalog.org_scope_name(scope), level: None })
     }
 
     /// F.14 / B.1: whether the actor holds Environment Read (every scope of that set) on at
@@ -385,13 +384,9 @@ impl Eval<'_> {
         want.insert(scope);
         let held = self.entity_scopes(actor, scope.kind, idx, entity, want, trace);
         if !held.contains(scope) {
-            // The quick path needs only the verdict: no name to copy, no level to compute.
-            if !T::EXPLAIN {
-                return Err(Deny::MissingScope { scope: String::new(), level: None });
-            }
-            let level = self.catalog.level_of(scope.kind, held);
-            let name = self.catalog.entity_scope_name(scope).to_string();
-            return Err(Deny::MissingScope { scope: name, level: Some(level) });
+            // The quick path needs only the verdict: no level to compute.
+            let level = if T::EXPLAIN { Some(self.catalog.level_of(scope.kind, held)) } else { None };
+            return Err(Deny::MissingScope { scope: self.catalog.entity_scope_name(scope), level });
         }
         self.entity_gate(actor, scope)
     }
@@ -419,7 +414,7 @@ impl Eval<'_> {
 /// Turns an evaluation result and its trace into a [`Decision`].
 pub(crate) fn decision(result: Result<(), Deny>, trace: Explain) -> Decision {
     match result {
-        Ok(()) => Decision { allowed: true, reasons: trace.0, deny: None },
+        Ok(()) => Decision::Allowed { reasons: trace.0 },
         Err(deny) => Decision::denied(deny),
     }
 }

@@ -162,7 +162,7 @@ impl Authorizer<'_> {
             if !self.check_resolved(who, scope_ref, resource_ref) {
                 return;
             }
-            let reasons = self.explain_resolved(who, scope_ref, resource_ref).reasons;
+            let reasons = self.explain_resolved(who, scope_ref, resource_ref).into_reasons();
             out.push(Subject { principal, name: name.to_string(), token, reasons });
         };
         for (_, member) in org.members() {

@@ -3,7 +3,7 @@
 
 use super::{Manager, conflict, invalid_name, not_found};
 use crate::authorize::ResourceRef;
-use crate::decision::Deny;
+use crate::decision::{Deny, ResourceKind};
 use crate::error::ManageError;
 use crate::model::{EntityKind, Permission};
 use crate::snapshot::NameRule;
@@ -66,6 +66,9 @@ impl Manager<'_> {
         self.require(actor, "stack:create", ResourceRef::Org(dest_id)).map_err(|_| {
             ManageError::Forbidden {
                 action: "stack:transfer",
+                actor: actor.to_string(),
+                resource: stack.to_string(),
+                kind: ResourceKind::Entity(EntityKind::Stack),
                 deny: Deny::DestinationDenied { org: destination.to_string() },
             }
         })?;

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::Manager;
 use crate::authorize::{Authorizer, ResourceRef};
-use crate::decision::Deny;
+use crate::decision::{Deny, ResourceKind};
 use crate::error::ManageError;
 use crate::model::{BuiltinRole, TokenKind};
 use crate::snapshot::{NameRule, shorten};
@@ -84,8 +84,9 @@ fn invalid(what: &'static str, why: impl Into<String>) -> ManageError {
     ManageError::InvalidArgument { what, why: why.into() }
 }
 
-fn forbidden(action: &'static str, deny: Deny) -> ManageError {
-    ManageError::Forbidden { action, deny }
+fn forbidden(action: &'static str, actor: &str, token: &str, deny: Deny) -> ManageError {
+    let (actor, resource) = (actor.to_string(), token.to_string());
+    ManageError::Forbidden { action, actor, resource, kind: ResourceKind::Token, deny }
 }
 
 /// A version-4 UUID from 16 random bytes.
@@ -228,7 +229,7 @@ impl Manager<'_> {
         if kind == TokenKind::Personal {
             // Users mint their own personal tokens; machine tokens mint none.
             let Some(Who::User(user)) = who else {
-                return Err(forbidden("personal token", Deny::MachineToken));
+                return Err(forbidden("personal token", actor, "", Deny::MachineToken));
             };
             if request.name.is_some()
                 || request.org.is_some()
@@ -373,7 +374,9 @@ fn require_token_right(
             Some(Who::User(user)) if user == owner => Ok(()),
             _ => Err(forbidden(
                 "personal token",
-                Deny::MissingScope { scope: "ownership".into(), level: None },
+                actor,
+                record.id(),
+                Deny::MissingScope { scope: "ownership", level: None },
             )),
         },
         (TokenSubject::Team(team), Some(org)) => {

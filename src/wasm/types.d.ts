@@ -33,7 +33,25 @@ export type ScopegateErrorCode =
   | "random_unavailable"
   | "snapshot_signature_invalid";
 
-/** The error every throwing method throws: `name` is `"ScopegateError"`. */
+/**
+ * The error every throwing method throws: a real `Error` whose `name` is `"ScopegateError"`, with
+ * a stable `code` and a `message` that is a whole sentence naming what was wrong (for an invalid
+ * argument, the argument: "`principal` must be a string, not a number.").
+ *
+ * Arguments are checked before anything else: a value of the wrong type in any position (a
+ * number, `null`, `undefined`, an object, an array, a symbol or a BigInt where a string is
+ * expected, and so on) is `invalid_argument`, and the instance keeps working. Optional
+ * arguments accept `undefined` and `null`. Options and request objects refuse fields they do not
+ * define. Strings are measured before they are copied into the module:
+ * - a credential longer than 8192 bytes is `malformed_token` (one over 8192 characters before
+ *   it is copied);
+ * - a name longer than 4096 UTF-16 code units (no snapshot can hold one) is the
+ *   deny of an unknown name in a question (`check` → `false`, `explain` → `unknown_principal`,
+ *   `unknown_scope` or `unknown_resource`, `effectivePermission` → `"none"`, `allowedActions` →
+ *   `[]`, `principalHandle`, `targetHandle` and `settings` → `undefined`), and `invalid_argument`
+ *   in a management action or a token method;
+ * - snapshot text (`new Scopegate`, `fromSignedSnapshot`, `signSnapshot`) has no limit.
+ */
 export interface ScopegateError extends Error {
   name: "ScopegateError";
   code: ScopegateErrorCode;
@@ -96,6 +114,7 @@ export interface Reason {
 /** Why an action was denied. */
 export interface Deny {
   code: DenyCode;
+  /** A whole sentence naming what was wrong, e.g. "`nora` is not a member of `acme`." */
   message: string;
   scope?: string;
   permission?: Permission;
@@ -103,12 +122,22 @@ export interface Deny {
   organization?: string;
 }
 
-/** The answer of `explain`: never thrown, a deny is data. */
-export interface Explanation {
-  allowed: boolean;
-  reasons: Reason[];
-  deny?: Deny;
+/** An allowed action: every source that grants it (at least one), and no `deny` key. */
+export interface Allowed {
+  allowed: true;
+  reasons: [Reason, ...Reason[]];
+  deny?: never;
 }
+
+/** A denied action: no reasons, and why. */
+export interface Denied {
+  allowed: false;
+  reasons: [];
+  deny: Deny;
+}
+
+/** The answer of `explain`: never thrown, a deny is data. Narrow it on `allowed`. */
+export type Explanation = Allowed | Denied;
 
 export interface Settings {
   defaultStackPermission: Exclude<Permission, "open">;
@@ -138,6 +167,7 @@ export interface Snapshot {
   revokedTokenIds?: string[];
 }
 
+/** Unknown fields are refused (`invalid_argument`), as in every options object. */
 export interface AuthenticateOptions {
   /** Seconds since the epoch; defaults to the current time. */
   now?: number;

@@ -19,12 +19,12 @@ pub fn single_org(org: Value) -> Engine {
 
 /// The deny code of a decision (`None` when allowed).
 pub fn deny_code(decision: &Decision) -> Option<&'static str> {
-    decision.deny.as_ref().map(|d| d.code())
+    decision.deny().map(|d| d.code())
 }
 
 /// The reason codes of a decision, in order.
 pub fn reason_codes(decision: &Decision) -> Vec<&'static str> {
-    decision.reasons.iter().map(|r| r.code()).collect()
+    decision.reasons().iter().map(|r| r.code()).collect()
 }
 
 /// Asserts that a management action was refused as `forbidden`, and returns the refusal.

@@ -16,7 +16,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 /// Seconds since the epoch used as the clock wherever a test passes `now`.
-const NOW: u64 = 1_800_000_000;
+pub(crate) const NOW: u64 = 1_800_000_000;
 
 /// A small organization pair. Model facts used below:
 /// - acme: default stack permission READ, default environment permission WRITE (the default);
@@ -26,7 +26,7 @@ const NOW: u64 = 1_800_000_000;
 /// - app/dev was created by max (creator grant = ADMIN).
 /// - globex: members may not create stacks; max is a Member there, ada an Admin.
 /// - nora is a known user in no organization.
-const DEMO: &str = r#"{
+pub(crate) const DEMO: &str = r#"{
   "version": 1,
   "revision": 7,
   "users": [ { "login": "nora" } ],
@@ -68,7 +68,7 @@ const DEMO: &str = r#"{
 // ---------------------------------------------------------------------------------------------
 
 /// The generated `Scopegate` class, reached through the constructor of one instance.
-fn class() -> Function {
+pub(crate) fn class() -> Function {
     thread_local! {
         static CLASS: Function = {
             let instance = scopegate::Scopegate::new(JsValue::from_str(DEMO))
@@ -83,11 +83,11 @@ fn class() -> Function {
     CLASS.with(Clone::clone)
 }
 
-fn get(target: &JsValue, key: &str) -> JsValue {
+pub(crate) fn get(target: &JsValue, key: &str) -> JsValue {
     Reflect::get(target, &JsValue::from_str(key)).unwrap_or_else(|_| panic!("cannot read `{key}`"))
 }
 
-fn get_str(target: &JsValue, key: &str) -> String {
+pub(crate) fn get_str(target: &JsValue, key: &str) -> String {
     let value = get(target, key);
     value.as_string().unwrap_or_else(|| panic!("`{key}` is not a string: {}", describe(&value)))
 }
@@ -97,19 +97,19 @@ fn has(target: &JsValue, key: &str) -> bool {
 }
 
 /// A JSON value as a plain JavaScript value.
-fn js(value: &Value) -> JsValue {
+pub(crate) fn js(value: &Value) -> JsValue {
     JSON::parse(&value.to_string()).expect("JSON text parses in JavaScript")
 }
 
 /// A JavaScript value as JSON (via `JSON.stringify`); `undefined` becomes `null`.
-fn json_of(value: &JsValue) -> Value {
+pub(crate) fn json_of(value: &JsValue) -> Value {
     match JSON::stringify(value).ok().and_then(|s| s.as_string()) {
         Some(text) => serde_json::from_str(&text).expect("JSON.stringify output is JSON"),
         None => Value::Null,
     }
 }
 
-fn describe(value: &JsValue) -> String {
+pub(crate) fn describe(value: &JsValue) -> String {
     if value.is_instance_of::<js_sys::Error>() {
         let code = get(value, "code").as_string().unwrap_or_default();
         let message = get(value, "message").as_string().unwrap_or_default();
@@ -121,13 +121,13 @@ fn describe(value: &JsValue) -> String {
     }
 }
 
-fn s(text: &str) -> JsValue {
+pub(crate) fn s(text: &str) -> JsValue {
     JsValue::from_str(text)
 }
 
 /// Asserts `thrown` is a real `Error` named `ScopegateError` with a message, and returns its code.
 #[track_caller]
-fn scopegate_error(thrown: &JsValue) -> String {
+pub(crate) fn scopegate_error(thrown: &JsValue) -> String {
     assert!(
         thrown.is_instance_of::<js_sys::Error>(),
         "the thrown value is not an Error: {}",
@@ -145,25 +145,25 @@ fn scopegate_error(thrown: &JsValue) -> String {
 }
 
 /// One `Scopegate` instance, as JavaScript holds it.
-struct Gate(JsValue);
+pub(crate) struct Gate(pub(crate) JsValue);
 
 impl Gate {
     /// `new Scopegate(snapshot)`.
-    fn construct(snapshot: &JsValue) -> Result<Gate, JsValue> {
+    pub(crate) fn construct(snapshot: &JsValue) -> Result<Gate, JsValue> {
         Reflect::construct(&class(), &Array::of1(snapshot)).map(Gate)
     }
 
     /// `new Scopegate(JSON.parse(text))`.
-    fn from_text(text: &str) -> Gate {
+    pub(crate) fn from_text(text: &str) -> Gate {
         let snapshot = JSON::parse(text).expect("snapshot text is JSON");
         Self::construct(&snapshot).unwrap_or_else(|e| panic!("snapshot rejected: {}", describe(&e)))
     }
 
-    fn demo() -> Gate {
+    pub(crate) fn demo() -> Gate {
         Self::from_text(DEMO)
     }
 
-    fn call(&self, method: &str, args: &[JsValue]) -> Result<JsValue, JsValue> {
+    pub(crate) fn call(&self, method: &str, args: &[JsValue]) -> Result<JsValue, JsValue> {
         let function: Function = get(&self.0, method)
             .dyn_into()
             .unwrap_or_else(|_| panic!("`{method}` is not a method of Scopegate"));
@@ -171,7 +171,7 @@ impl Gate {
     }
 
     #[track_caller]
-    fn ok(&self, method: &str, args: &[JsValue]) -> JsValue {
+    pub(crate) fn ok(&self, method: &str, args: &[JsValue]) -> JsValue {
         match self.call(method, args) {
             Ok(value) => value,
             Err(e) => panic!("{method} threw {}", describe(&e)),
@@ -180,7 +180,7 @@ impl Gate {
 
     /// Calls a method that must throw a `ScopegateError`; returns the error.
     #[track_caller]
-    fn throws(&self, method: &str, args: &[JsValue]) -> JsValue {
+    pub(crate) fn throws(&self, method: &str, args: &[JsValue]) -> JsValue {
         match self.call(method, args) {
             Ok(value) => panic!("{method} returned {} instead of throwing", describe(&value)),
             Err(e) => {
@@ -191,16 +191,16 @@ impl Gate {
     }
 
     #[track_caller]
-    fn throws_code(&self, method: &str, args: &[JsValue]) -> String {
+    pub(crate) fn throws_code(&self, method: &str, args: &[JsValue]) -> String {
         get_str(&self.throws(method, args), "code")
     }
 
-    fn check(&self, principal: &str, scope: &str, resource: &str) -> bool {
+    pub(crate) fn check(&self, principal: &str, scope: &str, resource: &str) -> bool {
         let answer = self.ok("check", &[s(principal), s(scope), s(resource)]);
         answer.as_bool().unwrap_or_else(|| panic!("check returned {}", describe(&answer)))
     }
 
-    fn explain(&self, principal: &str, scope: &str, resource: &str) -> JsValue {
+    pub(crate) fn explain(&self, principal: &str, scope: &str, resource: &str) -> JsValue {
         let answer = self.ok("explain", &[s(principal), s(scope), s(resource)]);
         assert_explanation_shape(&answer);
         answer
@@ -215,7 +215,7 @@ impl Gate {
         self.call("authenticate", &[s(credential), js(options)])
     }
 
-    fn settings(&self, org: &str) -> Value {
+    pub(crate) fn settings(&self, org: &str) -> Value {
         json_of(&self.ok("settings", &[s(org)]))
     }
 }
@@ -223,7 +223,7 @@ impl Gate {
 /// The shape every explanation has: a plain object; an allow names reasons and has no `deny`;
 /// a deny has no reasons and a `deny` with a code and a message.
 #[track_caller]
-fn assert_explanation_shape(answer: &JsValue) {
+pub(crate) fn assert_explanation_shape(answer: &JsValue) {
     let plain = Object::get_prototype_of(&Object::new());
     assert!(
         Object::is(&Object::get_prototype_of(answer), &plain),
@@ -246,7 +246,7 @@ fn assert_explanation_shape(answer: &JsValue) {
     }
 }
 
-fn allowed(answer: &JsValue) -> bool {
+pub(crate) fn allowed(answer: &JsValue) -> bool {
     get(answer, "allowed").as_bool().expect("allowed is a boolean")
 }
 
@@ -258,7 +258,7 @@ fn reason_codes(answer: &JsValue) -> Vec<String> {
     codes
 }
 
-fn deny_code(answer: &JsValue) -> Option<String> {
+pub(crate) fn deny_code(answer: &JsValue) -> Option<String> {
     let deny = get(answer, "deny");
     if deny.is_undefined() { None } else { Some(get_str(&deny, "code")) }
 }
@@ -395,11 +395,11 @@ fn a_bad_snapshot_throws_a_real_error_listing_every_problem() {
         assert_eq!(get_str(&second, "path"), "organizations[0].members[0].role");
         assert_eq!(get_str(&second, "code"), "dangling_reference");
     }
-    // Not JSON, an unsupported version, and a value that is no snapshot at all.
+    // Not JSON, and an unsupported version.
     let cases: [(JsValue, &str, &str); 3] = [
         (s("{ not json"), "invalid_json", ""),
+        (s("42"), "invalid_json", ""),
         (js(&json!({ "version": 2 })), "unsupported_version", "version"),
-        (JsValue::from_f64(42.0), "invalid_json", ""),
     ];
     for (input, code, path) in cases {
         let thrown = Gate::construct(&input).err().expect("rejected");
@@ -407,9 +407,11 @@ fn a_bad_snapshot_throws_a_real_error_listing_every_problem() {
         let first = Array::from(&get(&get(&thrown, "details"), "problems")).get(0);
         assert_eq!(get_str(&first, "path"), path);
     }
-    // `undefined` is not a snapshot: an invalid argument, not a snapshot problem.
-    let thrown = Gate::construct(&JsValue::UNDEFINED).err().expect("rejected");
-    assert_eq!(scopegate_error(&thrown), "invalid_argument");
+    // A value that is neither an object nor text is an invalid argument, not a snapshot problem.
+    for input in [JsValue::UNDEFINED, JsValue::NULL, JsValue::from_f64(42.0), Array::new().into()] {
+        let thrown = Gate::construct(&input).err().expect("rejected");
+        assert_eq!(scopegate_error(&thrown), "invalid_argument", "{}", describe(&input));
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -847,7 +849,7 @@ fn vector_principals_act_as_the_model_says() {
 // Minting
 // ---------------------------------------------------------------------------------------------
 
-fn generate_key(kid: &str) -> JsValue {
+pub(crate) fn generate_key(kid: &str) -> JsValue {
     let generate: Function =
         get(&class(), "generateSigningKey").dyn_into().expect("static generateSigningKey");
     generate
@@ -856,13 +858,13 @@ fn generate_key(kid: &str) -> JsValue {
 }
 
 /// The demo snapshot with `signing.keys` set.
-fn demo_with_keys(keys: Value) -> Gate {
+pub(crate) fn demo_with_keys(keys: Value) -> Gate {
     let mut snapshot: Value = serde_json::from_str(DEMO).expect("demo");
     snapshot["signing"] = json!({ "keys": keys });
     Gate::construct(&js(&snapshot)).unwrap_or_else(|e| panic!("{}", describe(&e)))
 }
 
-fn public_part(key: &JsValue) -> Value {
+pub(crate) fn public_part(key: &JsValue) -> Value {
     json!({ "kid": get_str(key, "kid"), "alg": get_str(key, "alg"), "publicKey": get_str(key, "publicKey") })
 }
 

@@ -1,0 +1,175 @@
+//! Requests as JavaScript passes them: serde `Deserialize` types that refuse unknown fields.
+
+use std::fmt;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+
+use super::ApiError;
+use crate::engine::MintRequest;
+use crate::model::TokenKind;
+use crate::token::SigningKey;
+
+/// Seconds since the epoch in a request: a whole number (from 0 to 2^53 − 1 in JavaScript).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Seconds(pub u64);
+
+impl<'de> Deserialize<'de> for Seconds {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Whole;
+        impl Visitor<'_> for Whole {
+            type Value = Seconds;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a whole number of seconds since the epoch")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Seconds, E> {
+                Ok(Seconds(v))
+            }
+        }
+        deserializer.deserialize_u64(Whole)
+    }
+}
+
+/// Stack tags `{ "key": "value" }`, in key order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tags(pub Vec<(String, String)>);
+
+impl<'de> Deserialize<'de> for Tags {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Pairs;
+        impl<'de> Visitor<'de> for Pairs {
+            type Value = Tags;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object of string values")
+            }
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Tags, M::Error> {
+                let mut pairs: Vec<(String, String)> = Vec::new();
+                while let Some((key, value)) = map.next_entry::<String, String>()? {
+                    // Kept in key order as they arrive (a few tags: no sort routine needed).
+                    let at = pairs.partition_point(|(k, _)| *k < key);
+                    pairs.insert(at, (key, value));
+                }
+                Ok(Tags(pairs))
+            }
+        }
+        deserializer.deserialize_map(Pairs)
+    }
+}
+
+/// `authenticate`'s options: `{ now?, organization? }`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AuthenticateOptions {
+    /// Seconds since the epoch; the current time when absent.
+    pub now: Option<Seconds>,
+    /// The organization the request is against.
+    pub organization: Option<String>,
+}
+
+/// `listTokens`' options: `{ now?, showExpired? }`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ListTokensOptions {
+    /// Seconds since the epoch; the current time when absent.
+    pub now: Option<Seconds>,
+    /// List expired tokens too.
+    pub show_expired: Option<bool>,
+}
+
+/// `mintToken`'s options: `{ now?, signingKey? }`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MintOptions {
+    /// Seconds since the epoch; the current time when absent.
+    pub now: Option<Seconds>,
+    /// Mint a signed token with this key instead of an opaque one.
+    pub signing_key: Option<SigningKeyInput>,
+}
+
+/// A token request: `{ kind?, organization?, team?, role?, name?, description?, expires? }`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MintRequestInput {
+    /// `personal` (the default), `organization` or `team`.
+    pub kind: Option<String>,
+    /// The organization of an organization or team token.
+    pub organization: Option<String>,
+    /// The team of a team token.
+    pub team: Option<String>,
+    /// The role of an organization token.
+    pub role: Option<String>,
+    /// The name of an organization or team token.
+    pub name: Option<String>,
+    /// A description.
+    pub description: Option<String>,
+    /// Seconds since the epoch; absent or 0 means never.
+    pub expires: Option<Seconds>,
+}
+
+impl MintRequestInput {
+    /// The core's request.
+    pub fn into_request(self) -> Result<MintRequest, ApiError> {
+        let kind = match self.kind.as_deref() {
+            None => None,
+            Some(name) => Some(TokenKind::parse(name).ok_or_else(|| {
+                ApiError::argument("The token request's `kind` must be `personal`, `organization` or `team`.")
+            })?),
+        };
+        Ok(MintRequest {
+            kind: kind.filter(|k| *k != TokenKind::Personal),
+            org: self.organization,
+            team: self.team,
+            role: self.role,
+            name: self.name,
+            description: self.description,
+            expires: self.expires.map_or(0, |s| s.0),
+        })
+    }
+}
+
+/// A signing key: `{ kid, alg?: "EdDSA", privateKey, publicKey? }` or `{ kid, alg: "HS256",
+/// secret }` (base64url without padding).
+#[derive(Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SigningKeyInput {
+    /// The key id.
+    pub kid: String,
+    /// `EdDSA` (the default) or `HS256`.
+    pub alg: Option<String>,
+    /// The Ed25519 seed.
+    pub private_key: Option<String>,
+    /// The Ed25519 public key (ignored; accepted so that a generated key can be passed whole).
+    pub public_key: Option<String>,
+    /// The HS256 secret.
+    pub secret: Option<String>,
+}
+
+impl fmt::Debug for SigningKeyInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // SECURITY: the private key or secret is never printed.
+        f.debug_struct("SigningKeyInput").field("kid", &self.kid).field("alg", &self.alg).finish()
+    }
+}
+
+impl SigningKeyInput {
+    /// The key. Messages never repeat the key material.
+    pub fn into_key(self) -> Result<SigningKey, ApiError> {
+        let decode = |field: &str, text: Option<String>| -> Result<Vec<u8>, ApiError> {
+            let text = text.ok_or_else(|| ApiError::argument(format!("The signing key needs `{field}`.")))?;
+            URL_SAFE_NO_PAD.decode(text).map_err(|_| {
+                ApiError::argument(format!("The signing key's `{field}` is not base64url without padding."))
+            })
+        };
+        match self.alg.as_deref() {
+            Some("EdDSA") | None => {
+                let seed = <[u8; 32]>::try_from(decode("privateKey", self.private_key)?.as_slice())
+                    .map_err(|_| ApiError::argument("The signing key's `privateKey` must be 32 bytes."))?;
+                Ok(SigningKey::ed25519(&self.kid, &seed))
+            }
+            Some("HS256") => Ok(SigningKey::hs256(&self.kid, &decode("secret", self.secret)?)),
+            Some(_) => Err(ApiError::argument("The signing key's `alg` must be `EdDSA` or `HS256`.")),
+        }
+    }
+}
