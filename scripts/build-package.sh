@@ -2,7 +2,7 @@
 # Builds the npm package `scopegate` into dist/scopegate/ and packs dist/scopegate-<version>.tgz:
 #
 #   web/scopegate.js, web/scopegate_bg.wasm,  the web build (scripts/build-web.sh: target/web)
-#   web/index.js, web/intern.js
+#   web/index.js
 #   web/scopegate.cjs, web/scopegate.d.ts     wasm-bindgen --target nodejs, as generated (the glue
 #                                             renamed .cjs, as the package is ESM); it loads the
 #                                             same web/scopegate_bg.wasm

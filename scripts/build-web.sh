@@ -4,7 +4,7 @@
 #
 #   scopegate.js        wasm-bindgen --target web, as generated
 #   scopegate_bg.wasm   the module: wasm-bindgen's, or wasm-opt's when that is smaller gzipped
-#   index.js, intern.js the package entry (src/js/), as written
+#   index.js            the package entry (src/js/), as written
 #
 # One compile (cargo, wasm32, release), one wasm-bindgen run; the package build (build-package.sh)
 # ships these same files. Prints the module's size, raw and gzip -9, before and after wasm-opt,
@@ -20,7 +20,7 @@ out=target/web
 bindgen=target/wasm-bindgen/web # wasm-bindgen's output, before wasm-opt
 module="${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/scopegate.wasm"
 # The package entry, copied as written.
-entry=(src/js/index.js src/js/intern.js)
+entry=(src/js/index.js)
 budget=153600
 # wasm-opt from npm binaryen (never a system one: Debian's binaryen 108 breaks the module).
 wasm_opt=node_modules/.bin/wasm-opt

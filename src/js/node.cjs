@@ -11,7 +11,3 @@ module.exports.default = async function init() {
   return {};
 };
 Object.defineProperty(module.exports, '__esModule', { value: true });
-
-// Id interning for `check` (web/intern.js, an ES module), where this Node can require() ES modules
-// (20.19+, 22.12+); elsewhere `check` answers the same without it.
-if (process.features.require_module) require('./web/intern.js').installInterning(module.exports.Scopegate);

@@ -1,4 +1,4 @@
-// Id interning for `check` (src/js/intern.js) never changes an answer: every interned check equals the
+// Id interning for `check` (inside the module) never changes an answer: every interned check equals the
 // engine's own explanation, before and after changes that delete and re-create names, add members
 // or delete tokens; unknown names are never cached.
 import { test, before, after } from 'node:test';

@@ -96,7 +96,6 @@ const mainWorker :Workerd.Worker = (
     (name = "worker.test.js", esModule = embed "worker.test.js"),
     (name = "scopegate", esModule = embed "${entry}"),
     (name = "scopegate.js", esModule = embed "node_modules/scopegate/web/scopegate.js"),
-    (name = "intern.js", esModule = embed "node_modules/scopegate/web/intern.js"),
     (name = "scopegate/scopegate_bg.wasm", wasm = embed "${module}"),
   ],
   compatibilityDate = "2026-01-01",
