@@ -13,10 +13,12 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value, json};
 
 pub use answers::{
-    AuthenticatedAnswer, DenyAnswer, Explanation, GeneratedKey, MintedAnswer, ReasonAnswer, TokenInfo,
+    AuthenticatedAnswer, DenyAnswer, Explanation, GeneratedKey, MintedAnswer, ReasonAnswer,
+    ResourcePageAnswer, SubjectAnswer, TokenInfo,
 };
 pub use requests::{
-    AuthenticateOptions, ListTokensOptions, MintOptions, MintRequestInput, Seconds, SigningKeyInput, Tags,
+    AuthenticateOptions, Count, EvaluateItem, EvaluateOptions, ListTokensOptions, MintOptions,
+    MintRequestInput, SearchResourcesOptions, SearchSubjectsOptions, Seconds, SigningKeyInput, Tags,
 };
 
 use crate::engine::{Question, SettingsPatch};

@@ -9,6 +9,7 @@ mod cache;
 mod convert;
 mod de;
 mod manage;
+mod search;
 
 use js_sys::JSON;
 use wasm_bindgen::prelude::*;

@@ -288,3 +288,47 @@ impl fmt::Debug for GeneratedKey {
         f.debug_struct("GeneratedKey").field("kid", &self.kid).field("publicKey", &self.public_key).finish()
     }
 }
+
+/// A page of a resource search: `{ ids, nextCursor? }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourcePageAnswer<'a> {
+    /// The resource ids, in a stable order.
+    pub ids: &'a [String],
+    /// The cursor of the next page; absent on the last one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<&'a str>,
+}
+
+impl<'a> ResourcePageAnswer<'a> {
+    /// The answer shape of a page.
+    pub fn new(page: &'a crate::engine::ResourcePage) -> Self {
+        Self { ids: &page.ids, next_cursor: page.next_cursor.as_deref() }
+    }
+}
+
+/// A principal a subject search found: `{ principal, name, kind, reasons }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubjectAnswer<'a> {
+    /// `user:<login>` or `token:<id>`.
+    pub principal: &'a str,
+    /// The login, or the token's name.
+    pub name: &'a str,
+    /// `user` or `token`.
+    pub kind: &'static str,
+    /// Every source that grants the scope.
+    pub reasons: Vec<ReasonAnswer>,
+}
+
+impl<'a> SubjectAnswer<'a> {
+    /// The answer shape of one subject.
+    pub fn new(subject: &'a crate::engine::Subject) -> Self {
+        Self {
+            principal: &subject.principal,
+            name: &subject.name,
+            kind: if subject.token { "token" } else { "user" },
+            reasons: subject.reasons.iter().map(ReasonAnswer::new).collect(),
+        }
+    }
+}

@@ -32,6 +32,16 @@ impl<'de> Deserialize<'de> for Seconds {
     }
 }
 
+/// A count in a request: a whole number (from 0 to 2^53 − 1 in JavaScript).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Count(pub u64);
+
+impl<'de> Deserialize<'de> for Count {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Seconds::deserialize(deserializer).map(|Seconds(n)| Count(n))
+    }
+}
+
 /// Stack tags `{ "key": "value" }`, in key order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Tags(pub Vec<(String, String)>);
@@ -172,4 +182,57 @@ impl SigningKeyInput {
             Some(_) => Err(ApiError::argument("The signing key's `alg` must be `EdDSA` or `HS256`.")),
         }
     }
+}
+
+/// The options of `searchResources`: `{ tags?, limit?, cursor? }`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SearchResourcesOptions {
+    /// Only resources carrying every one of these tags.
+    pub tags: Option<Tags>,
+    /// At most this many ids per page.
+    pub limit: Option<Count>,
+    /// The `nextCursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+impl SearchResourcesOptions {
+    /// The engine's query.
+    pub fn into_query(self) -> crate::engine::ResourceQuery {
+        crate::engine::ResourceQuery {
+            tags: self.tags.map(|t| t.0).unwrap_or_default(),
+            limit: self.limit.map(|l| usize::try_from(l.0).unwrap_or(usize::MAX)),
+            cursor: self.cursor,
+        }
+    }
+}
+
+/// The options of `searchSubjects`: `{ tokens? }`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SearchSubjectsOptions {
+    /// Whether organization and team tokens are listed too.
+    pub tokens: Option<bool>,
+}
+
+/// The options of `evaluate`: `{ principal?, semantics? }`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EvaluateOptions {
+    /// The principal of every item that names none.
+    pub principal: Option<String>,
+    /// `execute_all` (default), `deny_on_first_deny` or `permit_on_first_permit`.
+    pub semantics: Option<String>,
+}
+
+/// One item of `evaluate`: `{ principal?, scope, resource }`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EvaluateItem {
+    /// The principal; the options' principal when absent.
+    pub principal: Option<String>,
+    /// The scope.
+    pub scope: String,
+    /// The resource.
+    pub resource: String,
 }

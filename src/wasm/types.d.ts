@@ -249,3 +249,45 @@ export interface TokenInfo {
   expires: number;
   deleted: boolean;
 }
+
+export interface SearchResourcesOptions {
+  /** Only resources carrying every one of these tags (`key` equal to `value`). */
+  tags?: Record<string, string>;
+  /** At most this many ids per page. */
+  limit?: number;
+  /** The `nextCursor` of the previous page. */
+  cursor?: string;
+}
+
+/** A page of `searchResources`, in creation order. */
+export interface ResourcePage {
+  /** `org/project/stack`, `org/project/environment`, `org/account`, `org/team` or `org`. */
+  ids: string[];
+  /** Pass as `options.cursor` for the next page; absent on the last one. */
+  nextCursor?: string;
+}
+
+export interface SearchSubjectsOptions {
+  /** List organization and team tokens as well as members. */
+  tokens?: boolean;
+}
+
+/** A principal `searchSubjects` found, with the reasons `explain` gives. */
+export interface Subject {
+  /** `user:<login>` or `token:<id>`: a principal `check` accepts. */
+  principal: string;
+  /** The login, or the token's name. */
+  name: string;
+  kind: "user" | "token";
+  reasons: [Reason, ...Reason[]];
+}
+
+/** One question of `evaluate`: an object, or a `[scope, resource]` pair asked as `options.principal`. */
+export type EvaluationItem = { principal?: string; scope: string; resource: string } | [string, string];
+
+export interface EvaluateOptions {
+  /** The principal of every item that names none. */
+  principal?: string;
+  /** AuthZEN 1.0 semantics; the short-circuit ones stop the answers at the deciding item. */
+  semantics?: "execute_all" | "deny_on_first_deny" | "permit_on_first_permit";
+}

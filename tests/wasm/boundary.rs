@@ -34,6 +34,8 @@ enum Arg {
     OptObject,
     /// A snapshot: an object or JSON text.
     Snapshot,
+    /// A required array.
+    Items,
 }
 
 /// One member of the class: its name, whether it is static, and each argument with its name
@@ -103,6 +105,37 @@ const MEMBERS: &[Member] = &[
         name: "allowedActions",
         kind: Kind::Method,
         args: &[(N, "principal", "max"), (N, "resource", "acme/app/prod"), (Arg::OptStr, "kind", "stack")],
+    },
+    Member {
+        name: "searchResources",
+        kind: Kind::Method,
+        args: &[
+            (N, "principal", "max"),
+            (N, "scope", "stack:read"),
+            (N, "organization", "acme"),
+            (Arg::OptObject, "options", "{\"limit\":5}"),
+        ],
+    },
+    Member {
+        name: "searchSubjects",
+        kind: Kind::Method,
+        args: &[
+            (N, "scope", "stack:read"),
+            (N, "resource", "acme/app/prod"),
+            (Arg::OptObject, "options", "{}"),
+        ],
+    },
+    Member {
+        name: "evaluate",
+        kind: Kind::Method,
+        args: &[
+            (
+                Arg::Items,
+                "items",
+                "[{\"principal\":\"max\",\"scope\":\"stack:read\",\"resource\":\"acme/app/prod\"}]",
+            ),
+            (Arg::OptObject, "options", "{}"),
+        ],
     },
     Member { name: "principalHandle", kind: Kind::Method, args: &[(N, "principal", "max")] },
     Member {
@@ -345,6 +378,7 @@ fn expect(arg: Arg, value: Hostile) -> Expect {
         (Arg::Text, H::Huge) => Expect::Accepted,
         (Arg::Snapshot, H::Huge | H::Object) => Expect::Accepted,
         (Arg::Handle, H::Number) => Expect::Accepted,
+        (Arg::Items, H::Array) => Expect::Accepted,
         _ => Expect::Invalid,
     }
 }
@@ -353,7 +387,7 @@ fn valid(arg: Arg, text: &str) -> JsValue {
     match arg {
         Arg::Name | Arg::Str | Arg::OptStr | Arg::Text | Arg::Credential => s(text),
         Arg::Snapshot => s(DEMO),
-        Arg::Handle | Arg::Bool | Arg::Object | Arg::OptObject => {
+        Arg::Handle | Arg::Bool | Arg::Object | Arg::OptObject | Arg::Items => {
             js(&serde_json::from_str::<Value>(text).expect("valid JSON in the table"))
         }
     }
@@ -380,6 +414,7 @@ fn is_deny(answer: &JsValue) -> bool {
         || answer.is_undefined()
         || answer.dyn_ref::<Array>().is_some_and(|a| a.length() == 0)
         || (answer.is_object() && get(answer, "allowed").as_bool() == Some(false))
+        || (answer.is_object() && get(answer, "ids").dyn_ref::<Array>().is_some_and(|a| a.length() == 0))
 }
 
 /// The instance (and the module) still answer correctly.
