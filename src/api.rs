@@ -275,14 +275,6 @@ fn opt_str(map: &Map<String, Value>, what: &str, field: &str) -> Result<Option<S
     }
 }
 
-fn opt_bool(map: &Map<String, Value>, what: &str, field: &str) -> Result<Option<bool>, ApiError> {
-    match map.get(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Bool(b)) => Ok(Some(*b)),
-        Some(_) => Err(ApiError::invalid(what, format!("`{field}` must be a boolean"))),
-    }
-}
-
 /// Parses a permission level name.
 pub fn permission(name: &str) -> Result<Permission, ApiError> {
     Permission::parse(name)
@@ -295,36 +287,17 @@ pub fn entity_kind(name: &str) -> Result<EntityKind, ApiError> {
         .ok_or_else(|| ApiError::invalid("kind", format!("`{}`", crate::snapshot::shorten(name))))
 }
 
-/// Reads a settings patch: the snapshot's settings names, each optional.
+/// Reads a settings patch: the snapshot's settings, each optional (`tokenExpiryPolicyDays: null`
+/// removes the policy); an unknown or mistyped setting is refused.
 pub fn settings_patch(value: &Value) -> Result<SettingsPatch, ApiError> {
+    use serde::Deserialize as _;
     const WHAT: &str = "settings";
-    let map = object(value, WHAT, crate::snapshot::SETTINGS_FIELDS)?;
-    let level = |field: &str| opt_str(map, WHAT, field)?.map(|s| permission(&s)).transpose();
-    let expiry = match map.get("tokenExpiryPolicyDays") {
-        None => None,
-        Some(Value::Null) => Some(None),
-        Some(v) => match v.as_u64() {
-            Some(0) => Some(None),
-            Some(days) => {
-                Some(Some(u32::try_from(days).map_err(|_| ApiError::invalid(WHAT, "policy too long"))?))
-            }
-            None => {
-                return Err(ApiError::invalid(WHAT, "`tokenExpiryPolicyDays` must be an integer or null"));
-            }
-        },
-    };
-    Ok(SettingsPatch {
-        default_stack_permission: level("defaultStackPermission")?,
-        default_environment_permission: level("defaultEnvironmentPermission")?,
-        default_account_permission: level("defaultAccountPermission")?,
-        members_can_create_stacks: opt_bool(map, WHAT, "membersCanCreateStacks")?,
-        stack_admins_can_delete_stacks: opt_bool(map, WHAT, "stackAdminsCanDeleteStacks")?,
-        stack_admins_can_transfer_stacks: opt_bool(map, WHAT, "stackAdminsCanTransferStacks")?,
-        members_can_create_teams: opt_bool(map, WHAT, "membersCanCreateTeams")?,
-        members_can_create_accounts: opt_bool(map, WHAT, "membersCanCreateAccounts")?,
-        team_tokens_get_member_defaults: opt_bool(map, WHAT, "teamTokensGetMemberDefaults")?,
-        token_expiry_policy_days: expiry,
-    })
+    let wire = crate::model::SettingsWire::deserialize(value).map_err(|e| ApiError::invalid(WHAT, e))?;
+    let mut refused = None;
+    let patch = wire.read(|name, problem| {
+        refused.get_or_insert_with(|| ApiError::invalid(WHAT, format!("`{name}` {problem}")));
+    });
+    refused.map_or(Ok(patch), Err)
 }
 
 /// Reads a mint request `{ kind?, organization?, team?, role?, name?, description?, expires? }`.
@@ -373,7 +346,7 @@ pub fn tags(value: &Value) -> Result<Vec<(String, String)>, ApiError> {
 
 /// Settings as the snapshot spells them.
 pub fn settings_json(s: &Settings) -> Value {
-    crate::snapshot::settings_json(s)
+    serde_json::to_value(s).unwrap_or_default()
 }
 
 /// Reads a signing key `{ kid, alg: "EdDSA", privateKey }` or `{ kid, alg: "HS256", secret }`

@@ -1,48 +1,77 @@
 //! Snapshot v1: the JSON document that carries all policy data. See the README's "Snapshot"
 //! section for the format, field by field, and `snapshot.schema.json` for its JSON Schema.
+//!
+//! [`wire`] defines every object once, for both directions. Loading reads the text into the
+//! wire types (strings borrowed from it) through [`track`]'s path-aware reader, then checks the
+//! values and builds the index (`load.rs`, `tokens.rs`, writes in `build.rs`); exporting turns
+//! the index back into wire values (`export.rs`).
 
+mod build;
 mod export;
-
-pub(crate) use export::settings as settings_json;
+mod fields;
 mod load;
-mod reader;
+mod names;
 mod tokens;
+mod track;
+pub mod wire;
 
-pub use load::OBJECT_FIELDS;
-pub(crate) use load::SETTINGS_FIELDS;
-pub(crate) use load::{empty_team, push_user};
-pub(crate) use reader::{NameRule, shorten};
+use serde::Deserialize as _;
+
+pub(crate) use build::{empty_team, push_user};
+pub use export::ExportOptions;
+pub use fields::{ObjectFields, object_fields};
+pub(crate) use names::{NameRule, shorten};
 
 use crate::catalog::Catalog;
 use crate::engine::index::Index;
 use crate::error::{SnapshotError, SnapshotErrorKind, SnapshotErrors};
+use track::{Path, Sink, Track};
 
 /// Snapshots larger than this are refused before parsing (64 MiB).
 pub const MAX_SNAPSHOT_BYTES: usize = 64 << 20;
 
+fn one(kind: SnapshotErrorKind) -> SnapshotErrors {
+    SnapshotErrors(vec![SnapshotError { path: String::new(), kind }])
+}
+
 /// Parses and loads a snapshot from JSON text.
 pub(crate) fn load_json(catalog: &Catalog, json: &str) -> Result<Index, SnapshotErrors> {
     if json.len() > MAX_SNAPSHOT_BYTES {
-        let kind = SnapshotErrorKind::TooLarge { what: "bytes", max: MAX_SNAPSHOT_BYTES };
-        return Err(SnapshotErrors(vec![SnapshotError { path: String::new(), kind }]));
+        return Err(one(SnapshotErrorKind::TooLarge { what: "bytes", max: MAX_SNAPSHOT_BYTES }));
     }
-    let value: serde_json::Value = serde_json::from_str(json).map_err(|e| {
-        let kind = SnapshotErrorKind::InvalidJson { detail: e.to_string() };
-        SnapshotErrors(vec![SnapshotError { path: String::new(), kind }])
-    })?;
-    load_value(catalog, &value)
+    let sink = Sink::default();
+    let mut de = serde_json::Deserializer::from_str(json);
+    let read = wire::Snapshot::deserialize(Track::new(&mut de, &Path::Root, &sink)).and_then(|doc| {
+        de.end()?;
+        Ok(doc)
+    });
+    let (mut problems, first_error) = sink.finish();
+    match read {
+        Ok(doc) => {
+            let index = load::load(catalog, &doc, &mut problems);
+            if problems.0.is_empty() { Ok(index) } else { Err(SnapshotErrors(problems.0)) }
+        }
+        Err(error) => {
+            let invalid_json = |detail: String| SnapshotError {
+                path: String::new(),
+                kind: SnapshotErrorKind::InvalidJson { detail },
+            };
+            let hard = match first_error {
+                // Text that is not JSON: the reader's path says nothing then.
+                _ if !error.is_data() => invalid_json(error.to_string()),
+                Some(e) if e.path.is_empty() => invalid_json("the top level is not an object".into()),
+                Some(e) => e,
+                None => invalid_json(error.to_string()),
+            };
+            problems.push_error(hard);
+            Err(SnapshotErrors(problems.0))
+        }
+    }
 }
 
-/// Loads a snapshot from a parsed JSON value.
-pub(crate) fn load_value(catalog: &Catalog, value: &serde_json::Value) -> Result<Index, SnapshotErrors> {
-    let mut problems = reader::Problems::default();
-    let index = load::load(catalog, value, &mut problems);
-    if problems.0.is_empty() { Ok(index) } else { Err(SnapshotErrors(problems.0)) }
-}
-
-/// Writes the indexed state out as a snapshot v1 document.
-pub(crate) fn export(catalog: &Catalog, index: &Index) -> serde_json::Value {
-    export::export(catalog, index)
+/// The current state as snapshot v1 JSON text.
+pub(crate) fn to_json(catalog: &Catalog, index: &Index, options: ExportOptions) -> String {
+    serde_json::to_string(&export::export(catalog, index, options)).unwrap_or_default()
 }
 
 /// Signs snapshot text: a detached Ed25519 signature over its exact UTF-8 bytes, base64url
@@ -55,8 +84,7 @@ pub fn sign(json: &str, key: &crate::token::SigningKey) -> Option<String> {
 /// SECURITY: nothing of the snapshot is parsed before the signature verifies.
 pub fn verify(json: &str, signature: &str, public_key: &[u8; 32]) -> Result<(), SnapshotErrors> {
     use base64::Engine as _;
-    let bad =
-        || SnapshotErrors(vec![SnapshotError { path: String::new(), kind: SnapshotErrorKind::BadSignature }]);
+    let bad = || one(SnapshotErrorKind::BadSignature);
     let signature = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(signature).map_err(|_| bad())?;
     let signature = ed25519_dalek::Signature::from_slice(&signature).map_err(|_| bad())?;
     let key = ed25519_dalek::VerifyingKey::from_bytes(public_key).map_err(|_| bad())?;

@@ -10,30 +10,8 @@ use crate::error::ManageError;
 use crate::model::{BuiltinRole, EntityKind, Permission};
 use crate::snapshot::{NameRule, push_user};
 
-/// A change to organization settings; `None` leaves a setting as it is.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SettingsPatch {
-    /// `defaultStackPermission`.
-    pub default_stack_permission: Option<Permission>,
-    /// `defaultEnvironmentPermission`.
-    pub default_environment_permission: Option<Permission>,
-    /// `defaultAccountPermission`.
-    pub default_account_permission: Option<Permission>,
-    /// `membersCanCreateStacks`.
-    pub members_can_create_stacks: Option<bool>,
-    /// `stackAdminsCanDeleteStacks`.
-    pub stack_admins_can_delete_stacks: Option<bool>,
-    /// `stackAdminsCanTransferStacks`.
-    pub stack_admins_can_transfer_stacks: Option<bool>,
-    /// `membersCanCreateTeams`.
-    pub members_can_create_teams: Option<bool>,
-    /// `membersCanCreateAccounts`.
-    pub members_can_create_accounts: Option<bool>,
-    /// `teamTokensGetMemberDefaults`.
-    pub team_tokens_get_member_defaults: Option<bool>,
-    /// `tokenExpiryPolicyDays`: `Some(None)` removes the policy.
-    pub token_expiry_policy_days: Option<Option<u32>>,
-}
+/// A change to organization settings; declared with the settings themselves.
+pub use crate::model::SettingsPatch;
 
 fn not_found(what: &'static str, name: &str) -> ManageError {
     ManageError::NotFound { what, name: name.to_string() }
@@ -95,42 +73,17 @@ impl Engine {
     ) -> Result<(), ManageError> {
         let org_idx = self.org_idx(org)?;
         self.require(actor, "organization:update", ResourceRef::Org(org_idx))?;
-        if let Some(Some(days)) = patch.token_expiry_policy_days {
-            if !(1..=3650).contains(&days) {
-                let why = "must be from 1 to 3650 days".to_string();
-                return Err(ManageError::InvalidArgument { what: "tokenExpiryPolicyDays", why });
-            }
-        }
-        for (kind, level) in [
-            (EntityKind::Stack, patch.default_stack_permission),
-            (EntityKind::Environment, patch.default_environment_permission),
-            (EntityKind::Account, patch.default_account_permission),
-        ] {
-            if level.is_some_and(|l| !kind.accepts(l)) {
-                let why = format!("`open` is not a {kind} permission");
-                return Err(ManageError::InvalidArgument { what: "default permission", why });
-            }
+        let mut refused = None;
+        patch.check(|what, problem| {
+            refused.get_or_insert(ManageError::InvalidArgument { what, why: problem.to_string() });
+        });
+        if let Some(refused) = refused {
+            return Err(refused);
         }
         let Some(o) = self.index.orgs.get_mut(org_idx as usize) else {
             return Err(not_found("organization", org));
         };
-        let s = &mut o.settings;
-        let p = patch;
-        s.default_stack_permission = p.default_stack_permission.unwrap_or(s.default_stack_permission);
-        s.default_environment_permission =
-            p.default_environment_permission.unwrap_or(s.default_environment_permission);
-        s.default_account_permission = p.default_account_permission.unwrap_or(s.default_account_permission);
-        s.members_can_create_stacks = p.members_can_create_stacks.unwrap_or(s.members_can_create_stacks);
-        s.stack_admins_can_delete_stacks =
-            p.stack_admins_can_delete_stacks.unwrap_or(s.stack_admins_can_delete_stacks);
-        s.stack_admins_can_transfer_stacks =
-            p.stack_admins_can_transfer_stacks.unwrap_or(s.stack_admins_can_transfer_stacks);
-        s.members_can_create_teams = p.members_can_create_teams.unwrap_or(s.members_can_create_teams);
-        s.members_can_create_accounts =
-            p.members_can_create_accounts.unwrap_or(s.members_can_create_accounts);
-        s.team_tokens_get_member_defaults =
-            p.team_tokens_get_member_defaults.unwrap_or(s.team_tokens_get_member_defaults);
-        s.token_expiry_policy_days = p.token_expiry_policy_days.unwrap_or(s.token_expiry_policy_days);
+        o.settings.apply(patch);
         Ok(())
     }
 

@@ -1,289 +1,227 @@
-//! Building the index from a snapshot document. Inside an organization, parts are read in
-//! dependency order (permission sets, entities, roles, members, teams, tokens, then creators and
-//! explicit grants), whatever their order in the document.
+//! Checking a snapshot document and building the index from it. Every problem is recorded with
+//! its path (rendered only then), and checking goes on so that one load reports them all.
+//! Inside an organization, parts are read in dependency order (permission sets, entities, roles,
+//! members, teams, tokens, then creators and explicit grants), whatever their order in the
+//! document; references to tokens and users are resolved once the whole document is read.
 
-use rustc_hash::{FxHashMap, FxHashSet};
-use serde_json::Value;
+use rustc_hash::FxHashSet;
 
-use super::reader::{NameRule, Obj, Problems, object, shorten};
-use super::tokens::{KEY_FIELDS, SIGNING_FIELDS, TOKEN_FIELDS, TokenOwner, load_signing, load_token};
+use super::build::Builder;
+use super::names::{NameRule, Problems, shorten};
+use super::tokens::{TokenPlace, load_signing, load_token};
+use super::track::Path;
+use super::wire::{self, Map, Req, Snapshot, Str};
 use crate::catalog::{Catalog, EntityScopeSet, OrgScopeSet};
 use crate::engine::index::{
-    CustomRole, Entity, EntityIdx, EntityRule, Identity, Index, Member, Org, OrgIdx, PermissionScopes,
-    PermissionSetDef, RoleRef, Selector, TagCondition, Team, UserIdx,
+    EntityIdx, EntityRule, Identity, Index, OrgIdx, PermissionScopes, RoleRef, Selector, TagCondition,
+    TokenIdx, UserIdx,
 };
 use crate::error::SnapshotErrorKind as K;
-use crate::model::{BuiltinRole, EntityKind, Permission, Settings, TokenKind};
+use crate::model::{BuiltinRole, EntityKind, Loose, Permission, SettingProblem, Settings, TokenKind};
 
-/// Limits that keep a hostile snapshot from exhausting memory.
-pub(crate) const MAX_ITEMS: usize = 1_000_000;
-
-const ROOT_FIELDS: &[&str] = &["version", "revision", "users", "organizations", "signing", "revokedTokenIds"];
-const USER_FIELDS: &[&str] = &["login", "name", "tokens"];
-const ORG_FIELDS: &[&str] = &[
-    "name",
-    "settings",
-    "members",
-    "permissionSets",
-    "roles",
-    "teams",
-    "stacks",
-    "environments",
-    "accounts",
-    "tokens",
-];
-pub(crate) const SETTINGS_FIELDS: &[&str] = &[
-    "defaultStackPermission",
-    "defaultEnvironmentPermission",
-    "defaultAccountPermission",
-    "membersCanCreateStacks",
-    "stackAdminsCanDeleteStacks",
-    "stackAdminsCanTransferStacks",
-    "membersCanCreateTeams",
-    "membersCanCreateAccounts",
-    "teamTokensGetMemberDefaults",
-    "tokenExpiryPolicyDays",
-];
-const MEMBER_FIELDS: &[&str] = &["login", "role"];
-const PSET_FIELDS: &[&str] = &["name", "entity", "scopes", "description"];
-const ROLE_FIELDS: &[&str] = &["name", "description", "organization", "rules"];
-const RULE_FIELDS: &[&str] = &["entity", "permissionSet", "all", "entities", "tags"];
-const TAG_CONDITION_FIELDS: &[&str] = &["key", "value"];
-const TEAM_FIELDS: &[&str] = &[
-    "name",
-    "displayName",
-    "description",
-    "kind",
-    "members",
-    "admins",
-    "stacks",
-    "environments",
-    "accounts",
-    "roles",
-];
-const STACK_FIELDS: &[&str] = &["project", "name", "tags", "creator", "grants"];
-const ACCOUNT_FIELDS: &[&str] = &["name", "tags", "creator", "grants"];
-const CREATOR_FIELDS: &[&str] = &["user", "token"];
-
-/// Every object of the format with its fields, for documentation and drift tests.
-pub const OBJECT_FIELDS: [(&str, &[&str]); 16] = [
-    ("snapshot", ROOT_FIELDS),
-    ("user", USER_FIELDS),
-    ("organization", ORG_FIELDS),
-    ("settings", SETTINGS_FIELDS),
-    ("member", MEMBER_FIELDS),
-    ("permissionSet", PSET_FIELDS),
-    ("role", ROLE_FIELDS),
-    ("rule", RULE_FIELDS),
-    ("tagCondition", TAG_CONDITION_FIELDS),
-    ("team", TEAM_FIELDS),
-    ("stack", STACK_FIELDS),
-    ("account", ACCOUNT_FIELDS),
-    ("creator", CREATOR_FIELDS),
-    ("token", TOKEN_FIELDS),
-    ("signing", SIGNING_FIELDS),
-    ("key", KEY_FIELDS),
-];
-
-/// Loads a whole snapshot document.
-pub(crate) fn load(catalog: &Catalog, value: &Value, problems: &mut Problems) -> Index {
-    let mut index = Index::default();
-    if !value.is_object() {
-        problems.push("", K::InvalidJson { detail: "the top level is not an object".into() });
-        return index;
+/// A required field: reports `missing_field` at the object when absent.
+pub(crate) fn required<'v, T>(
+    field: &'v Req<T>,
+    at: &Path<'_>,
+    name: &'static str,
+    problems: &mut Problems,
+) -> Option<&'v T> {
+    if field.0.is_none() {
+        problems.push(at, K::MissingField { field: name });
     }
-    let Some(root) = object(value, "", ROOT_FIELDS, problems) else {
-        return index;
-    };
-    let mut pending = Vec::new();
-    match root.get("version") {
-        Some(v) if v.as_u64() == Some(1) => {}
-        Some(v) => problems.push("version", K::UnsupportedVersion { found: shorten(&v.to_string()) }),
-        None => problems.push("", K::MissingField { field: "version" }),
-    }
-    index.revision = root.opt_u64("revision", problems).unwrap_or(0);
-    let users = root.opt_array("users", problems);
-    let orgs = root.opt_array("organizations", problems);
-    if users.len() > MAX_ITEMS || orgs.len() > MAX_ITEMS {
-        problems.push("", K::TooLarge { what: "users or organizations", max: MAX_ITEMS });
-        return index;
-    }
-    let mut personal_tokens = Vec::new();
-    for (path, value) in &users {
-        let Some(user) = object(value, path, USER_FIELDS, problems) else {
-            continue;
-        };
-        let Some(login) = user.req_str("login", problems) else {
-            continue;
-        };
-        if !NameRule::Login.check(login, &user.path_of("login"), problems) {
-            continue;
-        }
-        if index.user_by_login.contains_key(login) {
-            problems.push(&user.path_of("login"), K::Duplicate { what: "user", name: shorten(login) });
-            continue;
-        }
-        let name = user.opt_str("name", problems).map(Into::into);
-        let idx = push_user(&mut index, login);
-        if let Some(u) = index.users.get_mut(idx as usize) {
-            u.name = name;
-        }
-        for (token_path, token) in user.opt_array("tokens", problems) {
-            personal_tokens.push((token_path, token, idx));
-        }
-    }
-    for (path, value) in &orgs {
-        let Some(org) = object(value, path, ORG_FIELDS, problems) else {
-            continue;
-        };
-        let Some(name) = org.req_str("name", problems) else {
-            continue;
-        };
-        if !NameRule::Identifier.check(name, &org.path_of("name"), problems) {
-            continue;
-        }
-        if index.org_by_name.contains_key(name) {
-            problems.push(&org.path_of("name"), K::Duplicate { what: "organization", name: shorten(name) });
-            continue;
-        }
-        let org_idx = index.orgs.len() as OrgIdx;
-        index.org_by_name.insert(name.into(), org_idx);
-        let built = OrgLoader {
-            catalog,
-            index: &mut index,
-            org: empty_org(name),
-            org_idx,
-            obj: &org,
-            problems,
-            pending: &mut pending,
-        }
-        .load();
-        index.orgs.push(built);
-    }
-    for (path, value, user) in personal_tokens {
-        load_token(&mut index, TokenOwner::User(user), &path, value, problems, &mut pending);
-    }
-    resolve_pending(&mut index, pending, problems);
-    if let Some(signing) = root.get("signing") {
-        index.signing = load_signing(signing, "signing", problems);
-    } else {
-        index.signing.leeway = crate::token::keys::SigningConfig::DEFAULT_LEEWAY;
-    }
-    for (path, id) in root.opt_str_array("revokedTokenIds", problems) {
-        if NameRule::Identifier.check(id, &path, problems) {
-            index.revoked.insert(id.into());
-        }
-    }
-    index
+    field.0.as_ref()
 }
 
-pub(crate) fn push_user(index: &mut Index, login: &str) -> UserIdx {
-    let idx = index.users.len() as UserIdx;
-    index.users.push(crate::engine::index::User { login: login.into(), name: None, memberships: Vec::new() });
-    index.user_by_login.insert(login.into(), idx);
-    idx
-}
-
-pub(crate) fn empty_org(name: &str) -> Org {
-    Org {
-        name: name.into(),
-        settings: Settings::default(),
-        members: Vec::new(),
-        roles: Vec::new(),
-        role_by_name: FxHashMap::default(),
-        permission_sets: Vec::new(),
-        teams: Vec::new(),
-        team_by_name: FxHashMap::default(),
-        entities: Default::default(),
-        tokens: Vec::new(),
-        token_names: FxHashSet::default(),
+/// A setting problem as a snapshot problem.
+pub(crate) fn setting_problem(problem: SettingProblem) -> K {
+    match problem {
+        SettingProblem::WrongType(expected) => K::WrongType { expected },
+        SettingProblem::InvalidValue { value, expected } => K::InvalidValue { value, expected },
     }
 }
 
-/// Parses a permission level allowed for `kind`; `allow_none` for defaults.
-pub(crate) fn parse_level(kind: EntityKind, s: &str, allow_none: bool) -> Option<Permission> {
+/// Parses a permission level allowed for `kind`; `with_none` for defaults.
+fn parse_level(kind: EntityKind, s: &str, with_none: bool) -> Option<Permission> {
     let level = Permission::parse(s)?;
-    let ok = kind.accepts(level) && (allow_none || level != Permission::None);
-    ok.then_some(level)
+    (kind.accepts(level) && (with_none || level != Permission::None)).then_some(level)
 }
 
-fn level_expectation(kind: EntityKind, allow_none: bool) -> &'static str {
-    match (kind, allow_none) {
-        (EntityKind::Environment, true) => "one of `none`, `read`, `open`, `write`, `admin`",
-        (EntityKind::Environment, false) => "one of `read`, `open`, `write`, `admin`",
-        (_, true) => "one of `none`, `read`, `write`, `admin`",
-        (_, false) => "one of `read`, `write`, `admin`",
+/// The entries of a map, each key once: a repeated key is reported at its path and skipped.
+fn entries<'v>(map: Option<&'v Map<'_>>, at: &Path<'_>, problems: &mut Problems) -> Vec<(&'v str, &'v str)> {
+    let Some(map) = map else { return Vec::new() };
+    let mut out = Vec::with_capacity(map.0.len());
+    let mut seen = FxHashSet::default();
+    for (key, value) in &map.0 {
+        let repeated =
+            if map.0.len() <= 16 { out.iter().any(|(k, _)| *k == &**key) } else { !seen.insert(&**key) };
+        if repeated {
+            problems.push(&at.key(key), K::Duplicate { what: "key", name: shorten(key) });
+        } else {
+            out.push((&**key, &**value));
+        }
     }
+    out
 }
 
-struct OrgLoader<'a, 'v> {
-    catalog: &'a Catalog,
-    index: &'a mut Index,
-    /// The organization being built; pushed into the index once complete.
-    org: Org,
-    org_idx: OrgIdx,
-    obj: &'a Obj<'v>,
-    problems: &'a mut Problems,
-    /// References to tokens and users that may be defined later in the document.
-    pending: &'a mut Vec<Pending>,
+/// The field of an organization that holds entities of `kind`.
+pub(crate) fn entity_field(kind: EntityKind) -> &'static str {
+    match kind {
+        EntityKind::Stack => "stacks",
+        EntityKind::Environment => "environments",
+        EntityKind::Account => "accounts",
+    }
 }
 
 /// A reference resolved once the whole document is read, so that document order never matters.
-pub(crate) enum Pending {
-    /// An entity's creator names a token.
-    CreatorToken { org: OrgIdx, kind: EntityKind, entity: EntityIdx, id: String, path: String },
+pub(crate) enum Pending<'a> {
+    /// `organizations[org_at].<kind>[entity_at].creator.token` names a token.
+    CreatorToken {
+        org: OrgIdx,
+        org_at: usize,
+        kind: EntityKind,
+        entity: EntityIdx,
+        entity_at: usize,
+        id: &'a str,
+    },
     /// A token record's `createdBy` names a user.
-    CreatedBy { token: u32, login: String, path: String },
+    CreatedBy { token: TokenIdx, place: TokenPlace, login: &'a str },
 }
 
-fn resolve_pending(index: &mut Index, pending: Vec<Pending>, problems: &mut Problems) {
+/// Checks a whole document and builds its index.
+pub(crate) fn load(catalog: &Catalog, doc: &Snapshot<'_>, problems: &mut Problems) -> Index {
+    let mut b = Builder::default();
+    let root = Path::Root;
+    match &doc.version.0 {
+        Some(Loose::Unsigned(1)) => {}
+        Some(other) => {
+            problems.push(&root.field("version"), K::UnsupportedVersion { found: other.to_string() })
+        }
+        None => problems.push(&root, K::MissingField { field: "version" }),
+    }
+    b.set_revision(doc.revision.unwrap_or(0));
+    let mut pending = Vec::new();
+    let users: &[wire::User<'_>] = doc.users.as_deref().unwrap_or_default();
+    let users_at = root.field("users");
+    let mut accepted = Vec::new();
+    for (i, user) in users.iter().enumerate() {
+        let at = users_at.index(i);
+        let Some(login) = required(&user.login, &at, "login", problems) else { continue };
+        if !NameRule::Login.check(login, &at.field("login"), problems) {
+            continue;
+        }
+        if b.user(login).is_some() {
+            problems.push(&at.field("login"), K::Duplicate { what: "user", name: shorten(login) });
+            continue;
+        }
+        accepted.push((i, b.add_user(login, user.name.as_deref())));
+    }
+    let orgs_at = root.field("organizations");
+    for (i, org) in doc.organizations.iter().flatten().enumerate() {
+        let at = orgs_at.index(i);
+        let Some(name) = required(&org.name, &at, "name", problems) else { continue };
+        if !NameRule::Identifier.check(name, &at.field("name"), problems) {
+            continue;
+        }
+        if b.has_org(name) {
+            problems.push(&at.field("name"), K::Duplicate { what: "organization", name: shorten(name) });
+            continue;
+        }
+        let mut settings = Settings::default();
+        if let Some(wire) = &org.settings {
+            let at = at.field("settings");
+            let patch = wire.read(|field, p| problems.push(&at.field(field), setting_problem(p)));
+            patch.check(|field, p| problems.push(&at.field(field), setting_problem(p)));
+            settings.apply(&patch);
+        }
+        let idx = b.add_org(name, settings);
+        let mut loader = OrgLoader {
+            catalog,
+            b: &mut b,
+            org: idx,
+            position: i,
+            wire: org,
+            at,
+            problems,
+            pending: &mut pending,
+        };
+        loader.load();
+    }
+    for (i, user) in accepted {
+        let tokens = users.get(i).and_then(|u| u.tokens.as_deref()).unwrap_or_default();
+        let at = users_at.index(i);
+        let tokens_at = at.field("tokens");
+        for (j, token) in tokens.iter().enumerate() {
+            let place = TokenPlace::User(i, j);
+            load_token(&mut b, None, user, token, place, &tokens_at.index(j), problems, &mut pending);
+        }
+    }
+    resolve_pending(&mut b, pending, problems);
+    b.set_signing(load_signing(doc.signing.as_ref(), &root.field("signing"), problems));
+    let revoked_at = root.field("revokedTokenIds");
+    for (i, id) in doc.revoked_token_ids.iter().flatten().enumerate() {
+        if NameRule::Identifier.check(id, &revoked_at.index(i), problems) {
+            b.revoke(id);
+        }
+    }
+    b.finish()
+}
+
+fn resolve_pending(b: &mut Builder, pending: Vec<Pending<'_>>, problems: &mut Problems) {
     for item in pending {
         match item {
-            Pending::CreatorToken { org, kind, entity, id, path } => {
-                let Some(&token) = index.token_by_id.get(id.as_str()) else {
-                    problems.push(&path, K::DanglingReference { what: "token", name: shorten(&id) });
+            Pending::CreatorToken { org, org_at, kind, entity, entity_at, id } => {
+                let orgs = Path::Root.field("organizations");
+                let org_path = orgs.index(org_at);
+                let entities = org_path.field(entity_field(kind));
+                let entity_path = entities.index(entity_at);
+                let creator = entity_path.field("creator");
+                let at = creator.field("token");
+                let Some(token) = b.token(id) else {
+                    problems.push(&at, K::DanglingReference { what: "token", name: shorten(id) });
                     continue;
                 };
-                let machine_of_org = index
-                    .tokens
-                    .get(token as usize)
-                    .is_some_and(|t| t.org == Some(org) && t.kind != TokenKind::Personal);
-                if !machine_of_org {
+                let machine_of_org =
+                    b.token_owner(token).is_some_and(|(o, k)| o == Some(org) && k != TokenKind::Personal);
+                if machine_of_org {
+                    b.set_creator(org, kind, entity, Identity::Token(token));
+                } else {
                     let why = "is not an organization or team token of this organization";
-                    problems.push(&path, K::InvalidReference { name: shorten(&id), why });
-                    continue;
-                }
-                let slot = index
-                    .orgs
-                    .get_mut(org as usize)
-                    .and_then(|o| o.entities_mut(kind).items.get_mut(entity as usize));
-                if let Some(e) = slot {
-                    e.creator = Some(Identity::Token(token));
+                    problems.push(&at, K::InvalidReference { name: shorten(id), why });
                 }
             }
-            Pending::CreatedBy { token, login, path } => match index.user_by_login.get(login.as_str()) {
-                Some(&user) => {
-                    if let Some(t) = index.tokens.get_mut(token as usize) {
-                        t.created_by = Some(user);
-                    }
-                }
-                None => problems.push(&path, K::DanglingReference { what: "user", name: shorten(&login) }),
+            Pending::CreatedBy { token, place, login } => match b.user(login) {
+                Some(user) => b.set_created_by(token, user),
+                None => place.with_path("createdBy", |at| {
+                    problems.push(at, K::DanglingReference { what: "user", name: shorten(login) });
+                }),
             },
         }
     }
 }
 
-impl<'v> OrgLoader<'_, 'v> {
-    fn org(&mut self) -> &mut Org {
-        &mut self.org
-    }
+/// A stack, environment or account, whichever wire shape it has.
+struct EntityView<'v, 'a> {
+    project: Option<&'v Req<Str<'a>>>,
+    name: &'v Req<Str<'a>>,
+    tags: Option<&'v Map<'a>>,
+    creator: Option<&'v wire::Creator<'a>>,
+    grants: Option<&'v Map<'a>>,
+}
 
-    fn load(mut self) -> Org {
-        if let Some(settings) = self.obj.get("settings") {
-            let path = self.obj.path_of("settings");
-            let parsed = parse_settings(settings, &path, self.problems);
-            self.org().settings = parsed;
-        }
+struct OrgLoader<'l, 'v, 'a> {
+    catalog: &'l Catalog,
+    b: &'l mut Builder,
+    org: OrgIdx,
+    /// The organization's position in the document.
+    position: usize,
+    wire: &'v wire::Organization<'a>,
+    at: Path<'l>,
+    problems: &'l mut Problems,
+    pending: &'l mut Vec<Pending<'v>>,
+}
+
+impl<'v> OrgLoader<'_, 'v, '_> {
+    fn load(&mut self) {
         self.load_permission_sets();
         let mut deferred = Vec::new();
         for kind in EntityKind::ALL {
@@ -292,260 +230,243 @@ impl<'v> OrgLoader<'_, 'v> {
         self.load_roles();
         self.load_members();
         self.load_teams();
-        for (path, value) in self.obj.opt_array("tokens", self.problems) {
-            let owner = TokenOwner::Org(self.org_idx, &mut self.org);
-            load_token(self.index, owner, &path, value, self.problems, self.pending);
+        let org_at = self.at;
+        let tokens_at = org_at.field("tokens");
+        for (j, token) in self.wire.tokens.iter().flatten().enumerate() {
+            let place = TokenPlace::Org(self.position, j);
+            let at = tokens_at.index(j);
+            load_token(self.b, Some(self.org), 0, token, place, &at, self.problems, self.pending);
         }
-        for (kind, idx, entity) in deferred {
-            self.load_creator_and_grants(kind, idx, &entity);
+        for (kind, idx, position, view) in deferred {
+            self.load_creator_and_grants(kind, idx, position, &view);
         }
-        self.org
     }
 
     fn load_permission_sets(&mut self) {
-        for (path, value) in self.obj.opt_array("permissionSets", self.problems) {
-            let Some(set) = object(value, &path, PSET_FIELDS, self.problems) else {
-                continue;
-            };
-            let (Some(name), Some(entity)) =
-                (set.req_str("name", self.problems), set.req_str("entity", self.problems))
-            else {
-                continue;
-            };
-            set.opt_str("description", self.problems);
-            if !NameRule::Label.check(name, &set.path_of("name"), self.problems) {
+        let org_at = self.at;
+        let sets_at = org_at.field("permissionSets");
+        for (i, set) in self.wire.permission_sets.iter().flatten().enumerate() {
+            let at = sets_at.index(i);
+            let name = required(&set.name, &at, "name", self.problems);
+            let entity = required(&set.entity, &at, "entity", self.problems);
+            let (Some(name), Some(entity)) = (name, entity) else { continue };
+            if !NameRule::Label.check(name, &at.field("name"), self.problems) {
                 continue;
             }
             let builtin = self.catalog.org_permission_set(name).is_some()
                 || self.catalog.entity_permission_set(name).is_some();
-            if builtin || self.org().permission_sets.iter().any(|p| &*p.name == name) {
-                self.problems
-                    .push(&set.path_of("name"), K::Duplicate { what: "permission set", name: shorten(name) });
+            if builtin || self.b.permission_set(self.org, name).is_some() {
+                let kind = K::Duplicate { what: "permission set", name: shorten(name) };
+                self.problems.push(&at.field("name"), kind);
                 continue;
             }
-            let kind = if entity == "organization" { None } else { EntityKind::parse(entity) };
-            if kind.is_none() && entity != "organization" {
+            let kind = if &**entity == "organization" { None } else { EntityKind::parse(entity) };
+            if kind.is_none() && &**entity != "organization" {
                 let expected = "one of `organization`, `stack`, `environment`, `account`";
-                self.problems
-                    .push(&set.path_of("entity"), K::InvalidValue { value: shorten(entity), expected });
+                self.problems.push(&at.field("entity"), K::InvalidValue { value: shorten(entity), expected });
                 continue;
             }
             let mut org_scopes = OrgScopeSet::EMPTY;
             let mut entity_scopes = EntityScopeSet::EMPTY;
-            for (scope_path, scope) in set.opt_str_array("scopes", self.problems) {
+            let scopes_at = at.field("scopes");
+            for (j, scope) in set.scopes.iter().flatten().enumerate() {
+                let at = scopes_at.index(j);
                 let Some(entry) = self.catalog.lookup(scope) else {
-                    self.problems.push(&scope_path, K::UnknownScope { scope: shorten(scope) });
+                    self.problems.push(&at, K::UnknownScope { scope: shorten(scope) });
                     continue;
                 };
-                match kind {
-                    None => match entry.org {
-                        Some(s) => org_scopes.insert(s),
-                        None => self.problems.push(
-                            &scope_path,
-                            K::ScopeEntityMismatch { scope: shorten(scope), entity: "organization" },
-                        ),
-                    },
-                    Some(kind) => match entry.entity.filter(|e| e.kind == kind) {
-                        Some(s) => entity_scopes.insert(s),
-                        None => self.problems.push(
-                            &scope_path,
-                            K::ScopeEntityMismatch { scope: shorten(scope), entity: kind.as_str() },
-                        ),
-                    },
+                let found = match kind {
+                    None => entry.org.map(|s| org_scopes.insert(s)),
+                    Some(kind) => entry.entity.filter(|e| e.kind == kind).map(|s| entity_scopes.insert(s)),
+                };
+                if found.is_none() {
+                    let entity = kind.map_or("organization", EntityKind::as_str);
+                    self.problems.push(&at, K::ScopeEntityMismatch { scope: shorten(scope), entity });
                 }
             }
             let scopes = match kind {
                 None => PermissionScopes::Organization(org_scopes),
                 Some(kind) => PermissionScopes::Entity(kind, entity_scopes),
             };
-            self.org().permission_sets.push(PermissionSetDef { name: name.into(), scopes });
+            self.b.add_permission_set(self.org, name, scopes);
         }
     }
 
-    fn load_entities(&mut self, kind: EntityKind, deferred: &mut Vec<(EntityKind, EntityIdx, Obj<'v>)>) {
-        let field = match kind {
-            EntityKind::Stack => "stacks",
-            EntityKind::Environment => "environments",
-            EntityKind::Account => "accounts",
+    fn load_entities(
+        &mut self,
+        kind: EntityKind,
+        deferred: &mut Vec<(EntityKind, EntityIdx, usize, EntityView<'v, 'v>)>,
+    ) {
+        let views: Vec<EntityView<'v, 'v>> = match kind {
+            EntityKind::Stack | EntityKind::Environment => {
+                let list =
+                    if kind == EntityKind::Stack { &self.wire.stacks } else { &self.wire.environments };
+                list.iter()
+                    .flatten()
+                    .map(|s| EntityView {
+                        project: Some(&s.project),
+                        name: &s.name,
+                        tags: s.tags.as_ref(),
+                        creator: s.creator.as_ref(),
+                        grants: s.grants.as_ref(),
+                    })
+                    .collect()
+            }
+            EntityKind::Account => self
+                .wire
+                .accounts
+                .iter()
+                .flatten()
+                .map(|a| EntityView {
+                    project: None,
+                    name: &a.name,
+                    tags: a.tags.as_ref(),
+                    creator: a.creator.as_ref(),
+                    grants: a.grants.as_ref(),
+                })
+                .collect(),
         };
-        let items = self.obj.opt_array(field, self.problems);
-        if items.len() > MAX_ITEMS {
-            self.problems.push(&self.obj.path_of(field), K::TooLarge { what: field, max: MAX_ITEMS });
-            return;
-        }
-        for (path, value) in items {
-            let fields = if kind == EntityKind::Account { ACCOUNT_FIELDS } else { STACK_FIELDS };
-            let Some(obj) = object(value, &path, fields, self.problems) else {
-                continue;
-            };
-            let Some(name) = self.entity_name(kind, &obj) else {
-                continue;
-            };
+        let org_at = self.at;
+        let list_at = org_at.field(entity_field(kind));
+        for (i, view) in views.into_iter().enumerate() {
+            let at = list_at.index(i);
+            let Some(name) = self.entity_name(&view, &at) else { continue };
+            let tags_at = at.field("tags");
             let mut tags = Vec::new();
-            for (tag_path, key, value) in obj.opt_str_map("tags", self.problems) {
-                let key_ok = NameRule::TagKey.check(key, &tag_path, self.problems);
-                if key_ok && NameRule::Text.check(value, &tag_path, self.problems) {
-                    tags.push((key.into(), value.into()));
+            for (key, value) in entries(view.tags, &tags_at, self.problems) {
+                let tag_at = tags_at.key(key);
+                if NameRule::TagKey.check(key, &tag_at, self.problems)
+                    && NameRule::Text.check(value, &tag_at, self.problems)
+                {
+                    tags.push((key, value));
                 }
             }
-            let table = self.org().entities_mut(kind);
-            if table.by_name.contains_key(name.as_str()) {
-                self.problems.push(&path, K::Duplicate { what: kind.as_str(), name: shorten(&name) });
-                continue;
+            let shown = shorten(&name);
+            match self.b.add_entity(self.org, kind, name, tags) {
+                Some(idx) => deferred.push((kind, idx, i, view)),
+                None => self.problems.push(&at, K::Duplicate { what: kind.as_str(), name: shown }),
             }
-            let idx = table.items.len() as EntityIdx;
-            table.by_name.insert(name.as_str().into(), idx);
-            table.items.push(Entity {
-                name: name.into(),
-                tags,
-                creator: None,
-                grants: Vec::new(),
-                deleted: false,
-            });
-            deferred.push((kind, idx, obj));
         }
     }
 
-    fn entity_name(&mut self, kind: EntityKind, obj: &Obj<'_>) -> Option<String> {
-        let name = obj.req_str("name", self.problems);
-        let name_ok =
-            name.is_some_and(|n| NameRule::Identifier.check(n, &obj.path_of("name"), self.problems));
-        if kind == EntityKind::Account {
-            return name.filter(|_| name_ok).map(str::to_string);
-        }
-        let project = obj.req_str("project", self.problems);
+    /// `project/name` for stacks and environments, `name` for accounts.
+    fn entity_name(&mut self, view: &EntityView<'_, '_>, at: &Path<'_>) -> Option<String> {
+        let name = required(view.name, at, "name", self.problems);
+        let name_ok = name.is_some_and(|n| NameRule::Identifier.check(n, &at.field("name"), self.problems));
+        let Some(project) = view.project else {
+            return name.filter(|_| name_ok).map(|n| n.to_string());
+        };
+        let project = required(project, at, "project", self.problems);
         let project_ok =
-            project.is_some_and(|p| NameRule::Identifier.check(p, &obj.path_of("project"), self.problems));
+            project.is_some_and(|p| NameRule::Identifier.check(p, &at.field("project"), self.problems));
         match (project, name) {
-            (Some(p), Some(n)) if name_ok && project_ok => Some(format!("{p}/{n}")),
+            (Some(p), Some(n)) if name_ok && project_ok => Some(format!("{}/{}", &**p, &**n)),
             _ => None,
         }
     }
 
     fn load_roles(&mut self) {
-        for (path, value) in self.obj.opt_array("roles", self.problems) {
-            let Some(obj) = object(value, &path, ROLE_FIELDS, self.problems) else {
-                continue;
-            };
-            let Some(name) = obj.req_str("name", self.problems) else {
-                continue;
-            };
-            if !NameRule::Label.check(name, &obj.path_of("name"), self.problems) {
+        let org_at = self.at;
+        let roles_at = org_at.field("roles");
+        for (i, role) in self.wire.roles.iter().flatten().enumerate() {
+            let at = roles_at.index(i);
+            let Some(name) = required(&role.name, &at, "name", self.problems) else { continue };
+            if !NameRule::Label.check(name, &at.field("name"), self.problems) {
                 continue;
             }
-            if BuiltinRole::parse(name).is_some() || self.org().role_by_name.contains_key(name) {
-                self.problems.push(&obj.path_of("name"), K::Duplicate { what: "role", name: shorten(name) });
+            if BuiltinRole::parse(name).is_some() || self.b.role(self.org, name).is_some() {
+                self.problems.push(&at.field("name"), K::Duplicate { what: "role", name: shorten(name) });
                 continue;
             }
-            let description = obj.opt_str("description", self.problems).map(Into::into);
-            let mut org_scopes = OrgScopeSet::EMPTY;
-            let org_set_name = obj.opt_str("organization", self.problems);
-            if let Some(set_name) = org_set_name {
+            let mut org_set = None;
+            if let Some(set_name) = &role.organization {
                 match self.org_permission_set(set_name) {
-                    Ok(set) => org_scopes = set,
-                    Err(kind) => self.problems.push(&obj.path_of("organization"), kind),
+                    Ok(set) => org_set = Some((&**set_name, set)),
+                    Err(kind) => self.problems.push(&at.field("organization"), kind),
                 }
             }
+            let rules_at = at.field("rules");
             let mut rules = Vec::new();
-            for (rule_path, rule) in obj.opt_array("rules", self.problems) {
-                if let Some(rule) = self.load_rule(&rule_path, rule) {
+            for (j, rule) in role.rules.iter().flatten().enumerate() {
+                if let Some(rule) = self.load_rule(&rules_at.index(j), rule) {
                     rules.push(rule);
                 }
             }
-            let org = self.org();
-            let idx = org.roles.len() as u32;
-            org.role_by_name.insert(name.into(), idx);
-            org.roles.push(CustomRole {
-                name: name.into(),
-                description,
-                org_set_name: org_set_name.map(Into::into),
-                org_scopes,
-                rules,
-                deleted: false,
-            });
+            self.b.add_role(self.org, name, role.description.as_deref(), org_set, rules);
         }
     }
 
-    fn org_permission_set(&mut self, name: &str) -> Result<OrgScopeSet, K> {
+    fn org_permission_set(&self, name: &str) -> Result<OrgScopeSet, K> {
+        let not_org =
+            || K::InvalidReference { name: shorten(name), why: "is not an organization permission set" };
         if let Some(set) = self.catalog.org_permission_set(name) {
             return Ok(set);
         }
         if self.catalog.entity_permission_set(name).is_some() {
-            return Err(K::InvalidReference {
-                name: shorten(name),
-                why: "is not an organization permission set",
-            });
+            return Err(not_org());
         }
-        match self.org().permission_sets.iter().find(|p| &*p.name == name).map(|p| p.scopes) {
+        match self.b.permission_set(self.org, name) {
             Some(PermissionScopes::Organization(set)) => Ok(set),
-            Some(PermissionScopes::Entity(..)) => {
-                Err(K::InvalidReference { name: shorten(name), why: "is not an organization permission set" })
-            }
+            Some(PermissionScopes::Entity(..)) => Err(not_org()),
             None => Err(K::DanglingReference { what: "permission set", name: shorten(name) }),
         }
     }
 
-    fn entity_permission_set(&mut self, kind: EntityKind, name: &str) -> Result<EntityScopeSet, K> {
-        if let Some((set_kind, set)) = self.catalog.entity_permission_set(name) {
-            if set_kind == kind {
-                return Ok(set);
-            }
-            return Err(K::InvalidReference {
-                name: shorten(name),
-                why: "is a permission set of another entity type",
-            });
-        }
-        match self.org().permission_sets.iter().find(|p| &*p.name == name).map(|p| p.scopes) {
+    fn entity_permission_set(&self, kind: EntityKind, name: &str) -> Result<EntityScopeSet, K> {
+        let other =
+            || K::InvalidReference { name: shorten(name), why: "is a permission set of another entity type" };
+        let found = match self.catalog.entity_permission_set(name) {
+            Some((set_kind, set)) => Some(PermissionScopes::Entity(set_kind, set)),
+            None => self.b.permission_set(self.org, name),
+        };
+        match found {
             Some(PermissionScopes::Entity(set_kind, set)) if set_kind == kind => Ok(set),
-            Some(_) => Err(K::InvalidReference {
-                name: shorten(name),
-                why: "is a permission set of another entity type",
-            }),
+            Some(_) => Err(other()),
             None => Err(K::DanglingReference { what: "permission set", name: shorten(name) }),
         }
     }
 
-    fn load_rule(&mut self, path: &str, value: &Value) -> Option<EntityRule> {
-        let rule = object(value, path, RULE_FIELDS, self.problems)?;
-        let entity = rule.req_str("entity", self.problems)?;
-        let set_name = rule.req_str("permissionSet", self.problems)?;
+    fn load_rule(&mut self, at: &Path<'_>, rule: &wire::Rule<'_>) -> Option<EntityRule> {
+        let entity = required(&rule.entity, at, "entity", self.problems);
+        let set_name = required(&rule.permission_set, at, "permissionSet", self.problems);
+        let (entity, set_name) = (entity?, set_name?);
         let Some(kind) = EntityKind::parse(entity) else {
             let expected = "one of `stack`, `environment`, `account`";
-            self.problems.push(&rule.path_of("entity"), K::InvalidValue { value: shorten(entity), expected });
+            self.problems.push(&at.field("entity"), K::InvalidValue { value: shorten(entity), expected });
             return None;
         };
         let scopes = match self.entity_permission_set(kind, set_name) {
             Ok(scopes) => scopes,
             Err(problem) => {
-                self.problems.push(&rule.path_of("permissionSet"), problem);
+                self.problems.push(&at.field("permissionSet"), problem);
                 return None;
             }
         };
-        let all = rule.opt_bool("all", self.problems);
-        let has_entities = rule.get("entities").is_some();
-        let has_tags = rule.get("tags").is_some();
-        let chosen = usize::from(all.is_some()) + usize::from(has_entities) + usize::from(has_tags);
+        let chosen = usize::from(rule.all.is_some())
+            + usize::from(rule.entities.is_some())
+            + usize::from(rule.tags.is_some());
         if chosen != 1 {
             let expected = "exactly one selector of `all`, `entities`, `tags`";
-            self.problems.push(path, K::InvalidValue { value: format!("{chosen} selectors"), expected });
+            self.problems.push(at, K::InvalidValue { value: format!("{chosen} selectors"), expected });
             return None;
         }
-        let selector = if let Some(all) = all {
+        let selector = if let Some(all) = rule.all {
             if !all {
                 let expected = "`true` (omit the rule to select nothing)";
-                self.problems.push(&rule.path_of("all"), K::InvalidValue { value: "false".into(), expected });
+                self.problems.push(&at.field("all"), K::InvalidValue { value: "false".into(), expected });
                 return None;
             }
             Selector::All
-        } else if has_entities {
+        } else if let Some(names) = &rule.entities {
             let mut set = FxHashSet::default();
-            for (entity_path, name) in rule.opt_str_array("entities", self.problems) {
-                match self.org().entities(kind).by_name.get(name) {
-                    Some(&idx) => {
+            let entities_at = at.field("entities");
+            for (i, name) in names.iter().enumerate() {
+                match self.b.entity(self.org, kind, name) {
+                    Some(idx) => {
                         set.insert(idx);
                     }
                     None => self.problems.push(
-                        &entity_path,
+                        &entities_at.index(i),
                         K::DanglingReference { what: kind.as_str(), name: shorten(name) },
                     ),
                 }
@@ -553,322 +474,195 @@ impl<'v> OrgLoader<'_, 'v> {
             Selector::Entities(set)
         } else {
             let mut conditions = Vec::new();
-            for (cond_path, cond) in rule.opt_array("tags", self.problems) {
-                let Some(cond) = object(cond, &cond_path, TAG_CONDITION_FIELDS, self.problems) else {
-                    continue;
-                };
-                let Some(key) = cond.req_str("key", self.problems) else {
-                    continue;
-                };
-                NameRule::TagKey.check(key, &cond.path_of("key"), self.problems);
-                let value = cond.opt_str("value", self.problems);
-                conditions.push(TagCondition { key: key.into(), value: value.map(Into::into) });
+            let tags_at = at.field("tags");
+            for (i, condition) in rule.tags.iter().flatten().enumerate() {
+                let at = tags_at.index(i);
+                let Some(key) = required(&condition.key, &at, "key", self.problems) else { continue };
+                NameRule::TagKey.check(key, &at.field("key"), self.problems);
+                let value = condition.value.as_deref().map(Into::into);
+                conditions.push(TagCondition { key: (**key).into(), value });
             }
             if conditions.is_empty() {
                 let expected = "at least one tag condition";
-                self.problems.push(&rule.path_of("tags"), K::InvalidValue { value: "[]".into(), expected });
+                self.problems.push(&tags_at, K::InvalidValue { value: "[]".into(), expected });
                 return None;
             }
             Selector::Tags(conditions)
         };
-        Some(EntityRule { kind, selector, set_name: set_name.into(), scopes })
+        Some(EntityRule { kind, selector, set_name: (**set_name).into(), scopes })
     }
 
     fn load_members(&mut self) {
-        for (path, value) in self.obj.opt_array("members", self.problems) {
-            let Some(obj) = object(value, &path, MEMBER_FIELDS, self.problems) else {
-                continue;
-            };
-            let Some(login) = obj.req_str("login", self.problems) else {
-                continue;
-            };
-            if !NameRule::Login.check(login, &obj.path_of("login"), self.problems) {
+        let org_at = self.at;
+        let members_at = org_at.field("members");
+        for (i, member) in self.wire.members.iter().flatten().enumerate() {
+            let at = members_at.index(i);
+            let Some(login) = required(&member.login, &at, "login", self.problems) else { continue };
+            if !NameRule::Login.check(login, &at.field("login"), self.problems) {
                 continue;
             }
-            let role_name = obj.opt_str("role", self.problems).unwrap_or("member");
+            let role_name = member.role.as_deref().unwrap_or("member");
             let role = match BuiltinRole::parse(role_name) {
                 Some(builtin) => RoleRef::Builtin(builtin),
-                None => match self.org().role_by_name.get(role_name) {
-                    Some(&idx) => RoleRef::Custom(idx),
+                None => match self.b.role(self.org, role_name) {
+                    Some(idx) => RoleRef::Custom(idx),
                     None => {
-                        self.problems.push(
-                            &obj.path_of("role"),
-                            K::DanglingReference { what: "role", name: shorten(role_name) },
-                        );
+                        let kind = K::DanglingReference { what: "role", name: shorten(role_name) };
+                        self.problems.push(&at.field("role"), kind);
                         continue;
                     }
                 },
             };
-            let org_idx = self.org_idx;
-            let user = match self.index.user_by_login.get(login) {
-                Some(&u) => u,
-                None => push_user(self.index, login),
-            };
-            let already = self
-                .index
-                .users
-                .get(user as usize)
-                .is_some_and(|u| u.memberships.iter().any(|(o, _)| *o == org_idx));
-            if already {
-                self.problems
-                    .push(&obj.path_of("login"), K::Duplicate { what: "member", name: shorten(login) });
+            if self.b.member(self.org, login).is_some() {
+                self.problems.push(&at.field("login"), K::Duplicate { what: "member", name: shorten(login) });
                 continue;
             }
-            let org = self.org();
-            let member_idx = org.members.len() as u32;
-            org.members.push(Member { user, role, teams: Vec::new(), admin_of: Vec::new(), removed: false });
-            if let Some(u) = self.index.users.get_mut(user as usize) {
-                u.memberships.push((org_idx, member_idx));
-            }
+            let user = match self.b.user(login) {
+                Some(user) => user,
+                None => self.b.add_user(login, None),
+            };
+            self.b.add_member(self.org, user, role);
         }
     }
 
-    /// The member index of `login` in this organization, recording a problem when it is not a
-    /// member or may not hold grants (Billing Managers have no stack or team access).
-    fn grantable_member(&mut self, login: &str, path: &str) -> Option<(UserIdx, u32)> {
-        let org_idx = self.org_idx;
-        let found = self.index.user_by_login.get(login).and_then(|&u| {
-            let user = self.index.users.get(u as usize)?;
-            user.memberships.iter().find(|(o, _)| *o == org_idx).map(|(_, m)| (u, *m))
-        });
-        let Some((user, member)) = found else {
-            self.problems.push(path, K::DanglingReference { what: "member", name: shorten(login) });
+    /// The member `login` of this organization, recording a problem when it is not a member or
+    /// may not hold grants (billing managers have no stack or team access).
+    fn grantable_member(&mut self, login: &str, at: &Path<'_>) -> Option<(UserIdx, u32)> {
+        let Some((user, member, role)) = self.b.member(self.org, login) else {
+            self.problems.push(at, K::DanglingReference { what: "member", name: shorten(login) });
             return None;
         };
-        let role = self.org().members.get(member as usize).map(|m| m.role);
-        if role == Some(RoleRef::Builtin(BuiltinRole::BillingManager)) {
+        if role == RoleRef::Builtin(BuiltinRole::BillingManager) {
             let why = "is a billing manager, who holds no team or stack access";
-            self.problems.push(path, K::InvalidReference { name: shorten(login), why });
+            self.problems.push(at, K::InvalidReference { name: shorten(login), why });
             return None;
         }
         Some((user, member))
     }
 
+    fn text<'t>(&mut self, value: Option<&'t Str<'_>>, at: &Path<'_>) -> Option<&'t str> {
+        let value = &**value?;
+        NameRule::Text.check(value, at, self.problems).then_some(value)
+    }
+
     fn load_teams(&mut self) {
-        for (path, value) in self.obj.opt_array("teams", self.problems) {
-            let Some(obj) = object(value, &path, TEAM_FIELDS, self.problems) else {
-                continue;
-            };
-            let Some(name) = obj.req_str("name", self.problems) else {
-                continue;
-            };
-            if !NameRule::Identifier.check(name, &obj.path_of("name"), self.problems) {
+        let org_at = self.at;
+        let teams_at = org_at.field("teams");
+        for (i, team) in self.wire.teams.iter().flatten().enumerate() {
+            let at = teams_at.index(i);
+            let Some(name) = required(&team.name, &at, "name", self.problems) else { continue };
+            if !NameRule::Identifier.check(name, &at.field("name"), self.problems) {
                 continue;
             }
-            if self.org().team_by_name.contains_key(name) {
-                self.problems.push(&obj.path_of("name"), K::Duplicate { what: "team", name: shorten(name) });
+            if self.b.team(self.org, name).is_some() {
+                self.problems.push(&at.field("name"), K::Duplicate { what: "team", name: shorten(name) });
                 continue;
             }
-            let display_name = self.text(&obj, "displayName");
-            let description = self.text(&obj, "description");
-            let github = match obj.opt_str("kind", self.problems) {
+            let display_name = self.text(team.display_name.as_ref(), &at.field("displayName"));
+            let description = self.text(team.description.as_ref(), &at.field("description"));
+            let github = match team.kind.as_deref() {
                 None | Some("pulumi") => false,
                 Some("github") => true,
                 Some(other) => {
                     let expected = "`pulumi` or `github`";
                     self.problems
-                        .push(&obj.path_of("kind"), K::InvalidValue { value: shorten(other), expected });
+                        .push(&at.field("kind"), K::InvalidValue { value: shorten(other), expected });
                     false
                 }
             };
-            let team_idx = self.org().teams.len() as u32;
-            let mut team = Team {
-                name: name.into(),
-                display_name,
-                description,
-                github,
-                members: Vec::new(),
-                grants: Default::default(),
-                roles: Vec::new(),
-                deleted: false,
-            };
-            let members = obj.opt_str_array("members", self.problems);
-            let admins = obj.opt_str_array("admins", self.problems);
-            for (is_admin, (member_path, login)) in
-                members.into_iter().map(|m| (false, m)).chain(admins.into_iter().map(|a| (true, a)))
-            {
-                let Some((_, member_idx)) = self.grantable_member(login, &member_path) else {
-                    continue;
-                };
-                let Some(member) = self.org().members.get_mut(member_idx as usize) else {
-                    continue;
-                };
-                if is_admin && !member.admin_of.contains(&team_idx) {
-                    member.admin_of.push(team_idx);
-                }
-                if !member.teams.contains(&team_idx) {
-                    member.teams.push(team_idx);
-                    team.members.push(member_idx);
-                } else if !is_admin {
-                    self.problems
-                        .push(&member_path, K::Duplicate { what: "team member", name: shorten(login) });
+            let idx = self.b.add_team(self.org, name, display_name, description, github);
+            for (field, admin) in [("members", false), ("admins", true)] {
+                let list = if admin { &team.admins } else { &team.members };
+                let list_at = at.field(field);
+                for (j, login) in list.iter().flatten().enumerate() {
+                    let at = list_at.index(j);
+                    let Some((_, member)) = self.grantable_member(login, &at) else { continue };
+                    if !self.b.add_team_member(self.org, idx, member, admin) && !admin {
+                        self.problems.push(&at, K::Duplicate { what: "team member", name: shorten(login) });
+                    }
                 }
             }
-            for (kind, field) in [
-                (EntityKind::Stack, "stacks"),
-                (EntityKind::Environment, "environments"),
-                (EntityKind::Account, "accounts"),
+            for (kind, grants) in [
+                (EntityKind::Stack, &team.stacks),
+                (EntityKind::Environment, &team.environments),
+                (EntityKind::Account, &team.accounts),
             ] {
-                for (grant_path, entity, level) in obj.opt_str_map(field, self.problems) {
+                let grants_at = at.field(entity_field(kind));
+                for (entity, level) in entries(grants.as_ref(), &grants_at, self.problems) {
+                    let at = grants_at.key(entity);
                     let Some(level) = parse_level(kind, level, false) else {
-                        let expected = level_expectation(kind, false);
-                        self.problems.push(&grant_path, K::InvalidValue { value: shorten(level), expected });
+                        let expected = Permission::expected(kind, false);
+                        self.problems.push(&at, K::InvalidValue { value: shorten(level), expected });
                         continue;
                     };
-                    match self.org().entities(kind).by_name.get(entity) {
-                        Some(&idx) => {
-                            team.grants_mut(kind).insert(idx, level);
-                        }
-                        None => self.problems.push(
-                            &grant_path,
-                            K::DanglingReference { what: kind.as_str(), name: shorten(entity) },
-                        ),
+                    match self.b.entity(self.org, kind, entity) {
+                        Some(entity) => self.b.add_team_grant(self.org, idx, kind, entity, level),
+                        None => self
+                            .problems
+                            .push(&at, K::DanglingReference { what: kind.as_str(), name: shorten(entity) }),
                     }
                 }
             }
-            for (role_path, role) in obj.opt_str_array("roles", self.problems) {
-                match self.org().role_by_name.get(role) {
-                    Some(&idx) if !team.roles.contains(&idx) => team.roles.push(idx),
-                    Some(_) => self
-                        .problems
-                        .push(&role_path, K::Duplicate { what: "team role", name: shorten(role) }),
+            let roles_at = at.field("roles");
+            for (j, role) in team.roles.iter().flatten().enumerate() {
+                let at = roles_at.index(j);
+                let problem = match self.b.role(self.org, role) {
+                    Some(r) if self.b.add_team_role(self.org, idx, r) => continue,
+                    Some(_) => K::Duplicate { what: "team role", name: shorten(role) },
                     None if BuiltinRole::parse(role).is_some() => {
                         let why = "is a built-in role; teams hold custom roles only";
-                        self.problems.push(&role_path, K::InvalidReference { name: shorten(role), why });
+                        K::InvalidReference { name: shorten(role), why }
                     }
-                    None => self
-                        .problems
-                        .push(&role_path, K::DanglingReference { what: "role", name: shorten(role) }),
+                    None => K::DanglingReference { what: "role", name: shorten(role) },
+                };
+                self.problems.push(&at, problem);
+            }
+        }
+    }
+
+    fn load_creator_and_grants(
+        &mut self,
+        kind: EntityKind,
+        idx: EntityIdx,
+        position: usize,
+        view: &EntityView<'v, 'v>,
+    ) {
+        let org_at = self.at;
+        let list_at = org_at.field(entity_field(kind));
+        let at = list_at.index(position);
+        if let Some(creator) = view.creator {
+            let creator_at = at.field("creator");
+            match (&creator.user, &creator.token) {
+                (Some(login), None) => {
+                    if let Some((user, _)) = self.grantable_member(login, &creator_at.field("user")) {
+                        self.b.set_creator(self.org, kind, idx, Identity::User(user));
+                    }
+                }
+                (None, Some(id)) => self.pending.push(Pending::CreatorToken {
+                    org: self.org,
+                    org_at: self.position,
+                    kind,
+                    entity: idx,
+                    entity_at: position,
+                    id,
+                }),
+                _ => {
+                    let expected = "exactly one of `user`, `token`";
+                    self.problems.push(&creator_at, K::InvalidValue { value: "creator".into(), expected });
                 }
             }
-            let org = self.org();
-            org.team_by_name.insert(name.into(), team_idx);
-            org.teams.push(team);
         }
-    }
-
-    fn text(&mut self, obj: &Obj<'_>, field: &str) -> Option<Box<str>> {
-        let value = obj.opt_str(field, self.problems)?;
-        NameRule::Text.check(value, &obj.path_of(field), self.problems).then(|| value.into())
-    }
-
-    fn load_creator_and_grants(&mut self, kind: EntityKind, idx: EntityIdx, obj: &Obj<'_>) {
-        let mut creator = None;
-        if let Some(value) = obj.get("creator") {
-            let path = obj.path_of("creator");
-            if let Some(c) = object(value, &path, CREATOR_FIELDS, self.problems) {
-                creator = self.load_creator(&c, kind, idx);
-            }
-        }
-        let mut grants = Vec::new();
-        for (grant_path, login, level) in obj.opt_str_map("grants", self.problems) {
+        let grants_at = at.field("grants");
+        for (login, level) in entries(view.grants, &grants_at, self.problems) {
+            let at = grants_at.key(login);
             let Some(level) = parse_level(kind, level, false) else {
-                let expected = level_expectation(kind, false);
-                self.problems.push(&grant_path, K::InvalidValue { value: shorten(level), expected });
+                let expected = Permission::expected(kind, false);
+                self.problems.push(&at, K::InvalidValue { value: shorten(level), expected });
                 continue;
             };
-            if let Some((user, _)) = self.grantable_member(login, &grant_path) {
-                grants.push((user, level));
+            if let Some((user, _)) = self.grantable_member(login, &at) {
+                self.b.add_grant(self.org, kind, idx, user, level);
             }
         }
-        if let Some(entity) = self.org().entities_mut(kind).items.get_mut(idx as usize) {
-            entity.creator = creator;
-            entity.grants = grants;
-        }
-    }
-
-    fn load_creator(&mut self, c: &Obj<'_>, kind: EntityKind, entity: EntityIdx) -> Option<Identity> {
-        match (c.opt_str("user", self.problems), c.opt_str("token", self.problems)) {
-            (Some(login), None) => {
-                self.grantable_member(login, &c.path_of("user")).map(|(u, _)| Identity::User(u))
-            }
-            (None, Some(id)) => {
-                self.pending.push(Pending::CreatorToken {
-                    org: self.org_idx,
-                    kind,
-                    entity,
-                    id: id.to_string(),
-                    path: c.path_of("token"),
-                });
-                None
-            }
-            _ => {
-                let expected = "exactly one of `user`, `token`";
-                self.problems.push(&c.path, K::InvalidValue { value: "creator".into(), expected });
-                None
-            }
-        }
-    }
-}
-
-fn parse_settings(value: &Value, path: &str, problems: &mut Problems) -> Settings {
-    let mut settings = Settings::default();
-    let Some(obj) = object(value, path, SETTINGS_FIELDS, problems) else {
-        return settings;
-    };
-    let levels = [
-        ("defaultStackPermission", EntityKind::Stack),
-        ("defaultEnvironmentPermission", EntityKind::Environment),
-        ("defaultAccountPermission", EntityKind::Account),
-    ];
-    for (field, kind) in levels {
-        let Some(s) = obj.opt_str(field, problems) else {
-            continue;
-        };
-        match parse_level(kind, s, true) {
-            Some(level) => match kind {
-                EntityKind::Stack => settings.default_stack_permission = level,
-                EntityKind::Environment => settings.default_environment_permission = level,
-                EntityKind::Account => settings.default_account_permission = level,
-            },
-            None => problems.push(
-                &obj.path_of(field),
-                K::InvalidValue { value: shorten(s), expected: level_expectation(kind, true) },
-            ),
-        }
-    }
-    let flags: [(&str, &mut bool); 6] = [
-        ("membersCanCreateStacks", &mut settings.members_can_create_stacks),
-        ("stackAdminsCanDeleteStacks", &mut settings.stack_admins_can_delete_stacks),
-        ("stackAdminsCanTransferStacks", &mut settings.stack_admins_can_transfer_stacks),
-        ("membersCanCreateTeams", &mut settings.members_can_create_teams),
-        ("membersCanCreateAccounts", &mut settings.members_can_create_accounts),
-        ("teamTokensGetMemberDefaults", &mut settings.team_tokens_get_member_defaults),
-    ];
-    for (field, slot) in flags {
-        if let Some(b) = obj.opt_bool(field, problems) {
-            *slot = b;
-        }
-    }
-    if let Some(days) = obj.get("tokenExpiryPolicyDays") {
-        let path = obj.path_of("tokenExpiryPolicyDays");
-        match days.as_u64() {
-            // D.10: 0 (like null) means no policy.
-            Some(0) => settings.token_expiry_policy_days = None,
-            Some(d @ 1..=3650) => settings.token_expiry_policy_days = Some(d as u32),
-            _ if !days.is_number() => problems.push(&path, K::WrongType { expected: "an integer or null" }),
-            _ => problems.push(
-                &path,
-                K::InvalidValue {
-                    value: shorten(&days.to_string()),
-                    expected: "an integer from 0 to 3650, or null",
-                },
-            ),
-        }
-    }
-    settings
-}
-
-/// A team with no members, grants or roles.
-pub(crate) fn empty_team(name: &str) -> Team {
-    Team {
-        name: name.into(),
-        display_name: None,
-        description: None,
-        github: false,
-        members: Vec::new(),
-        grants: Default::default(),
-        roles: Vec::new(),
-        deleted: false,
     }
 }

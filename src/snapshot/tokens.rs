@@ -2,293 +2,259 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde_json::Value;
 
-use super::load::{Pending, empty_team};
-use super::reader::{NameRule, Problems, object, shorten};
-use crate::engine::index::{Index, Org, OrgIdx, RoleRef, Team, TokenRecord, TokenSubject, UserIdx};
+use super::build::{Builder, NewToken};
+use super::load::{Pending, required};
+use super::names::{NameRule, Problems, shorten};
+use super::track::Path;
+use super::wire;
+use crate::engine::index::{OrgIdx, RoleRef, TokenSubject, UserIdx};
 use crate::error::SnapshotErrorKind as K;
 use crate::model::{BuiltinRole, TokenKind};
 use crate::token::keys::{Algorithm, KeyMaterial, SigningConfig, VerificationKey};
 
-pub(crate) const SIGNING_FIELDS: &[&str] = &["issuer", "audience", "leewaySeconds", "keys"];
-pub(crate) const KEY_FIELDS: &[&str] = &["kid", "alg", "publicKey", "secret"];
+/// Where a token record sits: `users[i].tokens[j]` or `organizations[i].tokens[j]`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum TokenPlace {
+    User(usize, usize),
+    Org(usize, usize),
+}
+
+impl TokenPlace {
+    /// Calls `f` with the path of the record's `field`.
+    pub fn with_path(self, field: &str, f: impl FnOnce(&Path<'_>)) {
+        let (list, i, j) = match self {
+            Self::User(i, j) => ("users", i, j),
+            Self::Org(i, j) => ("organizations", i, j),
+        };
+        let root = Path::Root;
+        let lists = root.field(list);
+        let owner = lists.index(i);
+        let tokens = owner.field("tokens");
+        let record = tokens.index(j);
+        f(&record.field(field));
+    }
+}
 
 /// Loads the `signing` object: keys by `kid`, issuer, audience and leeway.
-pub(crate) fn load_signing(value: &Value, path: &str, problems: &mut Problems) -> SigningConfig {
+pub(crate) fn load_signing(
+    signing: Option<&wire::Signing<'_>>,
+    at: &Path<'_>,
+    problems: &mut Problems,
+) -> SigningConfig {
     let mut config = SigningConfig { leeway: SigningConfig::DEFAULT_LEEWAY, ..SigningConfig::default() };
-    let Some(obj) = object(value, path, SIGNING_FIELDS, problems) else { return config };
-    config.issuer = obj.opt_str("issuer", problems).map(Into::into);
-    config.audience = obj.opt_str("audience", problems).map(Into::into);
-    if let Some(leeway) = obj.opt_u64("leewaySeconds", problems) {
+    let Some(signing) = signing else { return config };
+    config.issuer = signing.issuer.as_deref().map(Into::into);
+    config.audience = signing.audience.as_deref().map(Into::into);
+    if let Some(leeway) = signing.leeway_seconds {
         if leeway <= SigningConfig::MAX_LEEWAY {
             config.leeway = leeway;
         } else {
             let expected = "at most 600 seconds";
             problems
-                .push(&obj.path_of("leewaySeconds"), K::InvalidValue { value: leeway.to_string(), expected });
+                .push(&at.field("leewaySeconds"), K::InvalidValue { value: leeway.to_string(), expected });
         }
     }
-    for (key_path, key) in obj.opt_array("keys", problems) {
-        let Some(key) = object(key, &key_path, KEY_FIELDS, problems) else { continue };
-        let (Some(kid), Some(alg)) = (key.req_str("kid", problems), key.req_str("alg", problems)) else {
-            continue;
-        };
-        if !NameRule::Identifier.check(kid, &key.path_of("kid"), problems) {
+    let keys_at = at.field("keys");
+    for (i, key) in signing.keys.iter().flatten().enumerate() {
+        let at = keys_at.index(i);
+        let kid = required(&key.kid, &at, "kid", problems);
+        let alg = required(&key.alg, &at, "alg", problems);
+        let (Some(kid), Some(alg)) = (kid, alg) else { continue };
+        if !NameRule::Identifier.check(kid, &at.field("kid"), problems) {
             continue;
         }
         if config.key(kid).is_some() {
-            problems.push(&key.path_of("kid"), K::Duplicate { what: "key id", name: shorten(kid) });
+            problems.push(&at.field("kid"), K::Duplicate { what: "key id", name: shorten(kid) });
             continue;
         }
-        let material = match Algorithm::parse(alg) {
-            Some(Algorithm::EdDsa) => {
-                let bytes = key.req_str("publicKey", problems).and_then(|k| URL_SAFE_NO_PAD.decode(k).ok());
-                let public = bytes
-                    .and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok())
-                    .and_then(|b| ed25519_dalek::VerifyingKey::from_bytes(&b).ok());
-                if key.get("secret").is_some() {
-                    problems.push(&key.path_of("secret"), K::UnknownField { field: "secret".into() });
-                }
-                match public {
-                    Some(public) => KeyMaterial::Ed25519(public),
-                    None => {
-                        let expected = "an Ed25519 public key: 32 bytes, base64url without padding";
-                        problems.push(
-                            &key.path_of("publicKey"),
-                            K::InvalidValue { value: "publicKey".into(), expected },
-                        );
-                        continue;
-                    }
-                }
-            }
-            Some(Algorithm::Hs256) => {
-                let secret = key.req_str("secret", problems).and_then(|k| URL_SAFE_NO_PAD.decode(k).ok());
-                if key.get("publicKey").is_some() {
-                    problems.push(&key.path_of("publicKey"), K::UnknownField { field: "publicKey".into() });
-                }
-                match secret.filter(|s| s.len() >= 32) {
-                    Some(secret) => KeyMaterial::Hmac(secret),
-                    None => {
-                        // SECURITY: the message never repeats the secret.
-                        let expected = "at least 32 bytes, base64url without padding";
-                        problems.push(
-                            &key.path_of("secret"),
-                            K::InvalidValue { value: "secret".into(), expected },
-                        );
-                        continue;
-                    }
-                }
-            }
+        let (wanted, other) = match Algorithm::parse(alg) {
+            Some(Algorithm::EdDsa) => (("publicKey", &key.public_key), ("secret", &key.secret)),
+            Some(Algorithm::Hs256) => (("secret", &key.secret), ("publicKey", &key.public_key)),
             None => {
                 let expected = "`EdDSA` or `HS256`";
-                problems.push(&key.path_of("alg"), K::InvalidValue { value: shorten(alg), expected });
+                problems.push(&at.field("alg"), K::InvalidValue { value: shorten(alg), expected });
                 continue;
             }
         };
-        config.keys.push(VerificationKey { kid: kid.into(), material });
+        if other.1.is_some() {
+            problems.push(&at.field(other.0), K::UnknownField { field: other.0.into() });
+        }
+        let bytes = match wanted.1 {
+            Some(text) => URL_SAFE_NO_PAD.decode(&**text).ok(),
+            None => {
+                problems.push(&at, K::MissingField { field: wanted.0 });
+                continue;
+            }
+        };
+        let material = match Algorithm::parse(alg) {
+            Some(Algorithm::EdDsa) => bytes
+                .and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok())
+                .and_then(|b| ed25519_dalek::VerifyingKey::from_bytes(&b).ok())
+                .map(KeyMaterial::Ed25519),
+            _ => bytes.filter(|s| s.len() >= 32).map(KeyMaterial::Hmac),
+        };
+        let Some(material) = material else {
+            // SECURITY: the message never repeats a secret.
+            let expected = if wanted.0 == "secret" {
+                "at least 32 bytes, base64url without padding"
+            } else {
+                "an Ed25519 public key: 32 bytes, base64url without padding"
+            };
+            problems.push(&at.field(wanted.0), K::InvalidValue { value: wanted.0.into(), expected });
+            continue;
+        };
+        config.keys.push(VerificationKey { kid: (**kid).into(), material });
     }
     config
 }
 
-pub(crate) const TOKEN_FIELDS: &[&str] = &[
-    "id",
-    "kind",
-    "name",
-    "description",
-    "team",
-    "role",
-    "digest",
-    "created",
-    "expires",
-    "createdBy",
-    "deleted",
-];
-
-/// Marks a deleted team token whose team no longer exists.
-const DELETED_TEAM: u32 = u32::MAX;
-
-/// Whose token record is being read.
-pub(crate) enum TokenOwner<'o> {
-    /// An organization or team token of the organization being built.
-    Org(OrgIdx, &'o mut Org),
-    /// A personal token of a user.
-    User(UserIdx),
+/// A deleted team token whose team no longer exists names it anyway.
+enum Subject<'a> {
+    Known(TokenSubject),
+    GoneTeam(&'a str),
 }
 
-/// Loads one token record.
-pub(crate) fn load_token(
-    index: &mut Index,
-    owner: TokenOwner<'_>,
-    path: &str,
-    value: &Value,
+/// Loads one token record: an organization's (`org` set) or a personal one of `user`.
+#[expect(clippy::too_many_arguments, reason = "the record, where it sits, and the loader's state")]
+pub(crate) fn load_token<'v>(
+    b: &mut Builder,
+    org: Option<OrgIdx>,
+    user: UserIdx,
+    token: &'v wire::Token<'_>,
+    place: TokenPlace,
+    at: &Path<'_>,
     problems: &mut Problems,
-    pending: &mut Vec<Pending>,
+    pending: &mut Vec<Pending<'v>>,
 ) {
-    let (org, user, mut org_ref) = match owner {
-        TokenOwner::Org(idx, org) => (Some(idx), 0, Some(org)),
-        TokenOwner::User(user) => (None, user, None),
-    };
-    let Some(obj) = object(value, path, TOKEN_FIELDS, problems) else {
-        return;
-    };
-    let Some(id) = obj.req_str("id", problems) else {
-        return;
-    };
-    if !NameRule::Identifier.check(id, &obj.path_of("id"), problems) {
+    let Some(id) = required(&token.id, at, "id", problems) else { return };
+    if !NameRule::Identifier.check(id, &at.field("id"), problems) {
         return;
     }
-    if index.token_by_id.contains_key(id) {
-        problems.push(&obj.path_of("id"), K::Duplicate { what: "token id", name: shorten(id) });
+    if b.token(id).is_some() {
+        problems.push(&at.field("id"), K::Duplicate { what: "token id", name: shorten(id) });
         return;
     }
-    let default_kind = if org.is_some() { None } else { Some("personal") };
-    let kind_str = obj.opt_str("kind", problems).or(default_kind);
-    let kind = match kind_str.and_then(TokenKind::parse) {
+    let kind_name = token.kind.as_deref().or(if org.is_some() { None } else { Some("personal") });
+    let kind = match kind_name.and_then(TokenKind::parse) {
         Some(TokenKind::Personal) if org.is_some() => None,
         Some(k) if org.is_none() && k != TokenKind::Personal => None,
         other => other,
     };
     let Some(kind) = kind else {
         let expected = if org.is_some() { "`organization` or `team`" } else { "`personal`" };
-        match kind_str {
-            Some(k) => problems.push(&obj.path_of("kind"), K::InvalidValue { value: shorten(k), expected }),
-            None => problems.push(path, K::MissingField { field: "kind" }),
+        match kind_name {
+            Some(k) => problems.push(&at.field("kind"), K::InvalidValue { value: shorten(k), expected }),
+            None => problems.push(at, K::MissingField { field: "kind" }),
         }
         return;
     };
-    let name = obj.opt_str("name", problems);
-    let description = obj
-        .opt_str("description", problems)
-        .filter(|d| NameRule::Text.check(d, &obj.path_of("description"), problems));
-    let subject = match (kind, org_ref.as_deref()) {
+    let name = token.name.as_deref();
+    let description =
+        token.description.as_deref().filter(|d| NameRule::Text.check(d, &at.field("description"), problems));
+    let subject = match (kind, org) {
         (TokenKind::Personal, _) => {
-            if name.is_some() {
+            if let Some(name) = name {
                 let why = "is a name on a personal token; personal tokens have a description only";
-                problems.push(
-                    &obj.path_of("name"),
-                    K::InvalidReference { name: shorten(name.unwrap_or_default()), why },
-                );
+                problems.push(&at.field("name"), K::InvalidReference { name: shorten(name), why });
             }
-            Some(TokenSubject::User(user))
+            Some(Subject::Known(TokenSubject::User(user)))
         }
-        (TokenKind::Team, Some(org_ref)) => match obj.req_str("team", problems) {
-            Some(team) => match org_ref.team_by_name.get(team) {
-                Some(&t) => Some(TokenSubject::Team(t)),
+        (TokenKind::Team, Some(org)) => match token.team.as_deref() {
+            None => {
+                problems.push(at, K::MissingField { field: "team" });
+                None
+            }
+            Some(team) => match b.team(org, team) {
+                Some(t) => Some(Subject::Known(TokenSubject::Team(t))),
                 // A deleted token only reserves its name; its team may be gone.
-                None if obj.opt_bool("deleted", &mut Problems::default()) == Some(true) => {
-                    Some(TokenSubject::Team(DELETED_TEAM))
-                }
+                None if token.deleted == Some(true) => Some(Subject::GoneTeam(team)),
                 None => {
-                    problems.push(
-                        &obj.path_of("team"),
-                        K::DanglingReference { what: "team", name: shorten(team) },
-                    );
+                    problems
+                        .push(&at.field("team"), K::DanglingReference { what: "team", name: shorten(team) });
                     None
                 }
             },
-            None => None,
         },
-        (TokenKind::Organization, Some(org_ref)) => {
-            let role = obj.opt_str("role", problems).unwrap_or("member");
-            match BuiltinRole::parse(role) {
+        (TokenKind::Organization, Some(org)) => {
+            let role = token.role.as_deref().unwrap_or("member");
+            let found = match BuiltinRole::parse(role) {
                 Some(BuiltinRole::BillingManager) => {
                     let why = "cannot be an organization token's role";
-                    problems.push(&obj.path_of("role"), K::InvalidReference { name: shorten(role), why });
+                    Err(K::InvalidReference { name: shorten(role), why })
+                }
+                Some(builtin) => Ok(RoleRef::Builtin(builtin)),
+                None => b
+                    .role(org, role)
+                    .map(RoleRef::Custom)
+                    .ok_or_else(|| K::DanglingReference { what: "role", name: shorten(role) }),
+            };
+            match found {
+                Ok(role) => Some(Subject::Known(TokenSubject::Role(role))),
+                Err(problem) => {
+                    problems.push(&at.field("role"), problem);
                     None
                 }
-                Some(builtin) => Some(TokenSubject::Role(RoleRef::Builtin(builtin))),
-                None => match org_ref.role_by_name.get(role) {
-                    Some(&r) => Some(TokenSubject::Role(RoleRef::Custom(r))),
-                    None => {
-                        problems.push(
-                            &obj.path_of("role"),
-                            K::DanglingReference { what: "role", name: shorten(role) },
-                        );
-                        None
-                    }
-                },
             }
         }
         (_, None) => None,
     };
-    if kind != TokenKind::Team && obj.get("team").is_some() {
-        problems.push(&obj.path_of("team"), K::UnknownField { field: "team".into() });
+    if kind != TokenKind::Team && token.team.is_some() {
+        problems.push(&at.field("team"), K::UnknownField { field: "team".into() });
     }
-    if kind != TokenKind::Organization && obj.get("role").is_some() {
-        problems.push(&obj.path_of("role"), K::UnknownField { field: "role".into() });
+    if kind != TokenKind::Organization && token.role.is_some() {
+        problems.push(&at.field("role"), K::UnknownField { field: "role".into() });
     }
-    if kind != TokenKind::Personal {
+    if let (Some(org), true) = (org, kind != TokenKind::Personal) {
         match name {
-            None => problems.push(path, K::MissingField { field: "name" }),
-            Some(n) if !NameRule::TokenName.check(n, &obj.path_of("name"), problems) => return,
-            Some(n) => {
-                let taken = org_ref.as_deref().is_some_and(|o| o.token_names.contains(n));
-                if taken {
-                    problems
-                        .push(&obj.path_of("name"), K::Duplicate { what: "token name", name: shorten(n) });
-                    return;
-                }
+            None => problems.push(at, K::MissingField { field: "name" }),
+            Some(n) if !NameRule::TokenName.check(n, &at.field("name"), problems) => return,
+            Some(n) if b.token_name_taken(org, n) => {
+                problems.push(&at.field("name"), K::Duplicate { what: "token name", name: shorten(n) });
+                return;
             }
+            Some(_) => {}
         }
     }
-    let digest = match obj.opt_str("digest", problems) {
+    let digest = match token.digest.as_deref() {
         Some(hex) => match parse_digest(hex) {
             Some(d) => Some(d),
             None => {
                 let expected = "64 lowercase hex characters (SHA-256)";
-                problems.push(&obj.path_of("digest"), K::InvalidValue { value: shorten(hex), expected });
+                problems.push(&at.field("digest"), K::InvalidValue { value: shorten(hex), expected });
                 return;
             }
         },
         None => None,
     };
-    let created = obj.opt_u64("created", problems).unwrap_or(0);
-    let expires = obj.opt_u64("expires", problems).unwrap_or(0);
-    let deleted = obj.opt_bool("deleted", problems).unwrap_or(false);
-    let created_by = obj.opt_str("createdBy", problems);
-    let Some(mut subject) = subject else { return };
-    if let (TokenSubject::Team(DELETED_TEAM), Some(org_ref)) = (subject, org_ref.as_deref_mut()) {
-        // Keep the gone team as a tombstone so that the record still names it.
-        subject = TokenSubject::Team(org_ref.teams.len() as u32);
-        let name = obj.opt_str("team", &mut Problems::default()).unwrap_or_default();
-        org_ref.teams.push(Team { deleted: true, ..empty_team(name) });
-    }
-    let idx = index.tokens.len() as u32;
-    if let Some(digest) = digest {
+    let Some(subject) = subject else { return };
+    if let Some(digest) = &digest {
         // Two records with one digest would be one secret with two meanings.
-        if index.token_by_digest.contains_key(&digest) {
-            problems.push(&obj.path_of("digest"), K::Duplicate { what: "token digest", name: shorten(id) });
+        if b.digest_taken(digest) {
+            problems.push(&at.field("digest"), K::Duplicate { what: "token digest", name: shorten(id) });
             return;
         }
-        index.token_by_digest.insert(digest, idx);
     }
-    index.token_by_id.insert(id.into(), idx);
-    index.tokens.push(TokenRecord {
-        id: id.into(),
+    let subject = match (subject, org) {
+        (Subject::Known(subject), _) => subject,
+        // Keep the gone team as a tombstone so that the record still names it.
+        (Subject::GoneTeam(team), Some(org)) => TokenSubject::Team(b.add_gone_team(org, team)),
+        (Subject::GoneTeam(_), None) => return,
+    };
+    let idx = b.add_token(NewToken {
+        id,
         kind,
         org,
         subject,
-        name: name.map(Into::into),
-        description: description.map(Into::into),
+        name,
+        description,
         digest,
-        created,
-        expires,
-        created_by: None,
-        deleted,
+        created: token.created.unwrap_or(0),
+        expires: token.expires.unwrap_or(0),
+        deleted: token.deleted.unwrap_or(false),
     });
-    if let Some(login) = created_by {
-        pending.push(Pending::CreatedBy {
-            token: idx,
-            login: login.to_string(),
-            path: obj.path_of("createdBy"),
-        });
-    }
-    if let Some(org_ref) = org_ref {
-        org_ref.tokens.push(idx);
-        if let Some(n) = name {
-            org_ref.token_names.insert(n.into());
-        }
+    if let Some(login) = token.created_by.as_deref() {
+        pending.push(Pending::CreatedBy { token: idx, place, login });
     }
 }
 
