@@ -19,6 +19,7 @@ use serde::Deserialize as _;
 
 pub(crate) use build::{empty_team, push_user};
 pub use export::ExportOptions;
+pub(crate) use export::token_record;
 pub use fields::{ObjectFields, object_fields};
 pub(crate) use names::{NameRule, shorten};
 

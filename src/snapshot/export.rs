@@ -8,7 +8,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use super::wire::{self, Map, Req, Str};
 use crate::catalog::Catalog;
 use crate::engine::index::{
-    Entity, Identity, Index, Org, PermissionScopes, Selector, TokenRecord, TokenSubject,
+    Entity, Identity, Index, Org, PermissionScopes, Selector, TokenIdx, TokenRecord, TokenSubject,
 };
 use crate::model::{EntityKind, Loose};
 use crate::token::keys::KeyMaterial;
@@ -78,6 +78,13 @@ pub(crate) fn export<'i>(catalog: &Catalog, index: &'i Index, options: ExportOpt
         }),
         revoked_token_ids: Some(revoked),
     }
+}
+
+/// The stored record of a token, as a snapshot carries it.
+pub(crate) fn token_record(index: &Index, idx: TokenIdx) -> Option<wire::Token<'_>> {
+    let record = index.tokens.get(idx as usize)?;
+    let org = record.org.and_then(|o| index.orgs.get(o as usize));
+    Some(token(index, org, record))
 }
 
 fn login(index: &Index, user: u32) -> Option<Str<'_>> {

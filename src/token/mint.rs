@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::jwt::{Claims, sign};
 use super::keys::SigningKey;
@@ -331,31 +331,9 @@ impl Engine {
                 org.token_names.insert(name.as_str().into());
             }
         }
-        let mut record =
-            json!({ "id": id, "kind": plan.kind.as_str(), "created": now, "expires": request.expires });
-        if let Some(obj) = record.as_object_mut() {
-            if let Some(name) = &plan.name {
-                obj.insert("name".into(), json!(name));
-            }
-            if let Some(description) = &request.description {
-                obj.insert("description".into(), json!(description));
-            }
-            if let Some((_, _, subject, _)) = self.describe(idx) {
-                match plan.subject {
-                    TokenSubject::User(_) => None,
-                    TokenSubject::Team(_) => obj.insert("team".into(), json!(subject)),
-                    TokenSubject::Role(_) => obj.insert("role".into(), json!(subject)),
-                };
-            }
-            if let Some(digest) = digest {
-                let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-                obj.insert("digest".into(), json!(hex));
-            }
-            if let Some(login) = plan.created_by.and_then(|u| self.index.users.get(u as usize)) {
-                obj.insert("createdBy".into(), json!(login.login));
-            }
-        }
-        record
+        // The record exactly as an export writes it.
+        let record = crate::snapshot::token_record(&self.index, idx);
+        record.and_then(|r| serde_json::to_value(r).ok()).unwrap_or_default()
     }
 
     /// Who may delete or list a token: organization tokens need `org_token:delete` /
