@@ -290,11 +290,12 @@ pub fn entity_kind(name: &str) -> Result<EntityKind, ApiError> {
 /// Reads a settings patch: the snapshot's settings, each optional (`tokenExpiryPolicyDays: null`
 /// removes the policy); an unknown or mistyped setting is refused.
 pub fn settings_patch(value: &Value) -> Result<SettingsPatch, ApiError> {
-    use serde::Deserialize as _;
     const WHAT: &str = "settings";
-    let wire = crate::model::SettingsWire::deserialize(value).map_err(|e| ApiError::invalid(WHAT, e))?;
+    let text = value.to_string();
+    let wire: crate::model::SettingsWire<'_> =
+        crate::snapshot::read_strict(&text).map_err(|e| ApiError::invalid(WHAT, e))?;
     let mut refused = None;
-    let patch = wire.read(|name, problem| {
+    let patch = wire.read(&mut |name, problem| {
         refused.get_or_insert_with(|| ApiError::invalid(WHAT, format!("`{name}` {problem}")));
     });
     refused.map_or(Ok(patch), Err)
@@ -346,7 +347,7 @@ pub fn tags(value: &Value) -> Result<Vec<(String, String)>, ApiError> {
 
 /// Settings as the snapshot spells them.
 pub fn settings_json(s: &Settings) -> Value {
-    serde_json::to_value(s).unwrap_or_default()
+    serde_json::to_string(s).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default()
 }
 
 /// Reads a signing key `{ kid, alg: "EdDSA", privateKey }` or `{ kid, alg: "HS256", secret }`

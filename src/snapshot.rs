@@ -2,7 +2,7 @@
 //! section for the format, field by field, and `snapshot.schema.json` for its JSON Schema.
 //!
 //! [`wire`] defines every object once, for both directions. Loading reads the text into the
-//! wire types (strings borrowed from it) through [`track`]'s path-aware reader, then checks the
+//! wire types (strings borrowed from it) through a small path-aware JSON reader (`read.rs`), then checks the
 //! values and builds the index (`load.rs`, `tokens.rs`, writes in `build.rs`); exporting turns
 //! the index back into wire values (`export.rs`).
 
@@ -11,8 +11,8 @@ mod export;
 mod fields;
 mod load;
 mod names;
+mod read;
 mod tokens;
-mod track;
 pub mod wire;
 
 use serde::Deserialize as _;
@@ -26,7 +26,7 @@ pub(crate) use names::{NameRule, shorten};
 use crate::catalog::Catalog;
 use crate::engine::index::Index;
 use crate::error::{SnapshotError, SnapshotErrorKind, SnapshotErrors};
-use track::{Path, Sink, Track};
+use read::Reader;
 
 /// Snapshots larger than this are refused before parsing (64 MiB).
 pub const MAX_SNAPSHOT_BYTES: usize = 64 << 20;
@@ -40,33 +40,66 @@ pub(crate) fn load_json(catalog: &Catalog, json: &str) -> Result<Index, Snapshot
     if json.len() > MAX_SNAPSHOT_BYTES {
         return Err(one(SnapshotErrorKind::TooLarge { what: "bytes", max: MAX_SNAPSHOT_BYTES }));
     }
-    let sink = Sink::default();
-    let mut de = serde_json::Deserializer::from_str(json);
-    let read = wire::Snapshot::deserialize(Track::new(&mut de, &Path::Root, &sink)).and_then(|doc| {
-        de.end()?;
+    let mut reader = Reader::new(json);
+    let read = wire::Snapshot::deserialize(&mut reader).and_then(|doc| {
+        reader.end()?;
         Ok(doc)
     });
-    let (mut problems, first_error) = sink.finish();
+    let (mut problems, first_error) = reader.finish();
     match read {
         Ok(doc) => {
             let index = load::load(catalog, &doc, &mut problems);
             if problems.0.is_empty() { Ok(index) } else { Err(SnapshotErrors(problems.0)) }
         }
-        Err(error) => {
+        Err(_) => {
             let invalid_json = |detail: String| SnapshotError {
                 path: String::new(),
                 kind: SnapshotErrorKind::InvalidJson { detail },
             };
             let hard = match first_error {
-                // Text that is not JSON: the reader's path says nothing then.
-                _ if !error.is_data() => invalid_json(error.to_string()),
-                Some(e) if e.path.is_empty() => invalid_json("the top level is not an object".into()),
+                Some(SnapshotError { path, kind: SnapshotErrorKind::WrongType { .. } })
+                    if path.is_empty() =>
+                {
+                    invalid_json("the top level is not an object".into())
+                }
                 Some(e) => e,
-                None => invalid_json(error.to_string()),
+                None => invalid_json("the text cannot be read".into()),
             };
             problems.push_error(hard);
             Err(SnapshotErrors(problems.0))
         }
+    }
+}
+
+/// Reads a small JSON object leniently, for signed-token headers and claims: unknown members are
+/// skipped, and a member name repeated in any object of the text refuses it whole (parsers
+/// disagree on which of two wins). `None` when the text is not such an object.
+pub(crate) fn read_object<'a, T: serde::Deserialize<'a>>(text: &'a str) -> Option<T> {
+    let mut reader = Reader::lenient(text);
+    let value = T::deserialize(&mut reader).and_then(|value| {
+        reader.end()?;
+        Ok(value)
+    });
+    let (problems, error) = reader.finish();
+    value.ok().filter(|_| problems.0.is_empty() && error.is_none())
+}
+
+/// Reads a JSON object into a wire type strictly, as a snapshot is read (unknown and repeated
+/// fields refused), for requests shaped like snapshot parts: the first problem, if any.
+pub(crate) fn read_strict<'a, T: serde::Deserialize<'a>>(text: &'a str) -> Result<T, SnapshotError> {
+    let mut reader = Reader::new(text);
+    let value = T::deserialize(&mut reader).and_then(|value| {
+        reader.end()?;
+        Ok(value)
+    });
+    let (problems, error) = reader.finish();
+    let problem = problems.0.into_iter().next().or(error);
+    match (value, problem) {
+        (Ok(value), None) => Ok(value),
+        (_, problem) => Err(problem.unwrap_or(SnapshotError {
+            path: String::new(),
+            kind: SnapshotErrorKind::InvalidJson { detail: "the text cannot be read".into() },
+        })),
     }
 }
 

@@ -74,7 +74,7 @@ impl Engine {
         let org_idx = self.org_idx(org)?;
         self.require(actor, "organization:update", ResourceRef::Org(org_idx))?;
         let mut refused = None;
-        patch.check(|what, problem| {
+        patch.check(&mut |what, problem| {
             refused.get_or_insert(ManageError::InvalidArgument { what, why: problem.to_string() });
         });
         if let Some(refused) = refused {

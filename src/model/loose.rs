@@ -65,7 +65,11 @@ impl fmt::Display for Loose<'_> {
             Self::Bool(b) => write!(f, "{b}"),
             Self::Unsigned(n) => write!(f, "{n}"),
             Self::Negative(n) => write!(f, "{n}"),
-            Self::Float(x) => write!(f, "{x}"),
+            // serde_json's number formatting (core's would add its own float printer).
+            Self::Float(x) => match serde_json::Number::from_f64(*x) {
+                Some(n) => write!(f, "{n}"),
+                None => f.write_str("a number"),
+            },
             Self::Str(s) => {
                 let cut: String = s.chars().take(64).collect();
                 write!(f, "{cut:?}")

@@ -219,7 +219,7 @@ macro_rules! settings {
         impl SettingsWire<'_> {
             /// Reads every setting present; a value that cannot be read goes to `problem` with
             /// the setting's JSON name.
-            pub fn read(&self, mut problem: impl FnMut(&'static str, SettingProblem)) -> SettingsPatch {
+            pub fn read(&self, problem: &mut dyn FnMut(&'static str, SettingProblem)) -> SettingsPatch {
                 SettingsPatch { $(
                     $field: <$ty as SettingValue>::read(&self.$field, $kind).unwrap_or_else(|p| {
                         problem($name, p);
@@ -231,7 +231,7 @@ macro_rules! settings {
 
         impl SettingsPatch {
             /// Checks each value against its setting's range; each one outside goes to `problem`.
-            pub fn check(&self, mut problem: impl FnMut(&'static str, SettingProblem)) {
+            pub fn check(&self, problem: &mut dyn FnMut(&'static str, SettingProblem)) {
                 $( if let Some(Err(p)) = self.$field.map(|v| v.check($kind)) { problem($name, p); } )+
             }
         }

@@ -216,7 +216,7 @@ fn organization<'i>(catalog: &Catalog, index: &'i Index, org: &'i Org) -> wire::
     };
     wire::Organization {
         name: Req::of(Str::from(&*org.name)),
-        settings: Some(org.settings.to_wire()),
+        settings: Some(Box::new(org.settings.to_wire())),
         members: Some(members),
         permission_sets: Some(permission_sets),
         roles: Some(roles),

@@ -7,9 +7,8 @@
 use rustc_hash::FxHashSet;
 
 use super::build::Builder;
-use super::names::{NameRule, Problems, shorten};
+use super::names::{NameRule, Path, Problems, shorten};
 use super::tokens::{TokenPlace, load_signing, load_token};
-use super::track::Path;
 use super::wire::{self, Map, Req, Snapshot, Str};
 use crate::catalog::{Catalog, EntityScopeSet, OrgScopeSet};
 use crate::engine::index::{
@@ -129,8 +128,8 @@ pub(crate) fn load(catalog: &Catalog, doc: &Snapshot<'_>, problems: &mut Problem
         let mut settings = Settings::default();
         if let Some(wire) = &org.settings {
             let at = at.field("settings");
-            let patch = wire.read(|field, p| problems.push(&at.field(field), setting_problem(p)));
-            patch.check(|field, p| problems.push(&at.field(field), setting_problem(p)));
+            let patch = wire.read(&mut |field, p| problems.push(&at.field(field), setting_problem(p)));
+            patch.check(&mut |field, p| problems.push(&at.field(field), setting_problem(p)));
             settings.apply(&patch);
         }
         let idx = b.add_org(name, settings);

@@ -1,7 +1,49 @@
-//! The problems found in a snapshot, and the rules for names.
+//! Paths and problems found in a snapshot, and the rules for names.
 
-use super::track::Path;
+use std::fmt;
+
 use crate::error::{SnapshotError, SnapshotErrorKind};
+
+/// Where a value sits in the document. Built on the stack as checking descends; rendered as
+/// `organizations[0].teams[2].stacks["app/prod"]` only for a problem.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Path<'a> {
+    /// The document itself (the empty path).
+    Root,
+    /// `parent.field`.
+    Field(&'a Path<'a>, &'a str),
+    /// `parent[index]`.
+    Index(&'a Path<'a>, usize),
+    /// `parent["key"]`: a key of a map.
+    Key(&'a Path<'a>, &'a str),
+}
+
+impl<'a> Path<'a> {
+    pub fn field(&'a self, name: &'a str) -> Path<'a> {
+        Path::Field(self, name)
+    }
+    pub fn index(&'a self, index: usize) -> Path<'a> {
+        Path::Index(self, index)
+    }
+    pub fn key(&'a self, key: &'a str) -> Path<'a> {
+        Path::Key(self, key)
+    }
+}
+
+impl fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Path::Root => Ok(()),
+            Path::Field(Path::Root, name) => f.write_str(name),
+            Path::Field(parent, name) => write!(f, "{parent}.{name}"),
+            Path::Index(parent, index) => write!(f, "{parent}[{index}]"),
+            Path::Key(parent, key) => {
+                let key = serde_json::to_string(&shorten(key)).unwrap_or_default();
+                write!(f, "{parent}[{key}]")
+            }
+        }
+    }
+}
 
 /// The problems found so far.
 #[derive(Debug, Default)]

@@ -5,8 +5,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use super::build::{Builder, NewToken};
 use super::load::{Pending, required};
-use super::names::{NameRule, Problems, shorten};
-use super::track::Path;
+use super::names::{NameRule, Path, Problems, shorten};
 use super::wire;
 use crate::engine::index::{OrgIdx, RoleRef, TokenSubject, UserIdx};
 use crate::error::SnapshotErrorKind as K;

@@ -194,7 +194,7 @@ macro_rules! wire {
         pub struct $name<'a> {
             $(
                 $(#[doc = $fdoc])+
-                #[serde(skip_serializing_if = "Absent::absent")]
+                #[serde(default, skip_serializing_if = "Absent::absent")]
                 pub $field: $ty,
             )+
         }
@@ -233,7 +233,7 @@ wire! {
         /// Name.
         pub name: Req<Str<'a>>,
         /// Settings; an omitted one takes its default.
-        pub settings: Option<SettingsWire<'a>>,
+        pub settings: Option<Box<SettingsWire<'a>>>,
         /// Members.
         pub members: Option<Vec<Member<'a>>>,
         /// Custom permission sets.

@@ -9,9 +9,6 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use ed25519_dalek::Signature;
 use ed25519_dalek::Signer;
 use hmac::{Hmac, Mac};
-use std::fmt;
-
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
@@ -154,67 +151,10 @@ fn decode_part(part: &str) -> Result<Vec<u8>, TokenError> {
         .map_err(|_| TokenError::Malformed { why: "a part is not base64url without padding" })
 }
 
-/// Any JSON value, read and dropped, refusing an object that repeats a member name at any depth:
-/// parsers disagree on which of two `sub`s (or `alg`s) wins, so a token may carry only one.
-struct NoRepeats {
-    object: bool,
-}
-
-struct NoRepeatsVisitor;
-
-impl<'de> Visitor<'de> for NoRepeatsVisitor {
-    type Value = NoRepeats;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("JSON")
-    }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<NoRepeats, E> {
-        Ok(NoRepeats { object: false })
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<NoRepeats, E> {
-        Ok(NoRepeats { object: false })
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<NoRepeats, E> {
-        Ok(NoRepeats { object: false })
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<NoRepeats, E> {
-        Ok(NoRepeats { object: false })
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<NoRepeats, E> {
-        Ok(NoRepeats { object: false })
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<NoRepeats, E> {
-        Ok(NoRepeats { object: false })
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<NoRepeats, A::Error> {
-        while seq.next_element::<NoRepeats>()?.is_some() {}
-        Ok(NoRepeats { object: false })
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<NoRepeats, A::Error> {
-        let mut names: Vec<Loose<'de>> = Vec::new();
-        while let Some(name) = map.next_key::<Loose<'de>>()? {
-            if names.contains(&name) {
-                return Err(de::Error::custom("a member name is repeated"));
-            }
-            names.push(name);
-            map.next_value::<NoRepeats>()?;
-        }
-        Ok(NoRepeats { object: true })
-    }
-}
-
-impl<'de> Deserialize<'de> for NoRepeats {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(NoRepeatsVisitor)
-    }
-}
-
-/// Reads a header or the claims: a JSON object that repeats no member name.
+/// Reads a header or the claims: a JSON object that repeats no member name, at any depth.
 fn json_object<'a, T: Deserialize<'a>>(bytes: &'a [u8], what: &'static str) -> Result<T, TokenError> {
-    let malformed = || TokenError::Malformed { why: what };
-    match serde_json::from_slice::<NoRepeats>(bytes) {
-        Ok(NoRepeats { object: true }) => serde_json::from_slice(bytes).map_err(|_| malformed()),
-        _ => Err(malformed()),
-    }
+    let text = std::str::from_utf8(bytes).ok();
+    text.and_then(crate::snapshot::read_object).ok_or(TokenError::Malformed { why: what })
 }
 
 fn claim_str<'a>(claim: &'a Loose<'_>, name: &str) -> Result<Option<&'a str>, TokenError> {

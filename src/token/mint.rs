@@ -333,7 +333,11 @@ impl Engine {
         }
         // The record exactly as an export writes it.
         let record = crate::snapshot::token_record(&self.index, idx);
-        record.and_then(|r| serde_json::to_value(r).ok()).unwrap_or_default()
+        // Through the text: one JSON writer for records and exports.
+        record
+            .and_then(|r| serde_json::to_string(&r).ok())
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default()
     }
 
     /// Who may delete or list a token: organization tokens need `org_token:delete` /
