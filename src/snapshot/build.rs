@@ -138,24 +138,25 @@ impl Builder {
         self.org(org)?.entities(kind).by_name.get(name).copied()
     }
 
-    /// Adds an entity; `None` when the name is taken.
+    /// Adds an entity; gives the name back when it is taken.
     pub fn add_entity(
         &mut self,
         org: OrgIdx,
         kind: EntityKind,
         name: String,
         tags: Vec<(&str, &str)>,
-    ) -> Option<EntityIdx> {
-        let table = self.org_mut(org)?.entities_mut(kind);
-        if table.by_name.contains_key(name.as_str()) {
-            return None;
-        }
+    ) -> Result<EntityIdx, String> {
+        let Some(o) = self.org_mut(org) else { return Err(name) };
+        let table = o.entities_mut(kind);
         let idx = table.items.len() as EntityIdx;
         let name: Box<str> = name.into();
-        table.by_name.insert(name.clone(), idx);
+        match table.by_name.entry(name.clone()) {
+            std::collections::hash_map::Entry::Occupied(_) => return Err(name.into()),
+            std::collections::hash_map::Entry::Vacant(slot) => slot.insert(idx),
+        };
         let tags = tags.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
         table.items.push(Entity { name, tags, creator: None, grants: Vec::new(), deleted: false });
-        Some(idx)
+        Ok(idx)
     }
 
     fn entity_mut(&mut self, org: OrgIdx, kind: EntityKind, idx: EntityIdx) -> Option<&mut Entity> {
@@ -278,6 +279,7 @@ impl Builder {
         true
     }
 
+    /// Grants a team a level on an entity; `false` when it held a grant on it already.
     pub fn add_team_grant(
         &mut self,
         org: OrgIdx,
@@ -285,10 +287,9 @@ impl Builder {
         kind: EntityKind,
         idx: EntityIdx,
         level: Permission,
-    ) {
-        if let Some(t) = self.org_mut(org).and_then(|o| o.teams.get_mut(team as usize)) {
-            t.grants_mut(kind).insert(idx, level);
-        }
+    ) -> bool {
+        let team = self.org_mut(org).and_then(|o| o.teams.get_mut(team as usize));
+        team.is_some_and(|t| t.grants_mut(kind).insert(idx, level).is_none())
     }
 
     /// Assigns a custom role to a team; `false` when the team holds it already.

@@ -45,6 +45,11 @@ fn parse_level(kind: EntityKind, s: &str, with_none: bool) -> Option<Permission>
     (kind.accepts(level) && (with_none || level != Permission::None)).then_some(level)
 }
 
+/// A map key given twice.
+fn repeated_key(key: &str) -> K {
+    K::Duplicate { what: "key", name: shorten(key) }
+}
+
 /// The entries of a map, each key once: a repeated key is reported at its path and skipped.
 fn entries<'v>(map: Option<&'v Map<'_>>, at: &Path<'_>, problems: &mut Problems) -> Vec<(&'v str, &'v str)> {
     let Some(map) = map else { return Vec::new() };
@@ -54,7 +59,7 @@ fn entries<'v>(map: Option<&'v Map<'_>>, at: &Path<'_>, problems: &mut Problems)
         let repeated =
             if map.0.len() <= 16 { out.iter().any(|(k, _)| *k == &**key) } else { !seen.insert(&**key) };
         if repeated {
-            problems.push(&at.key(key), K::Duplicate { what: "key", name: shorten(key) });
+            problems.push(&at.key(key), repeated_key(key));
         } else {
             out.push((&**key, &**value));
         }
@@ -340,10 +345,11 @@ impl<'v> OrgLoader<'_, 'v, '_> {
                     tags.push((key, value));
                 }
             }
-            let shown = shorten(&name);
             match self.b.add_entity(self.org, kind, name, tags) {
-                Some(idx) => deferred.push((kind, idx, i, view)),
-                None => self.problems.push(&at, K::Duplicate { what: kind.as_str(), name: shown }),
+                Ok(idx) => deferred.push((kind, idx, i, view)),
+                Err(name) => {
+                    self.problems.push(&at, K::Duplicate { what: kind.as_str(), name: shorten(&name) })
+                }
             }
         }
     }
@@ -587,7 +593,9 @@ impl<'v> OrgLoader<'_, 'v, '_> {
                 (EntityKind::Account, &team.accounts),
             ] {
                 let grants_at = at.field(entity_field(kind));
-                for (entity, level) in entries(grants.as_ref(), &grants_at, self.problems) {
+                // A repeated key names an entity granted already: the grant tells.
+                for (entity, level) in grants.iter().flat_map(|g| &g.0) {
+                    let (entity, level) = (&**entity, &**level);
                     let at = grants_at.key(entity);
                     let Some(level) = parse_level(kind, level, false) else {
                         let expected = Permission::expected(kind, false);
@@ -595,7 +603,11 @@ impl<'v> OrgLoader<'_, 'v, '_> {
                         continue;
                     };
                     match self.b.entity(self.org, kind, entity) {
-                        Some(entity) => self.b.add_team_grant(self.org, idx, kind, entity, level),
+                        Some(found) => {
+                            if !self.b.add_team_grant(self.org, idx, kind, found, level) {
+                                self.problems.push(&at, repeated_key(entity));
+                            }
+                        }
                         None => self
                             .problems
                             .push(&at, K::DanglingReference { what: kind.as_str(), name: shorten(entity) }),

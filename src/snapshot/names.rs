@@ -149,6 +149,10 @@ impl NameRule {
     /// Whether a name fits the rule (no problem recorded).
     pub fn accepts(self, name: &str) -> bool {
         let (min, max) = self.limits();
+        if name.is_ascii() {
+            // Most names: one byte per character.
+            return (min..=max).contains(&name.len()) && name.bytes().all(|b| self.allows(char::from(b)));
+        }
         let len = name.chars().count();
         (min..=max).contains(&len) && name.chars().all(|c| self.allows(c))
     }

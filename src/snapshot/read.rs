@@ -174,10 +174,12 @@ impl<'de> Reader<'de> {
         if self.pos < self.text.len() { Err(self.syntax("trailing characters")) } else { Ok(()) }
     }
 
+    #[inline(always)]
     fn byte(&self) -> Option<u8> {
         self.text.as_bytes().get(self.pos).copied()
     }
 
+    #[inline(always)]
     fn ws(&mut self) {
         while matches!(self.byte(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
             self.pos += 1;
@@ -322,7 +324,12 @@ impl<'de> Reader<'de> {
                     run = self.pos;
                 }
                 Some(0..0x20) => return Err(self.syntax("a control character in a string")),
-                Some(_) => self.pos += 1,
+                Some(_) => {
+                    // The plain run up to the next quote, backslash or control character.
+                    let rest = self.text.as_bytes().get(self.pos..).unwrap_or_default();
+                    self.pos +=
+                        rest.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).unwrap_or(rest.len());
+                }
             }
         }
     }
