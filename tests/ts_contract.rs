@@ -1,11 +1,12 @@
-//! The hand-written TypeScript contract (`src/wasm/types.d.ts`) names the same codes, levels and
-//! settings as the Rust core: a string union that drifts from the engine is a broken promise to
-//! JavaScript callers.
+//! The hand-written TypeScript contract (`src/wasm/types.d.ts`, `src/wasm/snapshot.d.ts`) names the
+//! same codes, levels, settings and snapshot fields as the Rust core: a declaration that drifts
+//! from the engine is a broken promise to JavaScript callers.
 
 use scopegate::model::{SETTINGS, SettingKind};
 use scopegate::{BuiltinRole, Deny, EntityKind, ErrorCode, Permission, Reason, Settings, Toggle, TokenKind};
 
 const TYPES: &str = include_str!("../src/wasm/types.d.ts");
+const SNAPSHOT_TYPES: &str = include_str!("../src/wasm/snapshot.d.ts");
 
 /// The string literals of `export type <name> = "a" | "b" | …;`, in order. The declaration must be
 /// made of string literals and `|` only (no other type mixed in).
@@ -231,6 +232,39 @@ fn settings_interface_is_the_settings_definition() {
     let mut names: Vec<&str> = SETTINGS.iter().map(|s| s.name).collect();
     names.sort_unstable();
     assert_eq!(returned, names);
+}
+
+/// snapshot.d.ts declares every wire object (`Snapshot`, `SnapshotUser`, …) with exactly its fields,
+/// required where the wire type requires them, in order; and its settings as the definition types
+/// them.
+#[test]
+fn snapshot_declarations_are_the_wire_objects() {
+    let objects = scopegate::snapshot::object_fields();
+    let declared = SNAPSHOT_TYPES.matches("export interface ").count();
+    assert_eq!(declared, objects.len(), "one interface per wire object, no other");
+    for object in &objects {
+        let mut name = object.name.clone();
+        name[..1].make_ascii_uppercase();
+        let ts = if name == "Snapshot" { name } else { format!("Snapshot{name}") };
+        let members: Vec<(String, bool)> = interface(SNAPSHOT_TYPES, &ts)
+            .into_iter()
+            .map(|(field, optional, _)| (field, !optional))
+            .collect();
+        let wire: Vec<(String, bool)> =
+            object.fields.iter().map(|(f, required)| (f.to_string(), *required)).collect();
+        assert_eq!(members, wire, "snapshot.d.ts `{ts}`: (field, required) as in the wire type");
+    }
+    let settings: Vec<(String, bool, String)> = SETTINGS
+        .iter()
+        .map(|s| {
+            let ty = match s.kind {
+                SettingKind::ExpiryDays => "number | null",
+                kind => setting_type(kind),
+            };
+            (s.name.to_string(), true, ty.to_string())
+        })
+        .collect();
+    assert_eq!(interface(SNAPSHOT_TYPES, "SnapshotSettings"), settings);
 }
 
 /// The hand-written JSON text of the hot answers is valid JSON and escapes what it must.
