@@ -105,6 +105,8 @@ fn render(path: &[Seg<'_>], last: Option<&str>) -> String {
 
 /// The value of a number with a fraction or exponent (or too large for 64 bits), close enough:
 /// no format field takes one, and only messages show it.
+#[cold]
+#[inline(never)]
 fn approximate(text: &str) -> f64 {
     let (mantissa, exponent) = text.split_once(['e', 'E']).unwrap_or((text, "0"));
     let mut value = 0.0f64;
@@ -186,6 +188,8 @@ impl<'de> Reader<'de> {
         }
     }
 
+    #[cold]
+    #[inline(never)]
     fn fail(&mut self, error: SnapshotError) -> Stop {
         if self.first_error.is_none() {
             self.first_error = Some(error);
@@ -194,6 +198,8 @@ impl<'de> Reader<'de> {
     }
 
     /// Text that is not JSON: reported with its line and column, at the document.
+    #[cold]
+    #[inline(never)]
     fn syntax(&mut self, what: &str) -> Stop {
         let before = self.text.get(..self.pos).unwrap_or(self.text);
         let line = before.matches('\n').count() + 1;
@@ -203,6 +209,8 @@ impl<'de> Reader<'de> {
     }
 
     /// A value of the wrong JSON type, at its path.
+    #[cold]
+    #[inline(never)]
     fn wrong(&mut self, expected: &'static str) -> Stop {
         let path = render(&self.path, None);
         self.fail(SnapshotError { path, kind: K::WrongType { expected } })
@@ -216,6 +224,7 @@ impl<'de> Reader<'de> {
         result
     }
 
+    #[cold]
     #[inline(never)]
     fn visitor_failed(&mut self) {
         if self.first_error.is_none() {
