@@ -1,16 +1,19 @@
 //! Snapshot v1: the JSON document that carries all policy data. See the README's "Snapshot"
 //! section for the format, field by field, and `snapshot.schema.json` for its JSON Schema.
 //!
-//! [`wire`] defines every object once, for both directions. Loading reads the text into the
-//! wire types (strings borrowed from it) through a small path-aware JSON reader (`read.rs`), then checks the
-//! values and builds the index (`load.rs`, `tokens.rs`, writes in `build.rs`); exporting turns
-//! the index back into wire values (`export.rs`).
+//! [`wire`] defines every object once, for both directions. Loading reads the text into the wire
+//! types (strings borrowed from it) with a small path-aware JSON reader that is a serde
+//! `Deserializer` (`read.rs`, `lex.rs`), then checks the values (`load.rs`, `org.rs`, `tokens.rs`)
+//! and builds the index through the functions of `build.rs`, the only ones that write it;
+//! exporting turns the index back into wire values (`export.rs`, the only reader of the index).
 
 mod build;
 mod export;
 mod fields;
+mod lex;
 mod load;
 mod names;
+mod org;
 mod read;
 mod tokens;
 pub mod wire;
