@@ -177,7 +177,13 @@ impl<'v> OrgLoader<'_, 'v, '_> {
         let project_ok =
             project.is_some_and(|p| NameRule::Identifier.check(p, &at.field("project"), self.problems));
         match (project, name) {
-            (Some(p), Some(n)) if name_ok && project_ok => Some(format!("{}/{}", &**p, &**n)),
+            (Some(p), Some(n)) if name_ok && project_ok => {
+                let mut full = String::with_capacity(p.len() + 1 + n.len());
+                full.push_str(p);
+                full.push('/');
+                full.push_str(n);
+                Some(full)
+            }
             _ => None,
         }
     }
