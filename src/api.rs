@@ -10,7 +10,7 @@ use std::fmt;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 pub use answers::{
     AuthenticatedAnswer, DenyAnswer, Explanation, GeneratedKey, MintedAnswer, ReasonAnswer,
@@ -23,7 +23,7 @@ pub use requests::{
 
 use crate::engine::{Question, SettingsPatch};
 use crate::error::{ErrorCode, ManageError, SnapshotErrors, TokenError};
-use crate::model::{EntityKind, Permission, Settings};
+use crate::model::{EntityKind, Permission};
 use crate::token::SigningKey;
 
 /// An error as JavaScript receives it: `code`, `message`, and optional `details`.
@@ -124,69 +124,19 @@ pub fn private_key(kid: &str, text: &str) -> Result<SigningKey, ApiError> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Settings (one definition of these names is coming to the model; until then, by hand)
+// Settings, through their one definition in the model
 // ---------------------------------------------------------------------------------------------
 
-fn object<'a>(value: &'a Value, what: &str, allowed: &[&str]) -> Result<&'a Map<String, Value>, ApiError> {
-    let map = value.as_object().ok_or_else(|| ApiError::invalid(what, "expected an object"))?;
-    if let Some(unknown) = map.keys().find(|k| !allowed.contains(&k.as_str())) {
-        return Err(ApiError::invalid(
-            what,
-            format!("unknown field `{}`", crate::snapshot::shorten(unknown)),
-        ));
-    }
-    Ok(map)
-}
-
-fn opt_str(map: &Map<String, Value>, what: &str, field: &str) -> Result<Option<String>, ApiError> {
-    match map.get(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(_) => Err(ApiError::invalid(what, format!("`{field}` must be a string"))),
-    }
-}
-
-fn opt_bool(map: &Map<String, Value>, what: &str, field: &str) -> Result<Option<bool>, ApiError> {
-    match map.get(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Bool(b)) => Ok(Some(*b)),
-        Some(_) => Err(ApiError::invalid(what, format!("`{field}` must be a boolean"))),
-    }
-}
-
-/// Reads a settings patch: the snapshot's settings names, each optional.
-pub fn settings_patch(value: &Value) -> Result<SettingsPatch, ApiError> {
+/// Reads a settings patch from JSON text: the snapshot's settings, each optional
+/// (`tokenExpiryPolicyDays: null` removes the policy); an unknown, repeated or mistyped setting is
+/// refused.
+pub fn settings_patch(text: &str) -> Result<SettingsPatch, ApiError> {
     const WHAT: &str = "settings";
-    let map = object(value, WHAT, crate::snapshot::SETTINGS_FIELDS)?;
-    let level = |field: &str| opt_str(map, WHAT, field)?.map(|s| permission(&s)).transpose();
-    let expiry = match map.get("tokenExpiryPolicyDays") {
-        None => None,
-        Some(Value::Null) => Some(None),
-        Some(v) => match v.as_u64() {
-            Some(0) => Some(None),
-            Some(days) => {
-                Some(Some(u32::try_from(days).map_err(|_| ApiError::invalid(WHAT, "policy too long"))?))
-            }
-            None => {
-                return Err(ApiError::invalid(WHAT, "`tokenExpiryPolicyDays` must be an integer or null"));
-            }
-        },
-    };
-    Ok(SettingsPatch {
-        default_stack_permission: level("defaultStackPermission")?,
-        default_environment_permission: level("defaultEnvironmentPermission")?,
-        default_account_permission: level("defaultAccountPermission")?,
-        members_can_create_stacks: opt_bool(map, WHAT, "membersCanCreateStacks")?,
-        stack_admins_can_delete_stacks: opt_bool(map, WHAT, "stackAdminsCanDeleteStacks")?,
-        stack_admins_can_transfer_stacks: opt_bool(map, WHAT, "stackAdminsCanTransferStacks")?,
-        members_can_create_teams: opt_bool(map, WHAT, "membersCanCreateTeams")?,
-        members_can_create_accounts: opt_bool(map, WHAT, "membersCanCreateAccounts")?,
-        team_tokens_get_member_defaults: opt_bool(map, WHAT, "teamTokensGetMemberDefaults")?,
-        token_expiry_policy_days: expiry,
-    })
-}
-
-/// Settings as the snapshot spells them.
-pub fn settings_json(s: &Settings) -> Value {
-    crate::snapshot::settings_json(s)
+    let wire: crate::model::SettingsWire<'_> =
+        crate::snapshot::read_strict(text).map_err(|e| ApiError::invalid(WHAT, e))?;
+    let mut refused = None;
+    let patch = wire.read(&mut |name, problem| {
+        refused.get_or_insert_with(|| ApiError::invalid(WHAT, format!("`{name}` {problem}")));
+    });
+    refused.map_or(Ok(patch), Err)
 }

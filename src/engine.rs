@@ -14,6 +14,7 @@ use crate::catalog::{Catalog, ScopeEntry};
 use crate::error::{ManageError, SnapshotErrors, TokenError};
 use crate::manage::Manager;
 use crate::model::{EntityKind, Permission, Settings};
+use crate::snapshot::ExportOptions;
 use crate::store::Store;
 use crate::token::{SigningKey, Verifier};
 
@@ -44,11 +45,10 @@ impl Engine {
         Self::from_json(json)
     }
 
-    /// Loads a snapshot from a parsed JSON value.
+    /// Loads a snapshot from a parsed JSON value (through its text, so that problems are
+    /// reported exactly as for [`Engine::from_json`]).
     pub fn from_value(value: &serde_json::Value) -> Result<Self, SnapshotErrors> {
-        let catalog = Catalog::new();
-        let store = crate::snapshot::load_value(&catalog, value)?;
-        Ok(Self::from_parts(catalog, store))
+        Self::from_json(&value.to_string())
     }
 
     fn from_parts(catalog: Catalog, store: Store) -> Self {
@@ -68,14 +68,26 @@ impl Engine {
         Verifier { store: &self.store }
     }
 
-    /// The current state as a snapshot v1 document, including every change applied in place.
+    /// The current state as a snapshot v1 document, including every change applied in place,
+    /// without HS256 secrets (see [`ExportOptions`]).
     pub fn to_value(&self) -> serde_json::Value {
-        crate::snapshot::export(&self.catalog, &self.store)
+        self.to_value_with(ExportOptions::default())
     }
 
-    /// The current state as snapshot v1 JSON text.
+    /// The current state as a snapshot v1 document, with what `options` asks for.
+    pub fn to_value_with(&self, options: ExportOptions) -> serde_json::Value {
+        serde_json::from_str(&self.to_json_with(options)).unwrap_or_default()
+    }
+
+    /// The current state as snapshot v1 JSON text, without HS256 secrets (see
+    /// [`ExportOptions`]).
     pub fn to_json(&self) -> String {
-        self.to_value().to_string()
+        self.to_json_with(ExportOptions::default())
+    }
+
+    /// The current state as snapshot v1 JSON text, with what `options` asks for.
+    pub fn to_json_with(&self, options: ExportOptions) -> String {
+        crate::snapshot::to_json(&self.catalog, &self.store, options)
     }
 
     /// The catalog the engine was built with.

@@ -12,7 +12,7 @@ pub use tokens::{MintRequest, Minted, TokenView};
 use crate::authorize::{Authorizer, ResourceRef, SpecialScopes};
 use crate::catalog::Catalog;
 use crate::error::ManageError;
-use crate::model::{BuiltinRole, EntityKind, Permission, Settings};
+use crate::model::BuiltinRole;
 use crate::snapshot::NameRule;
 use crate::store::{MemberId, OrgId, RoleRef, Store, TeamId, UserId};
 
@@ -24,60 +24,8 @@ pub(crate) struct Manager<'a> {
     pub store: &'a mut Store,
 }
 
-/// A change to organization settings; `None` leaves a setting as it is.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SettingsPatch {
-    /// `defaultStackPermission`.
-    pub default_stack_permission: Option<Permission>,
-    /// `defaultEnvironmentPermission`.
-    pub default_environment_permission: Option<Permission>,
-    /// `defaultAccountPermission`.
-    pub default_account_permission: Option<Permission>,
-    /// `membersCanCreateStacks`.
-    pub members_can_create_stacks: Option<bool>,
-    /// `stackAdminsCanDeleteStacks`.
-    pub stack_admins_can_delete_stacks: Option<bool>,
-    /// `stackAdminsCanTransferStacks`.
-    pub stack_admins_can_transfer_stacks: Option<bool>,
-    /// `membersCanCreateTeams`.
-    pub members_can_create_teams: Option<bool>,
-    /// `membersCanCreateAccounts`.
-    pub members_can_create_accounts: Option<bool>,
-    /// `teamTokensGetMemberDefaults`.
-    pub team_tokens_get_member_defaults: Option<bool>,
-    /// `tokenExpiryPolicyDays`: `Some(None)` removes the policy.
-    pub token_expiry_policy_days: Option<Option<u32>>,
-}
-
-impl SettingsPatch {
-    /// The settings with this patch applied.
-    fn apply(&self, s: Settings) -> Settings {
-        Settings {
-            default_stack_permission: self.default_stack_permission.unwrap_or(s.default_stack_permission),
-            default_environment_permission: self
-                .default_environment_permission
-                .unwrap_or(s.default_environment_permission),
-            default_account_permission: self
-                .default_account_permission
-                .unwrap_or(s.default_account_permission),
-            members_can_create_stacks: self.members_can_create_stacks.unwrap_or(s.members_can_create_stacks),
-            stack_admins_can_delete_stacks: self
-                .stack_admins_can_delete_stacks
-                .unwrap_or(s.stack_admins_can_delete_stacks),
-            stack_admins_can_transfer_stacks: self
-                .stack_admins_can_transfer_stacks
-                .unwrap_or(s.stack_admins_can_transfer_stacks),
-            members_can_create_teams: self.members_can_create_teams.unwrap_or(s.members_can_create_teams),
-            members_can_create_accounts: self
-                .members_can_create_accounts
-                .unwrap_or(s.members_can_create_accounts),
-            team_tokens_get_member_defaults: self
-                .team_tokens_get_member_defaults
-                .unwrap_or(s.team_tokens_get_member_defaults),
-            token_expiry_policy_days: self.token_expiry_policy_days.unwrap_or(s.token_expiry_policy_days),
-        }
-    }
-}
+/// A change to organization settings; declared with the settings themselves.
+pub use crate::model::SettingsPatch;
 
 pub(crate) fn not_found(what: &'static str, name: &str) -> ManageError {
     ManageError::NotFound { what, name: crate::snapshot::shorten(name) }
@@ -136,24 +84,16 @@ impl Manager<'_> {
     ) -> Result<(), ManageError> {
         let org_id = self.org_id(org)?;
         self.require(actor, "organization:update", ResourceRef::Org(org_id))?;
-        if let Some(Some(days)) = patch.token_expiry_policy_days {
-            if !(1..=3650).contains(&days) {
-                let why = "must be from 1 to 3650 days".to_string();
-                return Err(ManageError::InvalidArgument { what: "tokenExpiryPolicyDays", why });
-            }
+        let mut refused = None;
+        patch.check(&mut |what, problem| {
+            refused.get_or_insert(ManageError::InvalidArgument { what, why: problem.to_string() });
+        });
+        if let Some(refused) = refused {
+            return Err(refused);
         }
-        for (kind, level) in [
-            (EntityKind::Stack, patch.default_stack_permission),
-            (EntityKind::Environment, patch.default_environment_permission),
-            (EntityKind::Account, patch.default_account_permission),
-        ] {
-            if level.is_some_and(|l| !kind.accepts(l)) {
-                let why = format!("`open` is not a {kind} permission");
-                return Err(ManageError::InvalidArgument { what: "default permission", why });
-            }
-        }
-        let current = *self.store.org(org_id).ok_or_else(|| not_found("organization", org))?.settings();
-        self.store.set_settings(org_id, patch.apply(current));
+        let mut settings = *self.store.org(org_id).ok_or_else(|| not_found("organization", org))?.settings();
+        settings.apply(patch);
+        self.store.set_settings(org_id, settings);
         Ok(())
     }
 

@@ -3,6 +3,15 @@
 
 use std::fmt;
 
+mod loose;
+mod settings;
+
+pub use loose::Loose;
+pub use settings::{
+    EXPIRY_POLICY_DAYS, SETTINGS, SettingInfo, SettingKind, SettingProblem, Settings, SettingsPatch,
+    SettingsWire, Toggle,
+};
+
 /// The entity types that scopes and permission sets apply to (besides the organization itself).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EntityKind {
@@ -86,6 +95,17 @@ impl Permission {
         }
     }
 
+    /// What a level for `kind` may be, as messages say it; `with_none` where `none` is allowed
+    /// (defaults, not grants).
+    pub fn expected(kind: EntityKind, with_none: bool) -> &'static str {
+        match (kind, with_none) {
+            (EntityKind::Environment, true) => "one of `none`, `read`, `open`, `write`, `admin`",
+            (EntityKind::Environment, false) => "one of `read`, `open`, `write`, `admin`",
+            (_, true) => "one of `none`, `read`, `write`, `admin`",
+            (_, false) => "one of `read`, `write`, `admin`",
+        }
+    }
+
     /// Parses a lowercase level name.
     pub fn parse(s: &str) -> Option<Self> {
         match s {
@@ -133,104 +153,6 @@ impl BuiltinRole {
             "member" => Some(Self::Member),
             "billing-manager" => Some(Self::BillingManager),
             _ => None,
-        }
-    }
-}
-
-/// A boolean organization setting, for answers that name the setting that decided them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Toggle {
-    /// `membersCanCreateStacks` (D.2): Members may create stacks and transfer stacks in.
-    MembersCanCreateStacks,
-    /// `stackAdminsCanDeleteStacks` (D.3): non-admin stack admins may delete.
-    StackAdminsCanDeleteStacks,
-    /// `stackAdminsCanTransferStacks` (D.4): non-admin stack admins may transfer out.
-    StackAdminsCanTransferStacks,
-    /// `membersCanCreateTeams` (D.5): Members may create teams.
-    MembersCanCreateTeams,
-    /// `membersCanCreateAccounts` (D.8): Members may create cloud accounts.
-    MembersCanCreateAccounts,
-    /// `teamTokensGetMemberDefaults`: team tokens also get the Member defaults.
-    TeamTokensGetMemberDefaults,
-}
-
-impl Toggle {
-    /// The setting's name in snapshots.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::MembersCanCreateStacks => "membersCanCreateStacks",
-            Self::StackAdminsCanDeleteStacks => "stackAdminsCanDeleteStacks",
-            Self::StackAdminsCanTransferStacks => "stackAdminsCanTransferStacks",
-            Self::MembersCanCreateTeams => "membersCanCreateTeams",
-            Self::MembersCanCreateAccounts => "membersCanCreateAccounts",
-            Self::TeamTokensGetMemberDefaults => "teamTokensGetMemberDefaults",
-        }
-    }
-}
-
-/// Organization settings (model-facts D, PRODUCT decision 5). `Default` gives the documented
-/// defaults used when a snapshot omits a setting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Settings {
-    /// Level built-in Members hold on every stack (D.1). Default `write`.
-    pub default_stack_permission: Permission,
-    /// Level built-in Members hold on every environment (D.6). Default `write`.
-    pub default_environment_permission: Permission,
-    /// Level built-in Members hold on every cloud account (D.7). Default `none`.
-    pub default_account_permission: Permission,
-    /// D.2, default `true`.
-    pub members_can_create_stacks: bool,
-    /// D.3, default `true`.
-    pub stack_admins_can_delete_stacks: bool,
-    /// D.4, default `true`.
-    pub stack_admins_can_transfer_stacks: bool,
-    /// D.5, default `false`.
-    pub members_can_create_teams: bool,
-    /// D.8, default `false`.
-    pub members_can_create_accounts: bool,
-    /// PRODUCT decision 2, default `false`.
-    pub team_tokens_get_member_defaults: bool,
-    /// D.10: maximum remaining token lifetime in days (1..=3650); `None` means no policy.
-    pub token_expiry_policy_days: Option<u32>,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Self {
-            default_stack_permission: Permission::Write,
-            default_environment_permission: Permission::Write,
-            default_account_permission: Permission::None,
-            members_can_create_stacks: true,
-            stack_admins_can_delete_stacks: true,
-            stack_admins_can_transfer_stacks: true,
-            members_can_create_teams: false,
-            members_can_create_accounts: false,
-            team_tokens_get_member_defaults: false,
-            token_expiry_policy_days: None,
-        }
-    }
-}
-
-impl Settings {
-    /// The value of a boolean setting.
-    pub fn toggle(&self, toggle: Toggle) -> bool {
-        match toggle {
-            Toggle::MembersCanCreateStacks => self.members_can_create_stacks,
-            Toggle::StackAdminsCanDeleteStacks => self.stack_admins_can_delete_stacks,
-            Toggle::StackAdminsCanTransferStacks => self.stack_admins_can_transfer_stacks,
-            Toggle::MembersCanCreateTeams => self.members_can_create_teams,
-            Toggle::MembersCanCreateAccounts => self.members_can_create_accounts,
-            Toggle::TeamTokensGetMemberDefaults => self.team_tokens_get_member_defaults,
-        }
-    }
-
-    /// The default level built-in Members hold on every entity of a kind.
-    #[inline]
-    pub fn default_permission(&self, kind: EntityKind) -> Permission {
-        match kind {
-            EntityKind::Stack => self.default_stack_permission,
-            EntityKind::Environment => self.default_environment_permission,
-            EntityKind::Account => self.default_account_permission,
         }
     }
 }

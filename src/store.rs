@@ -17,6 +17,7 @@ mod token;
 
 pub use entity::{Entity, Identity, Selector, TagCondition};
 pub use ids::{EntityId, MemberId, OrgId, RoleId, TeamId, TokenId, UserId};
+pub(crate) use mutate::AccessRefused;
 pub use org::{CustomRole, EntityRule, Member, Org, PermissionScopes, PermissionSetDef, RoleRef, User};
 pub use principal::{ClaimsPrincipal, PrincipalRef, Who};
 pub use signing::Algorithm;

@@ -529,3 +529,52 @@ fn mutated_snapshots_never_panic() {
         started.elapsed()
     );
 }
+
+/// `value` as JSON text with the members of every object in reverse order.
+fn reversed(value: &Value) -> String {
+    match value {
+        Value::Object(map) => {
+            let members: Vec<String> = map
+                .iter()
+                .rev()
+                .map(|(k, v)| format!("{}:{}", Value::String(k.clone()), reversed(v)))
+                .collect();
+            format!("{{{}}}", members.join(","))
+        }
+        Value::Array(items) => format!("[{}]", items.iter().map(reversed).collect::<Vec<_>>().join(",")),
+        leaf => leaf.to_string(),
+    }
+}
+
+#[test]
+fn members_load_alike_in_any_order() {
+    // The export writes members in declaration order; the base text in name order; `reversed` in
+    // the opposite one. All three load to the same state.
+    let base = base_snapshot();
+    let engine = Engine::from_json(&base.to_string()).unwrap();
+    let export = engine.to_json();
+    for text in [reversed(&base), export.clone(), reversed(&serde_json::from_str(&export).unwrap())] {
+        let other = Engine::from_json(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+        // As values: a map's entries keep the document's order.
+        assert_eq!(other.to_value(), engine.to_value());
+    }
+    // Out of order, unknown and repeated members are still each reported once, at their path.
+    let text = r#"{"organizations":[{"members":[{"role":"admin","login":"ada","x":1}],"owner":2,
+        "name":"acme","members":[],"name":"b"}],"version":1,"version":1}"#;
+    let mut got: Vec<(String, String)> = Engine::from_json(text)
+        .map(|_| ())
+        .unwrap_err()
+        .0
+        .iter()
+        .map(|e| (e.code().as_str().to_string(), e.path.clone()))
+        .collect();
+    got.sort();
+    let want = [
+        ("duplicate", "organizations[0].members"),
+        ("duplicate", "organizations[0].name"),
+        ("duplicate", "version"),
+        ("unknown_field", "organizations[0].members[0].x"),
+        ("unknown_field", "organizations[0].owner"),
+    ];
+    assert_eq!(got, want.map(|(c, p)| (c.to_string(), p.to_string())));
+}

@@ -1,8 +1,9 @@
 //! Exporting the indexed state and loading it again gives an engine that answers alike,
-//! including after changes applied in place.
+//! including after changes applied in place; HS256 secrets are exported only when asked for.
 
 use scopegate::catalog::Catalog;
 use scopegate::engine::SettingsPatch;
+use scopegate::snapshot::ExportOptions;
 use scopegate::{Engine, EntityKind, Permission};
 
 const DEMO: &str = include_str!("fixtures/demo.json");
@@ -102,3 +103,50 @@ fn changes_applied_in_place_round_trip() {
     assert!(engine.check("max", "stack:read", "globex/website/prod"));
     assert_round_trip(&engine);
 }
+
+/// The demo with an Ed25519 and an HS256 verification key.
+fn demo_with_keys(secret: &[u8; 32]) -> (Engine, scopegate::token::SigningKey) {
+    use base64::Engine as _;
+    let b64 = |bytes: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let ed = scopegate::token::SigningKey::ed25519("ed-1", &[3; 32]);
+    let mut doc: serde_json::Value = serde_json::from_str(DEMO).unwrap();
+    doc["signing"] = serde_json::json!({ "keys": [
+        { "kid": "ed-1", "alg": "EdDSA", "publicKey": b64(&ed.public_key().unwrap()) },
+        { "kid": "hs-1", "alg": "HS256", "secret": b64(secret) },
+    ] });
+    (Engine::from_value(&doc).unwrap(), scopegate::token::SigningKey::hs256("hs-1", secret))
+}
+
+#[test]
+fn the_default_export_holds_no_secret() {
+    let secret = [7u8; 32];
+    let (engine, _) = demo_with_keys(&secret);
+    use base64::Engine as _;
+    let encoded = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(secret);
+    let export = engine.to_json();
+    assert!(!export.contains(&encoded), "the default export carries the HS256 secret");
+    assert!(!export.contains("HS256"), "the default export leaves HS256 keys out");
+    assert!(export.contains("ed-1"), "Ed25519 public keys stay");
+    assert_eq!(engine.to_value(), serde_json::from_str::<serde_json::Value>(&export).unwrap());
+    let asked = engine.to_json_with(ExportOptions { include_secrets: true });
+    assert!(asked.contains(&encoded), "asked for, the export carries the secret");
+}
+
+#[test]
+fn an_export_with_secrets_round_trips_signed_tokens() {
+    let (mut engine, hs) = demo_with_keys(&[9u8; 32]);
+    let request = scopegate::engine::MintRequest { expires: NOW + 600, ..Default::default() };
+    let minted = engine.mint_signed("max", &request, NOW, &hs).unwrap();
+    let before = engine.authenticate(&minted.token, NOW, None).unwrap();
+    let with_secrets = engine.to_json_with(ExportOptions { include_secrets: true });
+    let reloaded = Engine::from_json(&with_secrets).unwrap();
+    assert_eq!(reloaded.authenticate(&minted.token, NOW, None).unwrap(), before);
+    assert_eq!(answers(&reloaded), answers(&engine));
+    // Without secrets the HS256 key is gone: its tokens are refused, everything else answers alike.
+    let without = Engine::from_json(&engine.to_json()).unwrap();
+    let refused = without.authenticate(&minted.token, NOW, None).unwrap_err();
+    assert_eq!(refused.code().as_str(), "algorithm_not_allowed");
+    assert_eq!(answers(&without), answers(&engine));
+}
+
+const NOW: u64 = 1_800_000_000;

@@ -1,8 +1,10 @@
-//! The README's tables stay equal to the code: the error codes with their meanings, and the
-//! token action matrix with its scopes and documented answers.
+//! The README's tables stay equal to the code: the error codes with their meanings, the settings
+//! as their one definition declares them, and the token action matrix with its scopes and
+//! documented answers.
 
-use scopegate::ErrorCode;
 use scopegate::catalog::{TOKEN_MATRIX, Target};
+use scopegate::model::{EXPIRY_POLICY_DAYS, SETTINGS, SettingKind};
+use scopegate::{ErrorCode, Permission, Settings};
 
 const README: &str = include_str!("../README.md");
 
@@ -49,4 +51,38 @@ fn the_matrix_table_is_the_token_matrix() {
         ];
         assert_eq!(row.as_slice(), expected.as_slice(), "README matrix row {}", m.row);
     }
+}
+
+/// The settings table, as `scopegate::model::SETTINGS` and `Settings::default()` say it.
+fn settings_table() -> String {
+    let defaults = serde_json::to_value(Settings::default()).unwrap();
+    let mut out = String::from("| Setting | Type | Default | Meaning |\n|---|---|---|---|\n");
+    for setting in SETTINGS {
+        let ty = match setting.kind {
+            SettingKind::Level(kind) => {
+                let levels = Permission::ALL.iter().filter(|l| kind.accepts(**l));
+                levels.map(|l| format!("`{l}`")).collect::<Vec<_>>().join(" \\| ")
+            }
+            SettingKind::Flag => "boolean".to_string(),
+            SettingKind::ExpiryDays => format!("integer 0–{} or `null`", EXPIRY_POLICY_DAYS.end()),
+        };
+        let default = match &defaults[setting.name] {
+            serde_json::Value::Null => "no policy".to_string(),
+            serde_json::Value::String(s) => format!("`{s}`"),
+            other => format!("`{other}`"),
+        };
+        out.push_str(&format!("| `{}` | {ty} | {default} | {} |\n", setting.name, setting.meaning()));
+    }
+    out
+}
+
+#[test]
+fn the_settings_table_is_the_settings_definition() {
+    let table = settings_table();
+    assert!(README.contains(&table), "README.md's `## Settings` table should be:\n{table}");
+    let section = &README[README.find("## Settings\n").unwrap()..];
+    assert!(
+        section.find(&table).unwrap() < section.find("\n## ").unwrap(),
+        "the table is under `## Settings`"
+    );
 }

@@ -1,15 +1,17 @@
 //! `snapshot.schema.json` stays in step with the snapshot loader and the documentation.
 //!
-//! The schema's object definitions carry exactly the fields of `scopegate::snapshot::OBJECT_FIELDS`,
-//! its level enums are the permission level names, and its defaults are the documented setting
-//! defaults. A small validator, written for exactly the keywords the schema uses, checks the demo
+//! The schema's object definitions carry exactly the fields of the wire types
+//! (`scopegate::snapshot::object_fields`), required where the wire type requires them; its
+//! settings are what the one settings definition (`scopegate::model::SETTINGS`) says, and its
+//! level enums are the permission level names. A small validator, written for exactly the keywords the schema uses, checks the demo
 //! fixture, exported snapshots and the documentation's example against it, and checks that the
 //! schema and the loader agree on valid and malformed documents.
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use scopegate::snapshot::OBJECT_FIELDS;
+use scopegate::model::{EXPIRY_POLICY_DAYS, SETTINGS, SettingKind};
+use scopegate::snapshot::object_fields;
 use scopegate::{Engine, EntityKind, ErrorCode, Permission, Settings, SnapshotError};
 use serde_json::{Map, Value, json};
 
@@ -445,16 +447,23 @@ fn validator_refuses_keywords_it_does_not_implement() {
 // ---------------------------------------------------------------------------------------------
 
 #[test]
-fn definitions_match_the_loaders_object_fields() {
+fn definitions_are_the_wire_objects() {
     let schema = schema();
     let def_names: BTreeSet<&str> = defs(&schema).keys().map(String::as_str).collect();
-    let objects: BTreeSet<&str> = OBJECT_FIELDS.iter().map(|(name, _)| *name).collect();
-    assert_eq!(def_names, objects, "one `$defs` entry per object of the format");
-    for (name, fields) in OBJECT_FIELDS {
-        let expected: BTreeSet<&str> = fields.iter().copied().collect();
-        assert_eq!(expected.len(), fields.len(), "`{name}` lists a field twice");
+    let objects = object_fields();
+    let names: BTreeSet<&str> = objects.iter().map(|o| o.name.as_str()).collect();
+    assert_eq!(def_names, names, "one `$defs` entry per object of the format");
+    for object in &objects {
+        let name = &object.name;
+        let expected: BTreeSet<&str> = object.fields.iter().map(|(f, _)| *f).collect();
         let actual: BTreeSet<&str> = properties(&schema, name).keys().map(String::as_str).collect();
         assert_eq!(actual, expected, "`$defs.{name}.properties`");
+        let required: Vec<&str> = object.fields.iter().filter(|(_, r)| *r).map(|(f, _)| *f).collect();
+        let listed: Vec<&str> = defs(&schema)[name.as_str()]["required"]
+            .as_array()
+            .map(|r| r.iter().map(|f| f.as_str().unwrap()).collect())
+            .unwrap_or_default();
+        assert_eq!(listed, required, "`$defs.{name}.required`");
     }
     assert_eq!(schema["$ref"], "#/$defs/snapshot", "the document is a `snapshot`");
 }
@@ -522,10 +531,6 @@ fn levels(kind: EntityKind, with_none: bool) -> Value {
 #[test]
 fn level_enums_are_permission_names() {
     let schema = schema();
-    let settings = properties(&schema, "settings");
-    assert_eq!(settings["defaultStackPermission"]["enum"], levels(EntityKind::Stack, true));
-    assert_eq!(settings["defaultEnvironmentPermission"]["enum"], levels(EntityKind::Environment, true));
-    assert_eq!(settings["defaultAccountPermission"]["enum"], levels(EntityKind::Account, true));
     let team = properties(&schema, "team");
     assert_eq!(team["stacks"]["additionalProperties"]["enum"], levels(EntityKind::Stack, false));
     assert_eq!(team["environments"]["additionalProperties"]["enum"], levels(EntityKind::Environment, false));
@@ -559,51 +564,54 @@ fn level_enums_are_permission_names() {
     }
 }
 
-/// The documented defaults (PRODUCT decision 5 and model-facts D), as `(field, JSON value)`.
-fn documented_defaults() -> Vec<(&'static str, Value)> {
-    vec![
-        ("defaultStackPermission", json!("write")),
-        ("defaultEnvironmentPermission", json!("write")),
-        ("defaultAccountPermission", json!("none")),
-        ("membersCanCreateStacks", json!(true)),
-        ("stackAdminsCanDeleteStacks", json!(true)),
-        ("stackAdminsCanTransferStacks", json!(true)),
-        ("membersCanCreateTeams", json!(false)),
-        ("membersCanCreateAccounts", json!(false)),
-        ("teamTokensGetMemberDefaults", json!(false)),
-        ("tokenExpiryPolicyDays", Value::Null),
-    ]
+/// How the README and the schema say a default: `` `write` ``, `` `true` ``, or "no policy".
+pub fn default_doc(value: &Value) -> String {
+    match value {
+        Value::Null => "no policy".to_string(),
+        Value::String(s) => format!("`{s}`"),
+        other => format!("`{other}`"),
+    }
+}
+
+/// `$defs.settings.properties` as the settings definition says it must be.
+fn expected_settings_properties() -> Value {
+    let defaults = serde_json::to_value(Settings::default()).unwrap();
+    let mut properties = Map::new();
+    for setting in SETTINGS {
+        let default = defaults[setting.name].clone();
+        let mut property = match setting.kind {
+            SettingKind::Level(kind) => json!({ "type": "string", "enum": levels(kind, true) }),
+            SettingKind::Flag => json!({ "type": "boolean" }),
+            SettingKind::ExpiryDays => {
+                json!({ "type": ["integer", "null"], "minimum": 0, "maximum": EXPIRY_POLICY_DAYS.end() })
+            }
+        };
+        property["default"] = default.clone();
+        property["description"] = json!(format!("{} Default: {}.", setting.meaning(), default_doc(&default)));
+        properties.insert(setting.name.to_string(), property);
+    }
+    Value::Object(properties)
 }
 
 #[test]
-fn setting_defaults_are_the_documented_ones() {
+fn settings_are_the_settings_definition() {
     let schema = schema();
-    let settings = properties(&schema, "settings");
-    let defaults = documented_defaults();
-    assert_eq!(defaults.len(), settings.len(), "every setting has a documented default");
-    for (field, value) in &defaults {
-        assert_eq!(&settings[*field]["default"], value, "`{field}` default");
-        let description = settings[*field]["description"].as_str().unwrap();
-        let said = match value {
-            Value::Null => "Default: no policy".to_string(),
-            Value::String(s) => format!("Default `{s}`"),
-            other => format!("Default `{other}`"),
-        };
-        assert!(description.contains(&said), "`{field}` description should say {said:?}");
-    }
-    // The engine's defaults are the documented ones too.
-    let d = Settings::default();
-    assert_eq!(d.default_stack_permission, Permission::Write);
-    assert_eq!(d.default_environment_permission, Permission::Write);
-    assert_eq!(d.default_account_permission, Permission::None);
-    assert!(
-        d.members_can_create_stacks && d.stack_admins_can_delete_stacks && d.stack_admins_can_transfer_stacks
+    let expected = expected_settings_properties();
+    assert_eq!(
+        defs(&schema)["settings"]["properties"],
+        expected,
+        "`$defs.settings.properties` should be:\n{}",
+        serde_json::to_string_pretty(&expected).unwrap()
     );
-    assert!(
-        !d.members_can_create_teams && !d.members_can_create_accounts && !d.team_tokens_get_member_defaults
-    );
-    assert_eq!(d.token_expiry_policy_days, None);
-
+    // The defaults are product decisions (PRODUCT decision 5, model-facts D).
+    let defaults = json!({
+        "defaultStackPermission": "write", "defaultEnvironmentPermission": "write",
+        "defaultAccountPermission": "none", "membersCanCreateStacks": true,
+        "stackAdminsCanDeleteStacks": true, "stackAdminsCanTransferStacks": true,
+        "membersCanCreateTeams": false, "membersCanCreateAccounts": false,
+        "teamTokensGetMemberDefaults": false, "tokenExpiryPolicyDays": null,
+    });
+    assert_eq!(serde_json::to_value(Settings::default()).unwrap(), defaults);
     assert_eq!(properties(&schema, "member")["role"]["default"], "member");
     assert_eq!(properties(&schema, "token")["role"]["default"], "member");
     assert_eq!(properties(&schema, "team")["kind"]["default"], "pulumi");
@@ -921,7 +929,6 @@ fn docs_have_one_table_per_object_with_exactly_its_fields() {
         ("snapshot", "Document"),
         ("user", "User"),
         ("organization", "Organization"),
-        ("settings", "Settings"),
         ("member", "Member"),
         ("permissionSet", "Permission set"),
         ("role", "Role"),
@@ -935,14 +942,28 @@ fn docs_have_one_table_per_object_with_exactly_its_fields() {
         ("signing", "Signing"),
         ("key", "Key"),
     ];
-    for (object, fields) in OBJECT_FIELDS {
+    for object in object_fields() {
+        let name = object.name.as_str();
+        if name == "settings" {
+            // One table for the settings, under `## Settings` (tests/readme.rs checks it).
+            let section = docs_section("Settings");
+            assert!(section.contains("[Settings](#settings)") && first_cells(section).is_empty());
+            continue;
+        }
         let (_, heading) = headings
             .iter()
-            .find(|(o, _)| *o == object)
-            .unwrap_or_else(|| panic!("no docs heading known for `{object}`: document it"));
-        let documented = first_cells(docs_section(heading));
-        let expected: BTreeSet<&str> = fields.iter().copied().collect();
+            .find(|(o, _)| *o == name)
+            .unwrap_or_else(|| panic!("no docs heading known for `{name}`: document it"));
+        let section = docs_section(heading);
+        let documented = first_cells(section);
+        let expected: BTreeSet<&str> = object.fields.iter().map(|(f, _)| *f).collect();
         assert_eq!(documented, expected, "README.md (Snapshot section), `### {heading}` table");
+        // The "Required / default" column says `required` exactly for the required fields.
+        for (field, required) in &object.fields {
+            let row = section.lines().find(|l| l.starts_with(&format!("| `{field}` |"))).unwrap();
+            let said = row.split(" | ").nth(2).unwrap_or_default() == "required";
+            assert_eq!(said, *required, "`### {heading}`: `{field}` required is {required}");
+        }
     }
     assert!(!docs().lines().any(|l| l.starts_with("# ") || l.starts_with("## ")), "docs use `###` and below");
 }

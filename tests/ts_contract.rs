@@ -1,10 +1,12 @@
-//! The hand-written TypeScript contract (`src/wasm/types.d.ts`) names the same codes, levels and
-//! settings as the Rust core: a string union that drifts from the engine is a broken promise to
-//! JavaScript callers.
+//! The hand-written TypeScript contract (`src/wasm/types.d.ts`, `src/wasm/snapshot.d.ts`) names the
+//! same codes, levels, settings and snapshot fields as the Rust core: a declaration that drifts
+//! from the engine is a broken promise to JavaScript callers.
 
+use scopegate::model::{SETTINGS, SettingKind};
 use scopegate::{BuiltinRole, Deny, EntityKind, ErrorCode, Permission, Reason, Settings, Toggle, TokenKind};
 
 const TYPES: &str = include_str!("../src/wasm/types.d.ts");
+const SNAPSHOT_TYPES: &str = include_str!("../src/wasm/snapshot.d.ts");
 
 /// The string literals of `export type <name> = "a" | "b" | …;`, in order. The declaration must be
 /// made of string literals and `|` only (no other type mixed in).
@@ -187,33 +189,82 @@ fn level_kind_and_setting_unions_match_the_model() {
     assert_eq!(string_union("SettingName"), strings(every_toggle().iter().map(|t| t.as_str())));
 }
 
-#[test]
-fn settings_interface_has_the_fields_the_binding_returns() {
-    let start = TYPES.find("export interface Settings {").expect("Settings interface")
-        + "export interface Settings {".len();
-    let body = &TYPES[start..start + TYPES[start..].find('}').expect("end of Settings")];
-    let declared: Vec<String> = body
-        .lines()
-        .filter_map(|line| {
-            line.trim().split_once(':').map(|(name, _)| name.trim().trim_end_matches('?').to_string())
+/// The members of `export interface <name> { … }` in `text`, as `(name, optional, type)`.
+fn interface(text: &str, name: &str) -> Vec<(String, bool, String)> {
+    let head = format!("export interface {name} {{");
+    let start = text.find(&head).unwrap_or_else(|| panic!("`{head}` not found")) + head.len();
+    let body = &text[start..start + text[start..].find("\n}").expect("end of the interface")];
+    body.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with("/*") && !line.starts_with('*'))
+        .map(|line| {
+            let (field, ty) =
+                line.split_once(':').unwrap_or_else(|| panic!("`{name}`: unreadable member {line:?}"));
+            let ty = ty.trim().trim_end_matches(';').trim().to_string();
+            (field.trim_end_matches('?').to_string(), field.ends_with('?'), ty)
         })
-        .filter(|name| !name.is_empty())
-        .collect();
-    let returned = scopegate::api::settings_json(&Settings::default());
-    let returned: Vec<String> = returned.as_object().expect("settings object").keys().cloned().collect();
-    let mut declared_sorted = declared.clone();
-    declared_sorted.sort();
-    let mut returned_sorted = returned;
-    returned_sorted.sort();
-    assert_eq!(declared_sorted, returned_sorted);
-    // Every setting name is also a key the snapshot loader accepts.
-    let (_, settings_fields) = scopegate::snapshot::OBJECT_FIELDS
-        .iter()
-        .find(|(object, _)| *object == "settings")
-        .expect("the loader's settings fields");
-    for name in &declared {
-        assert!(settings_fields.contains(&name.as_str()), "`{name}` is not a snapshot setting");
+        .collect()
+}
+
+/// The TypeScript type of a setting's value.
+fn setting_type(kind: SettingKind) -> &'static str {
+    match kind {
+        SettingKind::Level(EntityKind::Environment) => "Permission",
+        SettingKind::Level(_) => "Exclude<Permission, \"open\">",
+        SettingKind::Flag => "boolean",
+        SettingKind::ExpiryDays => "number | null",
     }
+}
+
+#[test]
+fn settings_interface_is_the_settings_definition() {
+    let expected: Vec<(String, bool, String)> =
+        SETTINGS.iter().map(|s| (s.name.to_string(), false, setting_type(s.kind).to_string())).collect();
+    assert_eq!(
+        interface(TYPES, "Settings"),
+        expected,
+        "types.d.ts `Settings`, one member per setting in order"
+    );
+    // `settings()` answers with exactly these fields.
+    let returned = serde_json::to_value(Settings::default()).expect("settings serialize");
+    let returned: Vec<&str> =
+        returned.as_object().expect("settings object").keys().map(String::as_str).collect();
+    let mut names: Vec<&str> = SETTINGS.iter().map(|s| s.name).collect();
+    names.sort_unstable();
+    assert_eq!(returned, names);
+}
+
+/// snapshot.d.ts declares every wire object (`Snapshot`, `SnapshotUser`, …) with exactly its fields,
+/// required where the wire type requires them, in order; and its settings as the definition types
+/// them.
+#[test]
+fn snapshot_declarations_are_the_wire_objects() {
+    let objects = scopegate::snapshot::object_fields();
+    let declared = SNAPSHOT_TYPES.matches("export interface ").count();
+    assert_eq!(declared, objects.len(), "one interface per wire object, no other");
+    for object in &objects {
+        let mut name = object.name.clone();
+        name[..1].make_ascii_uppercase();
+        let ts = if name == "Snapshot" { name } else { format!("Snapshot{name}") };
+        let members: Vec<(String, bool)> = interface(SNAPSHOT_TYPES, &ts)
+            .into_iter()
+            .map(|(field, optional, _)| (field, !optional))
+            .collect();
+        let wire: Vec<(String, bool)> =
+            object.fields.iter().map(|(f, required)| (f.to_string(), *required)).collect();
+        assert_eq!(members, wire, "snapshot.d.ts `{ts}`: (field, required) as in the wire type");
+    }
+    let settings: Vec<(String, bool, String)> = SETTINGS
+        .iter()
+        .map(|s| {
+            let ty = match s.kind {
+                SettingKind::ExpiryDays => "number | null",
+                kind => setting_type(kind),
+            };
+            (s.name.to_string(), true, ty.to_string())
+        })
+        .collect();
+    assert_eq!(interface(SNAPSHOT_TYPES, "SnapshotSettings"), settings);
 }
 
 /// The answers serialize in the shapes `types.d.ts` declares: an allow has reasons and no `deny`

@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::Manager;
 use crate::authorize::{Authorizer, ResourceRef};
@@ -319,30 +319,12 @@ impl Manager<'_> {
         });
         // The id is fresh randomness and the name was checked; a conflict leaves no record.
         let Ok(idx) = added else { return Err(ManageError::RandomUnavailable) };
-        let mut record =
-            json!({ "id": id, "kind": plan.kind.as_str(), "created": now, "expires": request.expires });
-        if let Some(obj) = record.as_object_mut() {
-            if let Some(name) = &plan.name {
-                obj.insert("name".into(), json!(name));
-            }
-            if let Some(description) = &request.description {
-                obj.insert("description".into(), json!(description));
-            }
-            if let Some((_, _, subject, _)) = self.store.describe_token(idx) {
-                match plan.subject {
-                    TokenSubject::User(_) => None,
-                    TokenSubject::Team(_) => obj.insert("team".into(), json!(subject)),
-                    TokenSubject::Role(_) => obj.insert("role".into(), json!(subject)),
-                };
-            }
-            if let Some(digest) = digest {
-                let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-                obj.insert("digest".into(), json!(hex));
-            }
-            if let Some(login) = plan.created_by.and_then(|u| self.store.user(u)) {
-                obj.insert("createdBy".into(), json!(login.login()));
-            }
-        }
+        // The record exactly as an export writes it, through the text: one JSON writer for
+        // records and exports.
+        let record = crate::snapshot::token_record(self.store, idx)
+            .and_then(|r| serde_json::to_string(&r).ok())
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default();
         Ok(record)
     }
 

@@ -1,108 +1,112 @@
-//! Writing the indexed state back out as a snapshot v1 document, so that changes applied in
-//! place can be persisted. Loading the output gives an engine that answers every question alike.
+//! Writing the indexed state back out as the wire types, so that changes applied in place can be
+//! persisted. Loading the output gives an engine that answers every question alike. Every read
+//! of the index for an export is here.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde_json::{Map, Value, json};
 
+use super::wire::{self, Map, Req, Str};
 use crate::catalog::Catalog;
-use crate::model::{EntityKind, Settings};
+use crate::model::{EntityKind, Loose};
 use crate::store::KeyMaterial;
 use crate::store::{
-    Entity, Identity, Org, PermissionScopes, Selector, Store, TokenRecord, TokenSubject, UserId,
+    Entity, Identity, Org, PermissionScopes, Selector, Store, TokenId, TokenRecord, TokenSubject, UserId,
 };
 
-pub(crate) fn export(catalog: &Catalog, index: &Store) -> Value {
-    let users: Vec<Value> = index
+/// What an export includes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExportOptions {
+    /// Include HS256 key secrets. Off by default: without them the export leaves HS256 keys out,
+    /// so that it can be shown or sent anywhere. SECURITY: a snapshot holding an HS256 secret
+    /// lets its holder mint tokens; never send one to a browser.
+    pub include_secrets: bool,
+}
+
+pub(crate) fn export<'i>(catalog: &Catalog, index: &'i Store, options: ExportOptions) -> wire::Snapshot<'i> {
+    let users = index
         .users()
         .map(|(id, user)| {
-            let mut obj = Map::new();
-            obj.insert("login".into(), json!(user.login()));
-            if let Some(name) = user.name() {
-                obj.insert("name".into(), json!(name));
-            }
-            let tokens: Vec<Value> = index
+            let tokens: Vec<_> = index
                 .tokens()
                 .filter(|(_, t)| t.subject() == TokenSubject::User(id))
                 .map(|(_, t)| token(index, None, t))
                 .collect();
-            if !tokens.is_empty() {
-                obj.insert("tokens".into(), Value::Array(tokens));
+            wire::User {
+                login: Req::of(Str::from(user.login())),
+                name: user.name().map(Str::from),
+                tokens: (!tokens.is_empty()).then_some(tokens),
             }
-            Value::Object(obj)
         })
         .collect();
-    let orgs: Vec<Value> = index.orgs().map(|(_, org)| organization(catalog, index, org)).collect();
-    let keys: Vec<Value> = index
+    let keys = index
         .signing()
         .keys()
         .iter()
-        .map(|key| match key.material() {
-            KeyMaterial::Ed25519(public) => {
-                json!({ "kid": key.kid(), "alg": "EdDSA", "publicKey": URL_SAFE_NO_PAD.encode(public.as_bytes()) })
-            }
-            KeyMaterial::Hmac(secret) => {
-                json!({ "kid": key.kid(), "alg": "HS256", "secret": URL_SAFE_NO_PAD.encode(secret) })
-            }
+        .filter_map(|key| {
+            let (alg, public_key, secret) = match key.material() {
+                KeyMaterial::Ed25519(public) => {
+                    ("EdDSA", Some(URL_SAFE_NO_PAD.encode(public.as_bytes())), None)
+                }
+                KeyMaterial::Hmac(secret) if options.include_secrets => {
+                    ("HS256", None, Some(URL_SAFE_NO_PAD.encode(secret)))
+                }
+                KeyMaterial::Hmac(_) => return None,
+            };
+            Some(wire::Key {
+                kid: Req::of(Str::from(key.kid())),
+                alg: Req::of(Str::from(alg)),
+                public_key: public_key.map(Str::from),
+                secret: secret.map(Str::from),
+            })
         })
         .collect();
-    let mut signing = Map::new();
-    if let Some(issuer) = index.signing().issuer() {
-        signing.insert("issuer".into(), json!(issuer));
-    }
-    if let Some(audience) = index.signing().audience() {
-        signing.insert("audience".into(), json!(audience));
-    }
-    signing.insert("leewaySeconds".into(), json!(index.signing().leeway()));
-    signing.insert("keys".into(), Value::Array(keys));
-    let mut revoked: Vec<&str> = index.revoked().collect();
+    let mut revoked: Vec<Str<'_>> = index.revoked().map(Str::from).collect();
     revoked.sort_unstable();
-    json!({
-        "version": 1,
-        "revision": index.revision(),
-        "users": users,
-        "organizations": orgs,
-        "signing": signing,
-        "revokedTokenIds": revoked,
-    })
+    wire::Snapshot {
+        version: Req::of(Loose::Unsigned(1)),
+        revision: Some(index.revision()),
+        users: Some(users),
+        organizations: Some(index.orgs().map(|(_, org)| organization(catalog, index, org)).collect()),
+        signing: Some(wire::Signing {
+            issuer: index.signing().issuer().map(Str::from),
+            audience: index.signing().audience().map(Str::from),
+            leeway_seconds: Some(index.signing().leeway()),
+            keys: Some(keys),
+        }),
+        revoked_token_ids: Some(revoked),
+    }
 }
 
-/// Settings with every field spelled out, as snapshots and answers carry them.
-pub(crate) fn settings(s: &Settings) -> Value {
-    json!({
-        "defaultStackPermission": s.default_stack_permission.as_str(),
-        "defaultEnvironmentPermission": s.default_environment_permission.as_str(),
-        "defaultAccountPermission": s.default_account_permission.as_str(),
-        "membersCanCreateStacks": s.members_can_create_stacks,
-        "stackAdminsCanDeleteStacks": s.stack_admins_can_delete_stacks,
-        "stackAdminsCanTransferStacks": s.stack_admins_can_transfer_stacks,
-        "membersCanCreateTeams": s.members_can_create_teams,
-        "membersCanCreateAccounts": s.members_can_create_accounts,
-        "teamTokensGetMemberDefaults": s.team_tokens_get_member_defaults,
-        "tokenExpiryPolicyDays": s.token_expiry_policy_days,
-    })
+/// The stored record of a token, as a snapshot carries it.
+pub(crate) fn token_record(index: &Store, idx: TokenId) -> Option<wire::Token<'_>> {
+    let record = index.token(idx)?;
+    let org = record.org().and_then(|o| index.org(o));
+    Some(token(index, org, record))
 }
 
-fn login(index: &Store, user: UserId) -> Value {
-    index.user(user).map_or(Value::Null, |u| json!(u.login()))
+fn login(index: &Store, user: UserId) -> Option<Str<'_>> {
+    index.user(user).map(|u| Str::from(u.login()))
 }
 
-fn organization(catalog: &Catalog, index: &Store, org: &Org) -> Value {
-    let members: Vec<Value> = org
+fn organization<'i>(catalog: &Catalog, index: &'i Store, org: &'i Org) -> wire::Organization<'i> {
+    let members = org
         .members()
-        .map(|(_, m)| json!({ "login": login(index, m.user()), "role": org.role_name(m.role()) }))
+        .map(|(_, m)| wire::Member {
+            login: Req(login(index, m.user())),
+            role: Some(Str::from(org.role_name(m.role()))),
+        })
         .collect();
-    let permission_sets: Vec<Value> = org
+    let permission_sets = org
         .permission_sets()
         .iter()
         .map(|set| {
-            let (entity, scopes): (&str, Vec<&str>) = match set.scopes() {
+            let (entity, scopes): (&str, Vec<Str<'_>>) = match set.scopes() {
                 PermissionScopes::Organization(scopes) => (
                     "organization",
                     catalog
                         .org_scopes()
                         .filter(|s| scopes.contains(*s))
-                        .map(|s| catalog.org_scope_name(s))
+                        .map(|s| catalog.org_scope_name(s).into())
                         .collect(),
                 ),
                 PermissionScopes::Entity(kind, scopes) => (
@@ -110,186 +114,163 @@ fn organization(catalog: &Catalog, index: &Store, org: &Org) -> Value {
                     catalog
                         .entity_scopes(kind)
                         .filter(|s| scopes.contains(*s))
-                        .map(|s| catalog.entity_scope_name(s))
+                        .map(|s| catalog.entity_scope_name(s).into())
                         .collect(),
                 ),
             };
-            json!({ "name": set.name(), "entity": entity, "scopes": scopes })
+            wire::PermissionSet {
+                name: Req::of(Str::from(set.name())),
+                entity: Req::of(Str::from(entity)),
+                scopes: Some(scopes),
+                description: None,
+            }
         })
         .collect();
-    let roles: Vec<Value> = org
+    let roles = org
         .roles()
-        .map(|(_, role)| {
-            let rules: Vec<Value> = role
-                .rules()
-                .iter()
-                .map(|rule| {
-                    let mut obj = Map::new();
-                    obj.insert("entity".into(), json!(rule.kind().as_str()));
-                    obj.insert("permissionSet".into(), json!(rule.set_name()));
-                    match rule.selector() {
-                        Selector::All => {
-                            obj.insert("all".into(), json!(true));
+        .map(|(_, role)| wire::Role {
+            name: Req::of(Str::from(role.name())),
+            description: role.description().map(Str::from),
+            organization: role.org_set_name().map(Str::from),
+            rules: Some(
+                role.rules()
+                    .iter()
+                    .map(|rule| {
+                        let mut out = wire::Rule {
+                            entity: Req::of(Str::from(rule.kind().as_str())),
+                            permission_set: Req::of(Str::from(rule.set_name())),
+                            ..wire::Rule::default()
+                        };
+                        match rule.selector() {
+                            Selector::All => out.all = Some(true),
+                            Selector::Entities(set) => {
+                                let table = org.entities(rule.kind());
+                                let mut names: Vec<Str<'_>> = set
+                                    .iter()
+                                    .filter_map(|i| table.get(*i))
+                                    .map(|e| Str::from(e.name()))
+                                    .collect();
+                                names.sort_unstable();
+                                out.entities = Some(names);
+                            }
+                            Selector::Tags(conditions) => {
+                                let conditions = conditions.iter().map(|c| wire::TagCondition {
+                                    key: Req::of(Str::from(c.key())),
+                                    value: c.value().map(Str::from),
+                                });
+                                out.tags = Some(conditions.collect());
+                            }
                         }
-                        Selector::Entities(set) => {
-                            let table = org.entities(rule.kind());
-                            let mut names: Vec<&str> =
-                                set.iter().filter_map(|i| table.get(*i)).map(|e| e.name()).collect();
-                            names.sort_unstable();
-                            obj.insert("entities".into(), json!(names));
-                        }
-                        Selector::Tags(conditions) => {
-                            let conditions: Vec<Value> = conditions
-                                .iter()
-                                .map(|c| match c.value() {
-                                    Some(v) => json!({ "key": c.key(), "value": v }),
-                                    None => json!({ "key": c.key() }),
-                                })
-                                .collect();
-                            obj.insert("tags".into(), Value::Array(conditions));
-                        }
-                    }
-                    Value::Object(obj)
-                })
-                .collect();
-            let mut obj = Map::new();
-            obj.insert("name".into(), json!(role.name()));
-            if let Some(d) = role.description() {
-                obj.insert("description".into(), json!(d));
-            }
-            if let Some(set) = role.org_set_name() {
-                obj.insert("organization".into(), json!(set));
-            }
-            obj.insert("rules".into(), Value::Array(rules));
-            Value::Object(obj)
+                        out
+                    })
+                    .collect(),
+            ),
         })
         .collect();
-    let teams: Vec<Value> = org
+    let teams = org
         .all_teams()
         .filter(|(_, t)| !t.deleted())
-        .map(|(team_idx, team)| {
-            let in_team = |admin: bool| -> Vec<Value> {
-                team.members()
-                    .iter()
-                    .filter_map(|&m| org.member(m))
-                    .filter(|m| m.admin_of().contains(&team_idx) == admin)
-                    .map(|m| login(index, m.user()))
-                    .collect()
+        .map(|(team_id, team)| {
+            let in_team = |admin: bool| {
+                let members = team.members().iter().filter_map(|&m| org.member(m));
+                let members = members.filter(|m| m.admin_of().contains(&team_id) == admin);
+                Some(members.filter_map(|m| login(index, m.user())).collect())
             };
-            let mut obj = Map::new();
-            obj.insert("name".into(), json!(team.name()));
-            if let Some(d) = team.display_name() {
-                obj.insert("displayName".into(), json!(d));
-            }
-            if let Some(d) = team.description() {
-                obj.insert("description".into(), json!(d));
-            }
-            obj.insert("kind".into(), json!(if team.github() { "github" } else { "pulumi" }));
-            obj.insert("members".into(), Value::Array(in_team(false)));
-            obj.insert("admins".into(), Value::Array(in_team(true)));
-            for (kind, field) in [
-                (EntityKind::Stack, "stacks"),
-                (EntityKind::Environment, "environments"),
-                (EntityKind::Account, "accounts"),
-            ] {
+            let grants = |kind: EntityKind| {
                 let table = org.entities(kind);
-                let grants: Map<String, Value> = team
-                    .grants(kind)
-                    .iter()
-                    .filter_map(|(idx, level)| {
-                        table.get(*idx).map(|e| (e.name().to_string(), json!(level.as_str())))
-                    })
-                    .collect();
-                obj.insert(field.into(), Value::Object(grants));
+                let entries = team.grants(kind).iter().filter_map(|(idx, level)| {
+                    table.get(*idx).map(|e| (Str::from(e.name()), Str::from(level.as_str())))
+                });
+                Some(Map(entries.collect()))
+            };
+            wire::Team {
+                name: Req::of(Str::from(team.name())),
+                display_name: team.display_name().map(Str::from),
+                description: team.description().map(Str::from),
+                kind: Some(Str::from(if team.github() { "github" } else { "pulumi" })),
+                members: in_team(false),
+                admins: in_team(true),
+                stacks: grants(EntityKind::Stack),
+                environments: grants(EntityKind::Environment),
+                accounts: grants(EntityKind::Account),
+                roles: Some(
+                    team.roles().iter().filter_map(|r| org.role(*r)).map(|r| Str::from(r.name())).collect(),
+                ),
             }
-            let roles: Vec<Value> =
-                team.roles().iter().filter_map(|r| org.role(*r)).map(|r| json!(r.name())).collect();
-            obj.insert("roles".into(), Value::Array(roles));
-            Value::Object(obj)
         })
         .collect();
-    let mut obj = Map::new();
-    obj.insert("name".into(), json!(org.name()));
-    obj.insert("settings".into(), settings(org.settings()));
-    obj.insert("members".into(), Value::Array(members));
-    obj.insert("permissionSets".into(), Value::Array(permission_sets));
-    obj.insert("roles".into(), Value::Array(roles));
-    obj.insert("teams".into(), Value::Array(teams));
-    for (kind, field) in [
-        (EntityKind::Stack, "stacks"),
-        (EntityKind::Environment, "environments"),
-        (EntityKind::Account, "accounts"),
-    ] {
-        let items: Vec<Value> = org.entities(kind).iter().map(|(_, e)| entity(index, kind, e)).collect();
-        obj.insert(field.into(), Value::Array(items));
+    let stacks =
+        |kind: EntityKind| Some(org.entities(kind).iter().map(|(_, e)| entity(index, kind, e)).collect());
+    wire::Organization {
+        name: Req::of(Str::from(org.name())),
+        settings: Some(Box::new(org.settings().to_wire())),
+        members: Some(members),
+        permission_sets: Some(permission_sets),
+        roles: Some(roles),
+        teams: Some(teams),
+        stacks: stacks(EntityKind::Stack),
+        environments: stacks(EntityKind::Environment),
+        accounts: Some(
+            org.entities(EntityKind::Account)
+                .iter()
+                .map(|(_, e)| {
+                    let s = entity(index, EntityKind::Account, e);
+                    wire::Account { name: s.name, tags: s.tags, creator: s.creator, grants: s.grants }
+                })
+                .collect(),
+        ),
+        tokens: Some(
+            org.token_ids()
+                .iter()
+                .filter_map(|t| index.token(*t))
+                .map(|t| token(index, Some(org), t))
+                .collect(),
+        ),
     }
-    let tokens: Vec<Value> =
-        org.token_ids().iter().filter_map(|t| index.token(*t)).map(|t| token(index, Some(org), t)).collect();
-    obj.insert("tokens".into(), Value::Array(tokens));
-    Value::Object(obj)
 }
 
-fn entity(index: &Store, kind: EntityKind, e: &Entity) -> Value {
-    let mut obj = Map::new();
-    match (kind, e.name().split_once('/')) {
-        (EntityKind::Account, _) | (_, None) => {
-            obj.insert("name".into(), json!(e.name()));
-        }
-        (_, Some((project, name))) => {
-            obj.insert("project".into(), json!(project));
-            obj.insert("name".into(), json!(name));
-        }
-    }
-    let tags: Map<String, Value> = e.tags().map(|(k, v)| (k.to_string(), json!(v))).collect();
-    obj.insert("tags".into(), Value::Object(tags));
-    match e.creator() {
-        Some(Identity::User(u)) => {
-            obj.insert("creator".into(), json!({ "user": login(index, u) }));
-        }
+/// An entity in the stack shape (an account has no project).
+fn entity<'i>(index: &'i Store, kind: EntityKind, e: &'i Entity) -> wire::Stack<'i> {
+    let (project, name) = match (kind, e.name().split_once('/')) {
+        (EntityKind::Account, _) | (_, None) => (None, e.name()),
+        (_, Some((project, name))) => (Some(Str::from(project)), name),
+    };
+    let creator = match e.creator() {
+        Some(Identity::User(u)) => Some(wire::Creator { user: login(index, u), token: None }),
         Some(Identity::Token(t)) => {
-            if let Some(token) = index.token(t) {
-                obj.insert("creator".into(), json!({ "token": token.id() }));
-            }
+            index.token(t).map(|t| wire::Creator { user: None, token: Some(Str::from(t.id())) })
         }
-        Some(Identity::Claims) | None => {}
+        Some(Identity::Claims) | None => None,
+    };
+    let tags = e.tags().map(|(k, v)| (Str::from(k), Str::from(v))).collect();
+    let grants =
+        e.grants().iter().filter_map(|(u, level)| Some((login(index, *u)?, Str::from(level.as_str()))));
+    wire::Stack {
+        project: Req(project),
+        name: Req::of(Str::from(name)),
+        tags: Some(Map(tags)),
+        creator,
+        grants: Some(Map(grants.collect())),
     }
-    let grants: Map<String, Value> = e
-        .grants()
-        .iter()
-        .filter_map(|(u, level)| index.user(*u).map(|user| (user.login().to_string(), json!(level.as_str()))))
-        .collect();
-    obj.insert("grants".into(), Value::Object(grants));
-    Value::Object(obj)
 }
 
-fn token(index: &Store, org: Option<&Org>, t: &TokenRecord) -> Value {
-    let mut obj = Map::new();
-    obj.insert("id".into(), json!(t.id()));
-    obj.insert("kind".into(), json!(t.kind().as_str()));
-    if let Some(name) = t.name() {
-        obj.insert("name".into(), json!(name));
+fn token<'i>(index: &'i Store, org: Option<&'i Org>, t: &'i TokenRecord) -> wire::Token<'i> {
+    let (team, role) = match (t.subject(), org) {
+        (TokenSubject::Team(team), Some(org)) => (Some(Str::from(org.team_name(team))), None),
+        (TokenSubject::Role(role), Some(org)) => (None, Some(Str::from(org.role_name(role)))),
+        _ => (None, None),
+    };
+    wire::Token {
+        id: Req::of(Str::from(t.id())),
+        kind: Some(Str::from(t.kind().as_str())),
+        name: t.name().map(Str::from),
+        description: t.description().map(Str::from),
+        team,
+        role,
+        digest: t.digest().map(|d| Str::from(d.iter().map(|b| format!("{b:02x}")).collect::<String>())),
+        created: Some(t.created()),
+        expires: Some(t.expires()),
+        created_by: t.created_by().and_then(|u| login(index, u)),
+        deleted: Some(t.deleted()),
     }
-    if let Some(d) = t.description() {
-        obj.insert("description".into(), json!(d));
-    }
-    match (t.subject(), org) {
-        (TokenSubject::Team(team), Some(org)) => {
-            obj.insert("team".into(), json!(org.team_name(team)));
-        }
-        (TokenSubject::Role(role), Some(org)) => {
-            obj.insert("role".into(), json!(org.role_name(role)));
-        }
-        _ => {}
-    }
-    if let Some(digest) = t.digest() {
-        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-        obj.insert("digest".into(), json!(hex));
-    }
-    obj.insert("created".into(), json!(t.created()));
-    obj.insert("expires".into(), json!(t.expires()));
-    if let Some(u) = t.created_by() {
-        obj.insert("createdBy".into(), login(index, u));
-    }
-    obj.insert("deleted".into(), json!(t.deleted()));
-    Value::Object(obj)
 }

@@ -2,295 +2,243 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde_json::Value;
 
-use super::Pending;
-use super::reader::{NameRule, Problems, object, shorten};
+use super::build::Builder;
+use super::checks::{Pending, TokenPlace, required};
+use super::names::{NameRule, Path, Problems, shorten};
+use super::wire;
 use crate::error::SnapshotErrorKind as K;
 use crate::model::{BuiltinRole, TokenKind};
+use crate::store::NewToken;
 use crate::store::{Algorithm, KeyMaterial, SigningConfig, VerificationKey};
-use crate::store::{NewToken, OrgId, RoleRef, Store, TokenConflict, TokenSubject, UserId};
-
-pub(crate) const SIGNING_FIELDS: &[&str] = &["issuer", "audience", "leewaySeconds", "keys"];
-pub(crate) const KEY_FIELDS: &[&str] = &["kid", "alg", "publicKey", "secret"];
+use crate::store::{OrgId, RoleRef, TokenSubject, UserId};
 
 /// Loads the `signing` object: keys by `kid`, issuer, audience and leeway.
-pub(crate) fn load_signing(value: &Value, path: &str, problems: &mut Problems) -> SigningConfig {
-    let default = || SigningConfig::new(None, None, SigningConfig::DEFAULT_LEEWAY, Vec::new());
-    let Some(obj) = object(value, path, SIGNING_FIELDS, problems) else { return default() };
-    let issuer = obj.opt_str("issuer", problems);
-    let audience = obj.opt_str("audience", problems);
+pub(crate) fn load_signing(
+    signing: Option<&wire::Signing<'_>>,
+    at: &Path<'_>,
+    problems: &mut Problems,
+) -> SigningConfig {
+    let Some(signing) = signing else {
+        return SigningConfig::new(None, None, SigningConfig::DEFAULT_LEEWAY, Vec::new());
+    };
     let mut leeway = SigningConfig::DEFAULT_LEEWAY;
     let mut keys: Vec<VerificationKey> = Vec::new();
-    if let Some(seconds) = obj.opt_u64("leewaySeconds", problems) {
+    if let Some(seconds) = signing.leeway_seconds {
         if seconds <= SigningConfig::MAX_LEEWAY {
             leeway = seconds;
         } else {
             let expected = "at most 600 seconds";
-            problems.push(
-                &obj.path_of("leewaySeconds"),
-                K::InvalidValue { value: seconds.to_string(), expected },
-            );
+            problems
+                .push(&at.field("leewaySeconds"), K::InvalidValue { value: seconds.to_string(), expected });
         }
     }
-    for (key_path, key) in obj.opt_array("keys", problems) {
-        let Some(key) = object(key, &key_path, KEY_FIELDS, problems) else { continue };
-        let (Some(kid), Some(alg)) = (key.req_str("kid", problems), key.req_str("alg", problems)) else {
-            continue;
-        };
-        if !NameRule::Identifier.check(kid, &key.path_of("kid"), problems) {
-            continue;
-        }
-        if keys.iter().any(|k| k.kid() == kid) {
-            problems.push(&key.path_of("kid"), K::Duplicate { what: "key id", name: shorten(kid) });
+    let keys_at = at.field("keys");
+    for (i, key) in signing.keys.iter().flatten().enumerate() {
+        let at = keys_at.index(i);
+        let kid = required(&key.kid, &at, "kid", problems);
+        let alg = required(&key.alg, &at, "alg", problems);
+        let (Some(kid), Some(alg)) = (kid, alg) else { continue };
+        if !NameRule::Identifier.check(kid, &at.field("kid"), problems) {
             continue;
         }
-        let material = match Algorithm::parse(alg) {
-            Some(Algorithm::EdDsa) => {
-                let bytes = key.req_str("publicKey", problems).and_then(|k| URL_SAFE_NO_PAD.decode(k).ok());
-                let public = bytes
-                    .and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok())
-                    .and_then(|b| ed25519_dalek::VerifyingKey::from_bytes(&b).ok());
-                if key.get("secret").is_some() {
-                    problems.push(&key.path_of("secret"), K::UnknownField { field: "secret".into() });
-                }
-                match public {
-                    Some(public) => KeyMaterial::Ed25519(public),
-                    None => {
-                        let expected = "an Ed25519 public key: 32 bytes, base64url without padding";
-                        problems.push(
-                            &key.path_of("publicKey"),
-                            K::InvalidValue { value: "publicKey".into(), expected },
-                        );
-                        continue;
-                    }
-                }
-            }
-            Some(Algorithm::Hs256) => {
-                let secret = key.req_str("secret", problems).and_then(|k| URL_SAFE_NO_PAD.decode(k).ok());
-                if key.get("publicKey").is_some() {
-                    problems.push(&key.path_of("publicKey"), K::UnknownField { field: "publicKey".into() });
-                }
-                match secret.filter(|s| s.len() >= 32) {
-                    Some(secret) => KeyMaterial::Hmac(secret),
-                    None => {
-                        // SECURITY: the message never repeats the secret.
-                        let expected = "at least 32 bytes, base64url without padding";
-                        problems.push(
-                            &key.path_of("secret"),
-                            K::InvalidValue { value: "secret".into(), expected },
-                        );
-                        continue;
-                    }
-                }
-            }
+        if keys.iter().any(|k| k.kid() == &**kid) {
+            problems.push(&at.field("kid"), K::Duplicate { what: "key id", name: shorten(kid) });
+            continue;
+        }
+        let (wanted, other) = match Algorithm::parse(alg) {
+            Some(Algorithm::EdDsa) => (("publicKey", &key.public_key), ("secret", &key.secret)),
+            Some(Algorithm::Hs256) => (("secret", &key.secret), ("publicKey", &key.public_key)),
             None => {
                 let expected = "`EdDSA` or `HS256`";
-                problems.push(&key.path_of("alg"), K::InvalidValue { value: shorten(alg), expected });
+                problems.push(&at.field("alg"), K::InvalidValue { value: shorten(alg), expected });
                 continue;
             }
         };
+        if other.1.is_some() {
+            problems.push(&at.field(other.0), K::UnknownField { field: other.0.into() });
+        }
+        let bytes = match wanted.1 {
+            Some(text) => URL_SAFE_NO_PAD.decode(&**text).ok(),
+            None => {
+                problems.push(&at, K::MissingField { field: wanted.0 });
+                continue;
+            }
+        };
+        let material = match Algorithm::parse(alg) {
+            Some(Algorithm::EdDsa) => bytes
+                .and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok())
+                .and_then(|b| ed25519_dalek::VerifyingKey::from_bytes(&b).ok())
+                .map(KeyMaterial::Ed25519),
+            _ => bytes.filter(|s| s.len() >= 32).map(KeyMaterial::Hmac),
+        };
+        let Some(material) = material else {
+            // SECURITY: the message never repeats a secret.
+            let expected = if wanted.0 == "secret" {
+                "at least 32 bytes, base64url without padding"
+            } else {
+                "an Ed25519 public key: 32 bytes, base64url without padding"
+            };
+            problems.push(&at.field(wanted.0), K::InvalidValue { value: wanted.0.into(), expected });
+            continue;
+        };
         keys.push(VerificationKey::new(kid, material));
     }
-    SigningConfig::new(issuer, audience, leeway, keys)
+    SigningConfig::new(signing.issuer.as_deref(), signing.audience.as_deref(), leeway, keys)
 }
 
-pub(crate) const TOKEN_FIELDS: &[&str] = &[
-    "id",
-    "kind",
-    "name",
-    "description",
-    "team",
-    "role",
-    "digest",
-    "created",
-    "expires",
-    "createdBy",
-    "deleted",
-];
-
-/// Whose token record is being read.
-pub(crate) enum TokenOwner {
-    /// An organization or team token of the organization being built.
-    Org(OrgId),
-    /// A personal token of a user.
-    User(UserId),
+/// A deleted team token whose team no longer exists names it anyway.
+enum Subject<'a> {
+    Known(TokenSubject),
+    GoneTeam(&'a str),
 }
 
-/// Loads one token record.
-pub(crate) fn load_token(
-    index: &mut Store,
-    owner: TokenOwner,
-    path: &str,
-    value: &Value,
+/// Loads one token record: an organization's (`org` set) or a personal one of `user`.
+#[expect(clippy::too_many_arguments, reason = "the record, where it sits, and the loader's state")]
+pub(crate) fn load_token<'v>(
+    b: &mut Builder,
+    org: Option<OrgId>,
+    user: Option<UserId>,
+    token: &'v wire::Token<'_>,
+    place: TokenPlace,
+    at: &Path<'_>,
     problems: &mut Problems,
-    pending: &mut Vec<Pending>,
+    pending: &mut Vec<Pending<'v>>,
 ) {
-    let (org, user) = match owner {
-        TokenOwner::Org(idx) => (Some(idx), None),
-        TokenOwner::User(user) => (None, Some(user)),
-    };
-    let Some(obj) = object(value, path, TOKEN_FIELDS, problems) else {
-        return;
-    };
-    let Some(id) = obj.req_str("id", problems) else {
-        return;
-    };
-    if !NameRule::Identifier.check(id, &obj.path_of("id"), problems) {
+    let Some(id) = required(&token.id, at, "id", problems) else { return };
+    if !NameRule::Identifier.check(id, &at.field("id"), problems) {
         return;
     }
-    if index.token_id(id).is_some() {
-        problems.push(&obj.path_of("id"), K::Duplicate { what: "token id", name: shorten(id) });
+    if b.token(id).is_some() {
+        problems.push(&at.field("id"), K::Duplicate { what: "token id", name: shorten(id) });
         return;
     }
-    let default_kind = if org.is_some() { None } else { Some("personal") };
-    let kind_str = obj.opt_str("kind", problems).or(default_kind);
-    let kind = match kind_str.and_then(TokenKind::parse) {
+    let kind_name = token.kind.as_deref().or(if org.is_some() { None } else { Some("personal") });
+    let kind = match kind_name.and_then(TokenKind::parse) {
         Some(TokenKind::Personal) if org.is_some() => None,
         Some(k) if org.is_none() && k != TokenKind::Personal => None,
         other => other,
     };
     let Some(kind) = kind else {
         let expected = if org.is_some() { "`organization` or `team`" } else { "`personal`" };
-        match kind_str {
-            Some(k) => problems.push(&obj.path_of("kind"), K::InvalidValue { value: shorten(k), expected }),
-            None => problems.push(path, K::MissingField { field: "kind" }),
+        match kind_name {
+            Some(k) => problems.push(&at.field("kind"), K::InvalidValue { value: shorten(k), expected }),
+            None => problems.push(at, K::MissingField { field: "kind" }),
         }
         return;
     };
-    let name = obj.opt_str("name", problems);
-    let description = obj
-        .opt_str("description", problems)
-        .filter(|d| NameRule::Text.check(d, &obj.path_of("description"), problems));
-    let deleted = obj.opt_bool("deleted", problems).unwrap_or(false);
-    let org_ref = org.and_then(|o| index.org(o));
-    // A team token's team: present, or (for a deleted token, which only reserves its name) gone.
-    let mut gone_team = None;
-    let subject = match (kind, org_ref) {
+    let name = token.name.as_deref();
+    let description =
+        token.description.as_deref().filter(|d| NameRule::Text.check(d, &at.field("description"), problems));
+    let subject = match (kind, org) {
         (TokenKind::Personal, _) => {
-            if name.is_some() {
+            if let Some(name) = name {
                 let why = "is a name on a personal token; personal tokens have a description only";
-                problems.push(
-                    &obj.path_of("name"),
-                    K::InvalidReference { name: shorten(name.unwrap_or_default()), why },
-                );
+                problems.push(&at.field("name"), K::InvalidReference { name: shorten(name), why });
             }
-            user.map(TokenSubject::User)
+            user.map(|user| Subject::Known(TokenSubject::User(user)))
         }
-        (TokenKind::Team, Some(org_ref)) => match obj.req_str("team", problems) {
-            Some(team) => match org_ref.team_id(team) {
-                Some(t) => Some(TokenSubject::Team(t)),
-                None if deleted => {
-                    gone_team = Some(team);
-                    None
-                }
+        (TokenKind::Team, Some(org)) => match token.team.as_deref() {
+            None => {
+                problems.push(at, K::MissingField { field: "team" });
+                None
+            }
+            Some(team) => match b.team(org, team) {
+                Some(t) => Some(Subject::Known(TokenSubject::Team(t))),
+                // A deleted token only reserves its name; its team may be gone.
+                None if token.deleted == Some(true) => Some(Subject::GoneTeam(team)),
                 None => {
-                    problems.push(
-                        &obj.path_of("team"),
-                        K::DanglingReference { what: "team", name: shorten(team) },
-                    );
+                    problems
+                        .push(&at.field("team"), K::DanglingReference { what: "team", name: shorten(team) });
                     None
                 }
             },
-            None => None,
         },
-        (TokenKind::Organization, Some(org_ref)) => {
-            let role = obj.opt_str("role", problems).unwrap_or("member");
-            match BuiltinRole::parse(role) {
+        (TokenKind::Organization, Some(org)) => {
+            let role = token.role.as_deref().unwrap_or("member");
+            let found = match BuiltinRole::parse(role) {
                 Some(BuiltinRole::BillingManager) => {
                     let why = "cannot be an organization token's role";
-                    problems.push(&obj.path_of("role"), K::InvalidReference { name: shorten(role), why });
+                    Err(K::InvalidReference { name: shorten(role), why })
+                }
+                Some(builtin) => Ok(RoleRef::Builtin(builtin)),
+                None => b
+                    .role(org, role)
+                    .map(RoleRef::Custom)
+                    .ok_or_else(|| K::DanglingReference { what: "role", name: shorten(role) }),
+            };
+            match found {
+                Ok(role) => Some(Subject::Known(TokenSubject::Role(role))),
+                Err(problem) => {
+                    problems.push(&at.field("role"), problem);
                     None
                 }
-                Some(builtin) => Some(TokenSubject::Role(RoleRef::Builtin(builtin))),
-                None => match org_ref.role_id(role) {
-                    Some(r) => Some(TokenSubject::Role(RoleRef::Custom(r))),
-                    None => {
-                        problems.push(
-                            &obj.path_of("role"),
-                            K::DanglingReference { what: "role", name: shorten(role) },
-                        );
-                        None
-                    }
-                },
             }
         }
         (_, None) => None,
     };
-    if kind != TokenKind::Team && obj.get("team").is_some() {
-        problems.push(&obj.path_of("team"), K::UnknownField { field: "team".into() });
+    if kind != TokenKind::Team && token.team.is_some() {
+        problems.push(&at.field("team"), K::UnknownField { field: "team".into() });
     }
-    if kind != TokenKind::Organization && obj.get("role").is_some() {
-        problems.push(&obj.path_of("role"), K::UnknownField { field: "role".into() });
+    if kind != TokenKind::Organization && token.role.is_some() {
+        problems.push(&at.field("role"), K::UnknownField { field: "role".into() });
     }
-    if kind != TokenKind::Personal {
+    if let (Some(org), true) = (org, kind != TokenKind::Personal) {
         match name {
-            None => problems.push(path, K::MissingField { field: "name" }),
-            Some(n) if !NameRule::TokenName.check(n, &obj.path_of("name"), problems) => return,
-            Some(n) => {
-                if org_ref.is_some_and(|o| o.token_name_used(n)) {
-                    problems
-                        .push(&obj.path_of("name"), K::Duplicate { what: "token name", name: shorten(n) });
-                    return;
-                }
+            None => problems.push(at, K::MissingField { field: "name" }),
+            Some(n) if !NameRule::TokenName.check(n, &at.field("name"), problems) => return,
+            Some(n) if b.token_name_taken(org, n) => {
+                problems.push(&at.field("name"), K::Duplicate { what: "token name", name: shorten(n) });
+                return;
             }
+            Some(_) => {}
         }
     }
-    let digest = match obj.opt_str("digest", problems) {
+    let digest = match token.digest.as_deref() {
         Some(hex) => match parse_digest(hex) {
             Some(d) => Some(d),
             None => {
                 let expected = "64 lowercase hex characters (SHA-256)";
-                problems.push(&obj.path_of("digest"), K::InvalidValue { value: shorten(hex), expected });
+                problems.push(&at.field("digest"), K::InvalidValue { value: shorten(hex), expected });
                 return;
             }
         },
         None => None,
     };
-    let created = obj.opt_u64("created", problems).unwrap_or(0);
-    let expires = obj.opt_u64("expires", problems).unwrap_or(0);
-    let created_by = obj.opt_str("createdBy", problems);
-    let subject = match (subject, gone_team, org) {
-        (Some(subject), _, _) => subject,
+    let Some(subject) = subject else { return };
+    if let Some(digest) = &digest {
+        // Two records with one digest would be one secret with two meanings.
+        if b.digest_taken(digest) {
+            problems.push(&at.field("digest"), K::Duplicate { what: "token digest", name: shorten(id) });
+            return;
+        }
+    }
+    let subject = match (subject, org) {
+        (Subject::Known(subject), _) => subject,
         // Keep the gone team as a tombstone so that the record still names it.
-        (None, Some(team), Some(org)) => match index.add_deleted_team(org, team) {
-            Some(t) => TokenSubject::Team(t),
+        (Subject::GoneTeam(team), Some(org)) => match b.add_gone_team(org, team) {
+            Some(team) => TokenSubject::Team(team),
             None => return,
         },
-        _ => return,
+        (Subject::GoneTeam(_), None) => return,
     };
-    let record = NewToken {
+    let added = b.add_token(NewToken {
         id,
         kind,
         org,
         subject,
-        name: if kind == TokenKind::Personal { None } else { name },
+        name,
         description,
         digest,
-        created,
-        expires,
+        created: token.created.unwrap_or(0),
+        expires: token.expires.unwrap_or(0),
         created_by: None,
-        deleted,
-    };
-    let token = match index.add_token(record) {
-        Ok(token) => token,
-        // Two records with one digest would be one secret with two meanings.
-        Err(TokenConflict::Digest) => {
-            problems.push(&obj.path_of("digest"), K::Duplicate { what: "token digest", name: shorten(id) });
-            return;
-        }
-        Err(TokenConflict::Id) => {
-            problems.push(&obj.path_of("id"), K::Duplicate { what: "token id", name: shorten(id) });
-            return;
-        }
-        Err(TokenConflict::Name) => {
-            let n = name.unwrap_or_default();
-            problems.push(&obj.path_of("name"), K::Duplicate { what: "token name", name: shorten(n) });
-            return;
-        }
-    };
-    if let Some(login) = created_by {
-        pending.push(Pending::CreatedBy { token, login: login.to_string(), path: obj.path_of("createdBy") });
+        deleted: token.deleted.unwrap_or(false),
+    });
+    // Id, digest and name were checked above.
+    let Ok(idx) = added else { return };
+    if let Some(login) = token.created_by.as_deref() {
+        pending.push(Pending::CreatedBy { token: idx, place, login });
     }
 }
 

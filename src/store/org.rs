@@ -62,11 +62,6 @@ impl Org {
         }
     }
 
-    /// An organization with nothing in it, as a stand-in.
-    pub(crate) fn empty() -> Self {
-        Self::new("", Settings::default())
-    }
-
     /// The organization's name.
     pub fn name(&self) -> &str {
         &self.name

@@ -9,13 +9,13 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use ed25519_dalek::Signature;
 use ed25519_dalek::Signer;
 use hmac::{Hmac, Mac};
-use serde_json::{Map, Value, json};
+use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
 use super::Authenticated;
 use super::keys::{SigningKey, SigningMaterial};
 use crate::error::TokenError;
-use crate::model::{BuiltinRole, TokenKind};
+use crate::model::{BuiltinRole, Loose, TokenKind};
 use crate::snapshot::shorten;
 use crate::store::{Algorithm, KeyMaterial};
 use crate::store::{ClaimsPrincipal, RoleRef, TokenId, TokenSubject, Who};
@@ -48,37 +48,83 @@ pub struct Claims {
     pub aud: Option<String>,
 }
 
+/// The JOSE header as written and read. Other header parameters are ignored; `crit` is refused.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
+struct Header<'a> {
+    #[serde(default, skip_serializing_if = "Loose::is_absent")]
+    alg: Loose<'a>,
+    #[serde(default, skip_serializing_if = "Loose::is_absent")]
+    crit: Loose<'a>,
+    #[serde(default, skip_serializing_if = "Loose::is_absent")]
+    kid: Loose<'a>,
+    #[serde(default, skip_serializing_if = "Loose::is_absent")]
+    typ: Loose<'a>,
+}
+
+/// The claims scopegate writes and reads, in the order written (by name). Each is read loosely
+/// and checked in the order the checks need; other claims are ignored.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
+struct ClaimsWire<'a> {
+    #[serde(default, skip_serializing_if = "Loose::is_absent")]
+    aud: Loose<'a>,
+    #[serde(default, skip_serializing_if = "Loose::is_absent")]
+    exp: Loose<'a>,
+    #[serde(default, skip_serializing_if = "Loose::is_absent")]
+    iat: Loose<'a>,
+    #[serde(default, skip_serializing_if = "Loose::is_absent")]
+    iss: Loose<'a>,
+    #[serde(default, skip_serializing_if = "Loose::is_absent")]
+    jti: Loose<'a>,
+    #[serde(default, skip_serializing_if = "Loose::is_absent")]
+    kind: Loose<'a>,
+    #[serde(default, skip_serializing_if = "Loose::is_absent")]
+    nbf: Loose<'a>,
+    #[serde(default, skip_serializing_if = "Loose::is_absent")]
+    org: Loose<'a>,
+    #[serde(default, skip_serializing_if = "Loose::is_absent")]
+    role: Loose<'a>,
+    #[serde(default, skip_serializing_if = "Loose::is_absent")]
+    sub: Loose<'a>,
+}
+
+fn text(s: &str) -> Loose<'_> {
+    Loose::Str(s.into())
+}
+
+fn opt_text(s: Option<&str>) -> Loose<'_> {
+    s.map_or(Loose::Absent, text)
+}
+
 impl Claims {
-    fn to_json(&self) -> Value {
-        let mut obj = Map::new();
-        obj.insert("jti".into(), json!(self.jti));
-        obj.insert("kind".into(), json!(self.kind.as_str()));
-        if let Some(org) = &self.org {
-            obj.insert("org".into(), json!(org));
+    fn to_wire(&self) -> ClaimsWire<'_> {
+        ClaimsWire {
+            aud: opt_text(self.aud.as_deref()),
+            exp: Loose::Unsigned(self.exp),
+            iat: Loose::Unsigned(self.iat),
+            iss: opt_text(self.iss.as_deref()),
+            jti: text(&self.jti),
+            kind: text(self.kind.as_str()),
+            nbf: Loose::Unsigned(self.nbf),
+            org: opt_text(self.org.as_deref()),
+            role: opt_text(self.role.as_deref()),
+            sub: text(&self.sub),
         }
-        obj.insert("sub".into(), json!(self.sub));
-        if let Some(role) = &self.role {
-            obj.insert("role".into(), json!(role));
-        }
-        obj.insert("iat".into(), json!(self.iat));
-        obj.insert("nbf".into(), json!(self.nbf));
-        obj.insert("exp".into(), json!(self.exp));
-        if let Some(iss) = &self.iss {
-            obj.insert("iss".into(), json!(iss));
-        }
-        if let Some(aud) = &self.aud {
-            obj.insert("aud".into(), json!(aud));
-        }
-        Value::Object(obj)
     }
 }
 
 /// Signs claims into a compact JWS.
 pub(crate) fn sign(claims: &Claims, key: &SigningKey) -> String {
-    let header = json!({ "alg": key.algorithm().as_str(), "kid": key.kid, "typ": "JWT" });
-    let mut out = URL_SAFE_NO_PAD.encode(header.to_string());
+    let header = Header {
+        alg: text(key.algorithm().as_str()),
+        kid: text(&key.kid),
+        typ: text("JWT"),
+        ..Header::default()
+    };
+    let mut out = URL_SAFE_NO_PAD.encode(serde_json::to_string(&header).unwrap_or_default());
     out.push('.');
-    out.push_str(&URL_SAFE_NO_PAD.encode(claims.to_json().to_string()));
+    out.push_str(&URL_SAFE_NO_PAD.encode(serde_json::to_string(&claims.to_wire()).unwrap_or_default()));
     let signature = match &key.key {
         SigningMaterial::Ed25519(signing) => signing.sign(out.as_bytes()).to_bytes().to_vec(),
         SigningMaterial::Hmac(secret) => hmac_sha256(secret, out.as_bytes()),
@@ -105,27 +151,25 @@ fn decode_part(part: &str) -> Result<Vec<u8>, TokenError> {
         .map_err(|_| TokenError::Malformed { why: "a part is not base64url without padding" })
 }
 
-fn json_object(bytes: &[u8], what: &'static str) -> Result<Map<String, Value>, TokenError> {
-    match serde_json::from_slice::<Value>(bytes) {
-        Ok(Value::Object(map)) => Ok(map),
-        _ => Err(TokenError::Malformed { why: what }),
+/// Reads a header or the claims: a JSON object that repeats no member name, at any depth.
+fn json_object<'a, T: Deserialize<'a>>(bytes: &'a [u8], what: &'static str) -> Result<T, TokenError> {
+    let text = std::str::from_utf8(bytes).ok();
+    text.and_then(crate::snapshot::read_object).ok_or(TokenError::Malformed { why: what })
+}
+
+fn claim_str<'a>(claim: &'a Loose<'_>, name: &str) -> Result<Option<&'a str>, TokenError> {
+    match claim {
+        Loose::Absent | Loose::Null => Ok(None),
+        Loose::Str(s) => Ok(Some(s)),
+        _ => Err(TokenError::InvalidClaims { why: format!("`{name}` is not a string") }),
     }
 }
 
-fn claim_str<'a>(claims: &'a Map<String, Value>, name: &str) -> Result<Option<&'a str>, TokenError> {
-    match claims.get(name) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(TokenError::InvalidClaims { why: format!("`{name}` is not a string") }),
-    }
-}
-
-fn claim_time(claims: &Map<String, Value>, name: &str) -> Result<Option<u64>, TokenError> {
-    match claims.get(name) {
-        None | Some(Value::Null) => Ok(None),
-        Some(v) => v.as_u64().map(Some).ok_or_else(|| TokenError::InvalidClaims {
-            why: format!("`{name}` is not a non-negative integer"),
-        }),
+fn claim_time(claim: &Loose<'_>, name: &str) -> Result<Option<u64>, TokenError> {
+    match claim {
+        Loose::Absent | Loose::Null => Ok(None),
+        Loose::Unsigned(n) => Ok(Some(*n)),
+        _ => Err(TokenError::InvalidClaims { why: format!("`{name}` is not a non-negative integer") }),
     }
 }
 
@@ -141,16 +185,16 @@ impl super::Verifier<'_> {
         if header_bytes.len() > MAX_HEADER_BYTES {
             return Err(TokenError::Malformed { why: "the header is too large" });
         }
-        let header = json_object(&header_bytes, "the header is not a JSON object")?;
+        let header: Header<'_> = json_object(&header_bytes, "the header is not a JSON object")?;
         // SECURITY: the algorithm allow-list comes before any other work (`none` is never on it).
-        let alg_name = header.get("alg").and_then(Value::as_str).unwrap_or_default();
+        let alg_name = header.alg.as_str().unwrap_or_default();
         let alg = Algorithm::parse(alg_name)
             .filter(|alg| self.store.signing().allows(*alg))
             .ok_or_else(|| TokenError::AlgorithmNotAllowed { alg: shorten(alg_name) })?;
-        if header.contains_key("crit") {
+        if !header.crit.is_absent() {
             return Err(TokenError::Malformed { why: "critical header parameters are not supported" });
         }
-        let kid = header.get("kid").and_then(Value::as_str).unwrap_or_default();
+        let kid = header.kid.as_str().unwrap_or_default();
         let key =
             self.store.signing().key(kid).ok_or_else(|| TokenError::UnknownKey { kid: shorten(kid) })?;
         // SECURITY: a key is only ever used with its own algorithm (no HS256-with-a-public-key swap).
@@ -160,50 +204,51 @@ impl super::Verifier<'_> {
         let signature = decode_part(signature_b64)?;
         let signing_input = token.get(..header_b64.len() + 1 + payload_b64.len()).unwrap_or_default();
         verify(key.material(), signing_input.as_bytes(), &signature)?;
-        let claims = json_object(&decode_part(payload_b64)?, "the payload is not a JSON object")?;
+        let payload = decode_part(payload_b64)?;
+        let claims: ClaimsWire<'_> = json_object(&payload, "the payload is not a JSON object")?;
         self.accept_claims(&claims, now)
     }
 
-    fn accept_claims(&self, claims: &Map<String, Value>, now: u64) -> Result<Authenticated, TokenError> {
+    fn accept_claims(&self, claims: &ClaimsWire<'_>, now: u64) -> Result<Authenticated, TokenError> {
         let signing = self.store.signing();
         if let Some(issuer) = signing.issuer() {
-            if claim_str(claims, "iss")? != Some(issuer) {
+            if claim_str(&claims.iss, "iss")? != Some(issuer) {
                 return Err(TokenError::InvalidIssuer);
             }
         }
         if let Some(audience) = signing.audience() {
-            let ok = match claims.get("aud") {
-                Some(Value::String(aud)) => aud == audience,
-                Some(Value::Array(auds)) => auds.iter().any(|a| a.as_str() == Some(audience)),
+            let ok = match &claims.aud {
+                Loose::Str(aud) => aud == audience,
+                Loose::Array(auds) => auds.iter().any(|a| a.as_str() == Some(audience)),
                 _ => false,
             };
             if !ok {
                 return Err(TokenError::InvalidAudience);
             }
         }
-        let exp = claim_time(claims, "exp")?
+        let exp = claim_time(&claims.exp, "exp")?
             .ok_or(TokenError::InvalidClaims { why: "`exp` is required".into() })?;
         if now >= exp.saturating_add(signing.leeway()) {
             return Err(TokenError::Expired { expired_at: exp });
         }
-        if let Some(nbf) = claim_time(claims, "nbf")? {
+        if let Some(nbf) = claim_time(&claims.nbf, "nbf")? {
             if now.saturating_add(signing.leeway()) < nbf {
                 return Err(TokenError::NotYetValid { not_before: nbf });
             }
         }
-        claim_time(claims, "iat")?;
-        let jti =
-            claim_str(claims, "jti")?.ok_or(TokenError::InvalidClaims { why: "`jti` is required".into() })?;
+        claim_time(&claims.iat, "iat")?;
+        let jti = claim_str(&claims.jti, "jti")?
+            .ok_or(TokenError::InvalidClaims { why: "`jti` is required".into() })?;
         if self.store.is_revoked(jti) {
             return Err(TokenError::Revoked { token_id: shorten(jti) });
         }
-        let kind_name = claim_str(claims, "kind")?.unwrap_or_default();
+        let kind_name = claim_str(&claims.kind, "kind")?.unwrap_or_default();
         let kind = TokenKind::parse(kind_name).ok_or_else(|| TokenError::InvalidClaims {
             why: format!("unknown `kind` `{}`", shorten(kind_name)),
         })?;
-        let sub = claim_str(claims, "sub")?.unwrap_or_default();
-        let org = claim_str(claims, "org")?;
-        let role = claim_str(claims, "role")?;
+        let sub = claim_str(&claims.sub, "sub")?.unwrap_or_default();
+        let org = claim_str(&claims.org, "org")?;
+        let role = claim_str(&claims.role, "role")?;
         if let Some(idx) = self.store.token_id(jti) {
             return self.accept_recorded(idx, kind, org, sub, role, exp, now);
         }

@@ -9,17 +9,16 @@ use super::args;
 use super::convert::{answer, throw, thrown};
 use crate::api::{self, ApiError, Tags};
 
-/// A settings patch as JSON (the settings reader takes a JSON value).
-fn patch_json(patch: &JsValue) -> Result<serde_json::Value, JsValue> {
+/// A settings patch as JSON text (the settings reader reads text).
+fn patch_json(patch: &JsValue) -> Result<String, JsValue> {
     if !patch.is_object() || patch.is_array() {
         let message = format!("`patch` must be an object, not {}.", args::kind_of(patch));
         return Err(throw(ApiError::argument(message)));
     }
-    let text = JSON::stringify(patch)
+    JSON::stringify(patch)
         .ok()
         .and_then(|text| text.as_string())
-        .ok_or_else(|| throw(ApiError::argument("`patch` could not be written as JSON.")))?;
-    serde_json::from_str(&text).map_err(|e| throw(ApiError::invalid("settings", e)))
+        .ok_or_else(|| throw(ApiError::argument("`patch` could not be written as JSON.")))
 }
 
 /// The string arguments of an action, read in order (one copy of this per arity).
@@ -56,7 +55,7 @@ impl Scopegate {
     ) -> Result<JsValue, JsValue> {
         let organization = args::name(&organization, "organization")?;
         let settings = self.engine().settings(organization.asked());
-        Ok(settings.map_or(JsValue::UNDEFINED, |s| answer(&api::settings_json(&s))))
+        Ok(settings.map_or(JsValue::UNDEFINED, |s| answer(&s)))
     }
 
     /// Adds a member with a role (`admin`, `member`, `billing-manager` or a custom role).

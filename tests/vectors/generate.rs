@@ -1229,12 +1229,14 @@ pub fn generate() -> (Value, String) {
     );
 
     // ---- The final snapshot: revocations by id, then normalized through a load.
-    let mut snapshot = g.engine.to_value();
+    // The vectors' snapshot carries the HS256 key: they verify HS256 tokens with it.
+    let with_secrets = scopegate::snapshot::ExportOptions { include_secrets: true };
+    let mut snapshot = g.engine.to_value_with(with_secrets);
     let mut revoked = vec![op_revoked.id.clone(), sg_revoked.id.clone(), revoked_jti];
     revoked.sort();
     snapshot["revokedTokenIds"] = json!(revoked);
     let engine = Engine::from_value(&snapshot).unwrap_or_else(|e| panic!("final snapshot rejected: {e:?}"));
-    let snapshot = engine.to_value();
+    let snapshot = engine.to_value_with(with_secrets);
 
     let cases: Vec<Value> = g.cases.iter().map(Case::to_json).collect();
     let vectors = json!({
