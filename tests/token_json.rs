@@ -104,3 +104,19 @@ fn minted_claims_are_written_once_each_and_read_back() {
     assert!(text.starts_with(r#"{"exp":"#), "claims are written by name: {text}");
     assert_eq!(engine.authenticate(&minted.token, NOW, None).unwrap().subject, "alice");
 }
+
+/// A `jti` is a token id, as in the snapshot: an empty one (which could never be revoked) and
+/// one with control characters (which would break the headers a gateway forwards it in) are
+/// refused as invalid claims.
+#[test]
+fn a_jti_that_is_not_a_token_id_is_refused() {
+    let payload = |jti: &str| {
+        format!(r#"{{"exp":{},"jti":{},"kind":"personal","sub":"alice"}}"#, NOW + 600, serde_json::json!(jti))
+    };
+    for jti in ["", "t1\r\nX-Injected: 1", "t\u{0}1", "two words"] {
+        let refused = engine().authenticate(&token(HEADER, &payload(jti)), NOW, None).unwrap_err();
+        assert_eq!(refused.code().as_str(), "invalid_claims", "jti {jti:?}");
+    }
+    let found = engine().authenticate(&token(HEADER, &payload("t-1.ok_2")), NOW, None).unwrap();
+    assert_eq!(found.token_id, "t-1.ok_2");
+}

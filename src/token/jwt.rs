@@ -16,7 +16,7 @@ use super::Authenticated;
 use super::keys::{SigningKey, SigningMaterial};
 use crate::error::TokenError;
 use crate::model::{BuiltinRole, Loose, TokenKind};
-use crate::snapshot::shorten;
+use crate::snapshot::{NameRule, shorten};
 use crate::store::{Algorithm, KeyMaterial};
 use crate::store::{ClaimsPrincipal, RoleRef, TokenId, TokenSubject, Who};
 
@@ -239,6 +239,13 @@ impl super::Verifier<'_> {
         claim_time(&claims.iat, "iat")?;
         let jti = claim_str(&claims.jti, "jti")?
             .ok_or(TokenError::InvalidClaims { why: "`jti` is required".into() })?;
+        // A token id is an identifier, as in the snapshot: an empty one could never be revoked,
+        // and control characters would break the headers it is forwarded in.
+        if !NameRule::Identifier.accepts(jti) {
+            return Err(TokenError::InvalidClaims {
+                why: "`jti` must be a token id (letters, digits, `-`, `_`, `.`)".into(),
+            });
+        }
         if self.store.is_revoked(jti) {
             return Err(TokenError::Revoked { token_id: shorten(jti) });
         }
