@@ -224,15 +224,3 @@ pub struct EvaluateOptions {
     /// `execute_all` (default), `deny_on_first_deny` or `permit_on_first_permit`.
     pub semantics: Option<String>,
 }
-
-/// One item of `evaluate`: `{ principal?, scope, resource }`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct EvaluateItem {
-    /// The principal; the options' principal when absent.
-    pub principal: Option<String>,
-    /// The scope.
-    pub scope: String,
-    /// The resource.
-    pub resource: String,
-}

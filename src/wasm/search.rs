@@ -1,15 +1,15 @@
 //! Questions over many, each one boundary crossing: resource search, subject search and batch
 //! evaluation. The core answers each item as `check` (or `explain`) would.
 
-use js_sys::Array;
+use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
 
 use super::Scopegate;
 use super::args;
 use super::convert::{answer, throw};
 use crate::api::{
-    ApiError, EvaluateItem, EvaluateOptions, ResourcePageAnswer, SearchResourcesOptions,
-    SearchSubjectsOptions, SubjectAnswer,
+    ApiError, EvaluateOptions, ResourcePageAnswer, SearchResourcesOptions, SearchSubjectsOptions,
+    SubjectAnswer,
 };
 use crate::engine::Semantics;
 
@@ -60,16 +60,17 @@ impl Scopegate {
     }
 
     /// Decides a batch in order: `items` are `{ principal?, scope, resource }` objects or
-    /// `[scope, resource]` pairs, with `options.principal` for items that name none. With
-    /// `options.semantics` `deny_on_first_deny` or `permit_on_first_permit`, the answers stop
-    /// at the deciding item (AuthZEN 1.0); `execute_all` (the default) decides every item. Each
-    /// answer equals `check`.
+    /// `[scope, resource]` pairs, with `options.principal` for items that name none (other keys of
+    /// an item are not read). With `options.semantics` `deny_on_first_deny` or
+    /// `permit_on_first_permit`, the answers stop at the deciding item (AuthZEN 1.0);
+    /// `execute_all` (the default) decides every item. Each answer is `check`'s, through the same
+    /// interned names.
     #[wasm_bindgen(unchecked_return_type = "boolean[]")]
     pub fn evaluate(
-        &self,
+        &mut self,
         #[wasm_bindgen(unchecked_param_type = "EvaluationItem[]")] items: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "EvaluateOptions")] options: JsValue,
-    ) -> Result<JsValue, JsValue> {
+    ) -> Result<Vec<JsValue>, JsValue> {
         let options: EvaluateOptions = args::options(&options, "options")?;
         let semantics = match options.semantics.as_deref() {
             None => Semantics::ExecuteAll,
@@ -87,32 +88,93 @@ impl Scopegate {
             let message = format!("`items` holds {} items; a batch is at most {MAX_ITEMS}.", list.length());
             return Err(throw(ApiError::argument(message)));
         }
-        let mut questions = Vec::new();
+        let shared = options.principal.map(|p| JsValue::from_str(&p));
+        // Every item is read and checked before any is decided: a malformed batch answers nothing.
+        let keys = Keys::new();
+        let mut questions = Vec::with_capacity(list.length() as usize);
         for i in 0..list.length() {
-            let value = list.get(i);
-            let arg = format!("items[{i}]");
-            let item = if Array::is_array(&value) {
-                let pair = Array::from(&value);
-                if pair.length() != 2 {
-                    let message = format!("`{arg}` must be a `[scope, resource]` pair or an object.");
-                    return Err(throw(ApiError::argument(message)));
-                }
-                let scope = args::string(&pair.get(0), &format!("{arg}[0]"))?;
-                let resource = args::string(&pair.get(1), &format!("{arg}[1]"))?;
-                EvaluateItem { principal: None, scope, resource }
-            } else {
-                args::object::<EvaluateItem>(&value, &arg)?
-            };
-            let principal = item.principal.or_else(|| options.principal.clone()).ok_or_else(|| {
-                throw(ApiError::argument(format!(
-                    "`{arg}` names no principal, and `options.principal` is not given."
-                )))
-            })?;
-            questions.push((principal, item.scope, item.resource));
+            questions.push(item(&list.get(i), i, shared.as_ref(), &keys)?);
         }
-        let answers = self
-            .engine()
-            .evaluate(questions.iter().map(|(p, s, r)| (p.as_str(), s.as_str(), r.as_str())), semantics);
-        Ok(answer(&answers))
+        let mut answers = Vec::with_capacity(questions.len());
+        for (principal, scope, resource) in &questions {
+            let allowed = self.interned.check(principal, scope, resource)?;
+            answers.push(JsValue::from_bool(allowed));
+            if semantics.stops_at(allowed) {
+                break;
+            }
+        }
+        Ok(answers)
     }
+}
+
+/// The property names an item is read by, made once per batch.
+struct Keys {
+    principal: JsValue,
+    scope: JsValue,
+    resource: JsValue,
+    first: JsValue,
+    second: JsValue,
+}
+
+impl Keys {
+    fn new() -> Self {
+        Self {
+            principal: JsValue::from_str("principal"),
+            scope: JsValue::from_str("scope"),
+            resource: JsValue::from_str("resource"),
+            first: JsValue::from_f64(0.0),
+            second: JsValue::from_f64(1.0),
+        }
+    }
+}
+
+/// One item of a batch as its three strings (checked to be strings; not copied).
+fn item(
+    value: &JsValue,
+    i: u32,
+    shared: Option<&JsValue>,
+    keys: &Keys,
+) -> Result<(JsValue, JsValue, JsValue), JsValue> {
+    let arg = || format!("items[{i}]");
+    let field = |name: &str, key: &JsValue| -> Result<JsValue, JsValue> {
+        let read = Reflect::get(value, key)
+            .map_err(|_| throw(ApiError::argument(format!("`{}.{name}` could not be read.", arg()))))?;
+        if read.is_string() || read.is_undefined() {
+            Ok(read)
+        } else {
+            let what = args::kind_of(&read);
+            Err(throw(ApiError::argument(format!("`{}.{name}` must be a string, not {what}.", arg()))))
+        }
+    };
+    let (principal, scope, resource) = if Array::is_array(value) {
+        let pair = Array::from(value);
+        if pair.length() != 2 {
+            let message = format!("`{}` must be a `[scope, resource]` pair or an object.", arg());
+            return Err(throw(ApiError::argument(message)));
+        }
+        (JsValue::UNDEFINED, field("0", &keys.first)?, field("1", &keys.second)?)
+    } else if value.is_object() {
+        (
+            field("principal", &keys.principal)?,
+            field("scope", &keys.scope)?,
+            field("resource", &keys.resource)?,
+        )
+    } else {
+        let what = args::kind_of(value);
+        return Err(throw(ApiError::argument(format!("`{}` must be an object, not {what}.", arg()))));
+    };
+    for (name, read) in [("scope", &scope), ("resource", &resource)] {
+        if read.is_undefined() {
+            return Err(throw(ApiError::argument(format!("`{}` names no {name}.", arg()))));
+        }
+    }
+    let principal = match (principal.is_undefined(), shared) {
+        (false, _) => principal,
+        (true, Some(shared)) => shared.clone(),
+        (true, None) => {
+            let message = format!("`{}` names no principal, and `options.principal` is not given.", arg());
+            return Err(throw(ApiError::argument(message)));
+        }
+    };
+    Ok((principal, scope, resource))
 }
