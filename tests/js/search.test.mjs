@@ -139,7 +139,9 @@ test('evaluate refuses malformed batches with a ScopegateError', () => {
   throwsScopegate(() => gate.evaluate([['stack:read']]), 'invalid_argument');
   throwsScopegate(() => gate.evaluate([{ scope: 'stack:read', resource: 'acme/app/s0' }]), 'invalid_argument');
   throwsScopegate(() => gate.evaluate([], { semantics: 'first' }), 'invalid_argument');
-  throwsScopegate(() => gate.evaluate([{ principal: 'u0', scope: 'stack:read', resource: 'x', extra: 1 }]), 'invalid_argument');
+  throwsScopegate(() => gate.evaluate([{ principal: 'u0', scope: 5, resource: 'acme/app/s0' }]), 'invalid_argument');
+  throwsScopegate(() => gate.evaluate([{ principal: 'u0', scope: 'stack:read' }]), 'invalid_argument');
+  throwsScopegate(() => gate.evaluate(['stack:read']), 'invalid_argument');
   assert.deepEqual(gate.evaluate([]), []);
   gate.free();
 });
