@@ -304,19 +304,12 @@ impl Manager<'_> {
         now: u64,
         digest: Option<[u8; 32]>,
     ) -> Result<Value, ManageError> {
-        let added = self.store.add_token(NewToken {
-            id,
-            kind: plan.kind,
-            org: plan.org,
-            subject: plan.subject,
-            name: plan.name.as_deref(),
-            description: request.description.as_deref(),
-            digest,
-            created: now,
-            expires: request.expires,
-            created_by: plan.created_by,
-            deleted: false,
-        });
+        let record = NewToken::new(id, plan.kind, plan.org, plan.subject)
+            .named(plan.name.as_deref(), request.description.as_deref())
+            .digest(digest)
+            .times(now, request.expires)
+            .created_by(plan.created_by);
+        let added = self.store.add_token(record);
         // The id is fresh randomness and the name was checked; a conflict leaves no record.
         let Ok(idx) = added else { return Err(ManageError::RandomUnavailable) };
         // The record exactly as an export writes it, through the text: one JSON writer for

@@ -222,19 +222,12 @@ pub(crate) fn load_token<'v>(
         },
         (Subject::GoneTeam(_), None) => return,
     };
-    let added = b.add_token(NewToken {
-        id,
-        kind,
-        org,
-        subject,
-        name,
-        description,
-        digest,
-        created: token.created.unwrap_or(0),
-        expires: token.expires.unwrap_or(0),
-        created_by: None,
-        deleted: token.deleted.unwrap_or(false),
-    });
+    let record = NewToken::new(id, kind, org, subject)
+        .named(name, description)
+        .digest(digest)
+        .times(token.created.unwrap_or(0), token.expires.unwrap_or(0))
+        .deleted(token.deleted.unwrap_or(false));
+    let added = b.add_token(record);
     // Id, digest and name were checked above.
     let Ok(idx) = added else { return };
     if let Some(login) = token.created_by.as_deref() {

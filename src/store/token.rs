@@ -82,20 +82,60 @@ impl TokenRecord {
 }
 
 /// The parts of a new token record, checked by the caller against the model's rules; the
-/// store keeps ids, digests and organization token names unique.
+/// store keeps ids, digests and organization token names unique. Built with [`NewToken::new`]
+/// and the setters for what a record may carry besides.
 #[derive(Debug, Clone)]
 pub(crate) struct NewToken<'a> {
-    pub id: &'a str,
-    pub kind: TokenKind,
-    pub org: Option<OrgId>,
-    pub subject: TokenSubject,
-    pub name: Option<&'a str>,
-    pub description: Option<&'a str>,
-    pub digest: Option<[u8; 32]>,
-    pub created: u64,
-    pub expires: u64,
-    pub created_by: Option<UserId>,
-    pub deleted: bool,
+    pub(super) id: &'a str,
+    pub(super) kind: TokenKind,
+    pub(super) org: Option<OrgId>,
+    pub(super) subject: TokenSubject,
+    pub(super) name: Option<&'a str>,
+    pub(super) description: Option<&'a str>,
+    pub(super) digest: Option<[u8; 32]>,
+    pub(super) created: u64,
+    pub(super) expires: u64,
+    pub(super) created_by: Option<UserId>,
+    pub(super) deleted: bool,
+}
+
+impl<'a> NewToken<'a> {
+    /// A live record with no name, description, digest, times or minter.
+    pub fn new(id: &'a str, kind: TokenKind, org: Option<OrgId>, subject: TokenSubject) -> Self {
+        Self {
+            id,
+            kind,
+            org,
+            subject,
+            name: None,
+            description: None,
+            digest: None,
+            created: 0,
+            expires: 0,
+            created_by: None,
+            deleted: false,
+        }
+    }
+    /// The name (organization and team tokens) and description.
+    pub fn named(self, name: Option<&'a str>, description: Option<&'a str>) -> Self {
+        Self { name, description, ..self }
+    }
+    /// The SHA-256 digest of an opaque token's string.
+    pub fn digest(self, digest: Option<[u8; 32]>) -> Self {
+        Self { digest, ..self }
+    }
+    /// Creation and expiry times, seconds since the epoch (0: never expires).
+    pub fn times(self, created: u64, expires: u64) -> Self {
+        Self { created, expires, ..self }
+    }
+    /// The user who minted it.
+    pub fn created_by(self, created_by: Option<UserId>) -> Self {
+        Self { created_by, ..self }
+    }
+    /// Whether it is deleted (a record that only reserves its name).
+    pub fn deleted(self, deleted: bool) -> Self {
+        Self { deleted, ..self }
+    }
 }
 
 /// Why the store refused a new token record.
