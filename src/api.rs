@@ -17,8 +17,8 @@ pub use answers::{
     ResourcePageAnswer, SubjectAnswer, TokenInfo,
 };
 pub use requests::{
-    AuthenticateOptions, Count, EvaluateOptions, ListTokensOptions, MintOptions, MintRequestInput,
-    SearchResourcesOptions, SearchSubjectsOptions, Seconds, SigningKeyInput, Tags,
+    AuthenticateOptions, Count, EvaluateOptions, ExportSnapshotOptions, ListTokensOptions, MintOptions,
+    MintRequestInput, SearchResourcesOptions, SearchSubjectsOptions, Seconds, SigningKeyInput, Tags,
 };
 
 use crate::engine::{Question, SettingsPatch};

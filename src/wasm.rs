@@ -358,10 +358,25 @@ impl Scopegate {
         Ok(answer(&views.iter().map(TokenInfo::new).collect::<Vec<_>>()))
     }
 
-    /// The current state as a snapshot object, including every change applied in place.
+    /// The current state as a snapshot object, including every change applied in place, without
+    /// HS256 key secrets (see `exportSnapshot`).
     #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "Snapshot")]
     pub fn to_json(&self) -> JsValue {
         JSON::parse(&self.engine().to_json()).unwrap_or(JsValue::NULL)
+    }
+
+    /// The current state as a snapshot object; with `options.includeSecrets`, HS256 key secrets
+    /// too. SECURITY: a snapshot holding an HS256 secret lets its holder mint tokens: never send
+    /// one to a browser.
+    #[wasm_bindgen(js_name = exportSnapshot, unchecked_return_type = "Snapshot")]
+    pub fn export_snapshot(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "ExportOptions")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let options: api::ExportSnapshotOptions = args::options(&options, "options")?;
+        let export =
+            crate::snapshot::ExportOptions { include_secrets: options.include_secrets.unwrap_or(false) };
+        Ok(JSON::parse(&self.engine().to_json_with(export)).unwrap_or(JsValue::NULL))
     }
 
     /// Every error code the package can throw.

@@ -224,3 +224,11 @@ pub struct EvaluateOptions {
     /// `execute_all` (default), `deny_on_first_deny` or `permit_on_first_permit`.
     pub semantics: Option<String>,
 }
+
+/// The options of `exportSnapshot`: `{ includeSecrets? }`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ExportSnapshotOptions {
+    /// Include HS256 key secrets (never send such a snapshot to a browser).
+    pub include_secrets: Option<bool>,
+}

@@ -291,3 +291,8 @@ export interface EvaluateOptions {
   /** AuthZEN 1.0 semantics; the short-circuit ones stop the answers at the deciding item. */
   semantics?: "execute_all" | "deny_on_first_deny" | "permit_on_first_permit";
 }
+
+export interface ExportOptions {
+  /** Include HS256 key secrets. A snapshot holding one lets its holder mint tokens: never send it to a browser. */
+  includeSecrets?: boolean;
+}

@@ -137,6 +137,11 @@ const MEMBERS: &[Member] = &[
             (Arg::OptObject, "options", "{}"),
         ],
     },
+    Member {
+        name: "exportSnapshot",
+        kind: Kind::Method,
+        args: &[(Arg::OptObject, "options", "{\"includeSecrets\":false}")],
+    },
     Member { name: "principalHandle", kind: Kind::Method, args: &[(N, "principal", "max")] },
     Member {
         name: "targetHandle",

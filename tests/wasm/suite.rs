@@ -1265,3 +1265,24 @@ fn the_scenario_corpus_holds_enough_cases() {
         .sum();
     assert!(total >= 60, "the scenario files hold {total} cases");
 }
+
+/// `toJSON()` leaves HS256 secrets out; `exportSnapshot({ includeSecrets: true })` keeps them,
+/// and loads back into an engine that validates the same HS256 tokens.
+#[wasm_bindgen_test]
+fn exports_leave_hs256_secrets_out_unless_asked() {
+    let secret = URL_SAFE_NO_PAD.encode([9u8; 32]);
+    let snapshot = json!({
+        "version": 1,
+        "organizations": [{ "name": "acme", "members": [{ "login": "ada", "role": "admin" }] }],
+        "signing": { "keys": [{ "kid": "h1", "alg": "HS256", "secret": secret }] }
+    });
+    let gate = Gate::construct(&js(&snapshot)).expect("the snapshot loads");
+    let plain = json_of(&gate.call("toJSON", &[]).expect("toJSON answers"));
+    assert_eq!(plain["signing"]["keys"], json!([]), "toJSON holds no secret: {plain}");
+    let options = js(&json!({ "includeSecrets": true }));
+    let full = json_of(&gate.call("exportSnapshot", &[options]).expect("exportSnapshot answers"));
+    assert_eq!(full["signing"]["keys"][0]["secret"], json!(secret));
+    let default = json_of(&gate.call("exportSnapshot", &[]).expect("exportSnapshot answers"));
+    assert_eq!(default["signing"]["keys"], json!([]));
+    assert!(Gate::construct(&js(&full)).is_ok(), "the export with secrets loads again");
+}
