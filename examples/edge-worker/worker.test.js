@@ -448,3 +448,121 @@ export const http = {
     c.done();
   },
 };
+
+/** `body` with every occurrence of `from` replaced by `to` (to compare answers about two names). */
+function swap(body, from, to) {
+  return JSON.parse(JSON.stringify(body).split(from).join(to));
+}
+
+/** The `org/project/stack` ids of a List stacks answer. */
+function listedIds(res) {
+  return res.body.stacks?.map((s) => `${s.orgName}/${s.projectName}/${s.stackName}`);
+}
+
+/**
+ * List stacks is answered by the engine's resource search, one organization at a time, with each
+ * organization's token rules; a refusal names no stack and does not depend on the filters.
+ */
+export const listStacks = {
+  async test(controller, env) {
+    const c = checker('listStacks');
+    const send = (req) => env.GATEWAY.fetch(req);
+    const list = (who, query = '') => answer(send, request('GET', `/api/user/stacks${query}`, { authorization: authorizationFor(CREDENTIALS[who].credential) }));
+
+    // Without ?organization=, each organization's token expiry policy applies: globex caps token
+    // lifetime at 30 days, and olga's and root's personal tokens never expire.
+    const olga = await list('opaque-olga');
+    c.eq([olga.status, listedIds(olga)], [200, []], 'olga (globex admin) lists no globex stack with a token globex refuses');
+    c.eq(olga.body.excluded, [{ organization: 'globex', code: 'expiry_policy_violation' }], 'olga is told why globex is left out');
+    const olgaGlobex = await list('opaque-olga', '?organization=globex');
+    c.eq([olgaGlobex.status, olgaGlobex.body.error?.code], [401, 'expiry_policy_violation'], 'the same token with ?organization=globex');
+    const root = await list('opaque-root');
+    c.eq([root.status, listedIds(root)], [200, ['acme/app/prod', 'acme/app/dev']], 'root (acme admin, globex member) lists acme only');
+    c.eq(root.body.excluded, [{ organization: 'globex', code: 'expiry_policy_violation' }], 'root is told why globex is left out');
+    c.ok(!JSON.stringify(root.body).includes('web/prod'), 'no globex stack in the answer');
+    const mia = await list('signed-mia');
+    c.eq([mia.status, listedIds(mia), mia.body.excluded], [200, ['acme/app/prod', 'acme/app/dev'], undefined], 'a signed personal token lists the organizations of its user');
+    // Machine tokens list their own organization.
+    c.eq(listedIds(await list('opaque-team')), ['acme/app/prod'], 'the crew team token without ?organization=');
+    c.eq(listedIds(await list('signed-team')), ['acme/app/prod'], 'the signed crew team token (no record) without ?organization=');
+    c.eq(listedIds(await list('signed-admin', '?organization=acme')), ['acme/app/prod', 'acme/app/dev'], 'the signed admin token (no record)');
+
+    // A refused List stacks names no stack, and the filters do not change it.
+    const idle = await list('opaque-idle', '?organization=acme');
+    c.eq([idle.status, idle.body.error?.code, idle.body.error?.deny?.code, idle.body.error?.scope], [403, 'forbidden', 'missing_scope', 'stack:read'], 'the idle team token reads no stack');
+    for (const name of ['app/prod', 'app/dev', '"prod"', '"dev"']) c.ok(!JSON.stringify(idle.body).includes(name), `the refusal names no stack (${name})`);
+    const idleProd = await list('opaque-idle', '?organization=acme&tagName=env&tagValue=prod');
+    const idleNone = await list('opaque-idle', '?organization=acme&tagName=env&tagValue=no-such-value');
+    const idleProject = await list('opaque-idle', '?organization=acme&project=no-such-project');
+    c.eq(idleProd.body, idle.body, 'refused alike with a tag filter that matches a stack');
+    c.eq(idleNone.body, idle.body, 'refused alike with a tag filter that matches none');
+    c.eq(idleProject.body, idle.body, 'refused alike with a project that does not exist');
+    const teamNone = await list('opaque-team', '?organization=acme&tagName=env&tagValue=dev');
+    c.eq([teamNone.status, listedIds(teamNone)], [200, []], 'a principal that reads some stack gets an empty list when the filters match none it reads');
+
+    // Non-members are refused alike whether or not the organization exists, and learn nothing.
+    const outsider = await list('opaque-olga', '?organization=acme');
+    c.eq([outsider.status, outsider.body.error?.deny?.code], [403, 'not_a_member'], 'olga lists acme');
+    const nowhere = await list('opaque-olga', '?organization=no-such-org');
+    c.eq(swap(nowhere.body, 'no-such-org', 'acme'), outsider.body, 'olga is answered alike for an organization that does not exist');
+    const outsiderTagged = await list('opaque-olga', '?organization=acme&tagName=env&tagValue=prod');
+    c.eq(outsiderTagged.body, outsider.body, 'olga is answered alike whatever the filters');
+    for (const name of ['app/prod', 'app/dev', 'crew']) c.ok(!JSON.stringify(outsider.body).includes(name), `a non-member's refusal names nothing of acme (${name})`);
+
+    // Tag names are matched by the engine: prototype keys of a JavaScript object match nothing.
+    for (const key of ['toString', '__proto__', 'constructor', 'hasOwnProperty', 'valueOf']) {
+      const res = await list('opaque-root', `?organization=acme&tagName=${key}&tagValue=x`);
+      c.eq([res.status, listedIds(res)], [200, []], `tagName=${key}&tagValue=x matches nothing`);
+      const bare = await list('opaque-root', `?organization=acme&tagName=${key}`);
+      c.ok(!(bare.status === 200 && bare.body.stacks?.length > 0), `tagName=${key} alone does not match every stack`);
+      c.eq([bare.status, bare.body.error?.code], [400, 'invalid_query'], `tagName=${key} alone is refused (a tag name needs a value)`);
+    }
+    const dev = await list('opaque-root', '?organization=acme&tagName=env&tagValue=dev');
+    c.eq(listedIds(dev), ['acme/app/dev'], 'tag filter');
+    c.eq(listedIds(await list('opaque-root', '?organization=acme&project=app')), ['acme/app/prod', 'acme/app/dev'], 'project filter');
+    c.eq(listedIds(await list('opaque-root', '?organization=acme&project=nope')), [], 'a project with no stack');
+    const valueOnly = await list('opaque-root', '?organization=acme&tagValue=dev');
+    c.eq([valueOnly.status, valueOnly.body.error?.code], [400, 'invalid_query'], 'tagValue without tagName');
+    checkHeaders(c, valueOnly, 'the 400');
+    c.done();
+  },
+};
+
+/** Non-members of an organization are answered the same way whether or not what they name exists. */
+export const outsiders = {
+  async test(controller, env) {
+    const c = checker('outsiders');
+    const send = (req) => env.GATEWAY.fetch(req);
+    const ask = (who, method, path) => answer(send, request(method, path, { authorization: authorizationFor(CREDENTIALS[who].credential) }));
+    const pairs = [
+      // [who, method, existing, missing, the names to swap]
+      ['opaque-olga', 'GET', '/api/stacks/acme/app/prod', '/api/stacks/acme/app/nope', ['acme/app/nope', 'acme/app/prod']],
+      ['opaque-olga', 'GET', '/api/stacks/acme/app/prod', '/api/stacks/acme/nope/prod', ['acme/nope/prod', 'acme/app/prod']],
+      ['opaque-olga', 'GET', '/api/stacks/acme/app/prod', '/api/stacks/no-such-org/app/prod', ['no-such-org', 'acme']],
+      ['opaque-olga', 'POST', '/api/stacks/acme/app/prod/hooks/ci/ping', '/api/stacks/acme/app/nope/hooks/ci/ping', ['acme/app/nope', 'acme/app/prod']],
+      ['opaque-olga', 'DELETE', '/api/orgs/acme/teams/crew', '/api/orgs/acme/teams/nope', ['acme/nope', 'acme/crew']],
+      ['opaque-olga', 'POST', '/api/orgs/acme/teams/crew/tokens', '/api/orgs/no-such-org/teams/crew/tokens', ['no-such-org', 'acme']],
+      ['opaque-olga', 'GET', '/api/orgs/acme/members', '/api/orgs/no-such-org/members', ['no-such-org', 'acme']],
+      // mia is not in globex, which caps token lifetime (her token never expires): its policy is
+      // none of her business, and an organization that does not exist looks the same.
+      ['opaque-mia', 'GET', '/api/orgs/globex/members', '/api/orgs/no-such-org/members', ['no-such-org', 'globex']],
+      ['opaque-mia', 'GET', '/api/stacks/globex/web/prod', '/api/stacks/globex/web/nope', ['globex/web/nope', 'globex/web/prod']],
+      ['signed-mia', 'GET', '/api/stacks/globex/web/prod', '/api/stacks/no-such-org/web/prod', ['no-such-org', 'globex']],
+    ];
+    for (const [who, method, existing, missing, [from, to]] of pairs) {
+      const a = await ask(who, method, existing);
+      const b = await ask(who, method, missing);
+      const what = `${who}: ${method} ${existing} and ${missing}`;
+      c.eq([a.status, a.body.error?.deny?.code], [403, 'not_a_member'], `${what}: the existing one`);
+      c.eq(swap(b.body, from, to), a.body, `${what}: answered alike`);
+      c.eq([...b.headers].filter(([k]) => k !== 'content-length'), [...a.headers].filter(([k]) => k !== 'content-length'), `${what}: same headers`);
+    }
+    // Members may learn what exists in their own organization.
+    const member = await ask('opaque-mia', 'GET', '/api/stacks/acme/app/nope');
+    c.eq([member.status, member.body.error?.deny?.code], [403, 'unknown_resource'], 'a member asking for a stack that does not exist');
+    // A machine token presented to another organization stays a token error.
+    const machine = await ask('opaque-std', 'GET', '/api/orgs/no-such-org/members');
+    c.eq([machine.status, machine.body.error?.code], [401, 'wrong_organization'], 'an acme token presented to an organization that does not exist');
+    c.done();
+  },
+};
