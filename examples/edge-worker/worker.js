@@ -29,6 +29,8 @@ initSync({ module: wasmModule });
 
 const JSON_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-store' };
 const MAX_INSPECTED_BODY = 64 * 1024;
+/** The methods the gateway answers (what a CONNECT is told instead). */
+const TUNNEL_ALLOW = ['DELETE', 'GET', 'PATCH', 'POST'];
 
 /** A delivery failure with a stable code (the engine's own errors keep theirs). */
 class DeliveryError extends Error {
@@ -56,6 +58,21 @@ function principalOf(who) {
     subject: who.subject,
     signed: who.signed,
   };
+}
+
+/**
+ * A header value the gateway sets from a name (a principal, a token id): text outside printable
+ * ASCII, and `%`, percent-encoded as UTF-8, so that no value can end a header, inject another or
+ * make the runtime throw.
+ */
+export function headerValue(value) {
+  return String(value).replace(/[^\x20-\x24\x26-\x7e]/gu, (ch) => {
+    try {
+      return encodeURIComponent(ch);
+    } catch {
+      return '%EF%BF%BD'; // a lone surrogate: U+FFFD
+    }
+  });
 }
 
 /**
@@ -249,16 +266,21 @@ export function createGateway({
     return { text, json };
   }
 
-  async function forward(request, body, url, who, action, scope) {
+  async function forward(request, body, url, who, action, scope, revision) {
     const target = new URL(url.pathname + url.search, upstreamUrl);
     // A body the gateway has read goes on as the text it read; any other stays a stream.
     const outgoing = body ? new Request(target, { method: request.method, headers: request.headers, body: body.text }) : new Request(target, request);
     for (const name of [...outgoing.headers.keys()]) if (name.startsWith('x-scopegate-')) outgoing.headers.delete(name);
-    outgoing.headers.set('x-scopegate-principal', who.principal ?? `${who.kind}:${who.organization}/${who.subject}`);
-    outgoing.headers.set('x-scopegate-token-id', who.tokenId);
-    outgoing.headers.set('x-scopegate-action', action);
-    if (scope) outgoing.headers.set('x-scopegate-scope', scope);
-    return upstream(outgoing);
+    outgoing.headers.set('x-scopegate-principal', headerValue(who.principal ?? `${who.kind}:${who.organization}/${who.subject}`));
+    outgoing.headers.set('x-scopegate-token-id', headerValue(who.tokenId));
+    outgoing.headers.set('x-scopegate-action', headerValue(action));
+    if (scope) outgoing.headers.set('x-scopegate-scope', headerValue(scope));
+    try {
+      return await upstream(outgoing);
+    } catch (e) {
+      log.warn(`scopegate: the upstream did not answer: ${e?.message ?? e}`);
+      return reply(502, { error: { code: 'upstream_unreachable', message: 'the upstream did not answer' } }, revision);
+    }
   }
 
   /**
@@ -324,7 +346,12 @@ export function createGateway({
     }
     maybeRefresh(ctx);
 
-    const url = new URL(request.url);
+    let url;
+    try {
+      url = new URL(request.url);
+    } catch {
+      return reply(400, { error: { code: 'bad_request', message: 'the request URL cannot be read' } }, current.revision);
+    }
     const match = matchRoute(request.method, url.pathname);
     if (match.status === 404) {
       return reply(404, { error: { code: 'not_found', message: `no route for ${request.method} ${shown(url.pathname)}` } }, current.revision);
@@ -404,7 +431,7 @@ export function createGateway({
     }
 
     if (decision && !decision.allowed) return refuse(resource, principal, decision.deny, decision.reasons);
-    if (upstream && upstreamUrl) return forward(request, body, url, who, action, route.scope);
+    if (upstream && upstreamUrl) return forward(request, body, url, who, action, route.scope, revision);
     if (listed) {
       const { stacks, reasons, excluded } = listed;
       return reply(200, { allowed: true, action, rows, scope: route.scope, principal, stacks, reasons, ...(excluded ? { excluded } : {}) }, revision);
@@ -463,4 +490,37 @@ export default {
     // The bundled snapshot first, so that its revision is the floor for what the origin sends.
     ctx.waitUntil(gateway.ensureLoaded().then(() => gateway.refresh()));
   },
+  /**
+   * CONNECT requests: workerd hands them to this handler with the tunnel already accepted (the
+   * client has its `200` by then; a worker cannot choose that status). The gateway opens no
+   * tunnels: it writes a 405 answer into the tunnel and closes it.
+   */
+  async connect(socket) {
+    await refuseTunnel(socket);
+  },
 };
+
+/** Writes a 405 answer into an accepted CONNECT tunnel and closes it. Never throws. */
+async function refuseTunnel(socket) {
+  const body = JSON.stringify({ error: { code: 'method_not_allowed', message: 'CONNECT is not allowed: the gateway opens no tunnels', allow: TUNNEL_ALLOW } });
+  const head = [
+    'HTTP/1.1 405 Method Not Allowed',
+    'content-type: application/json',
+    'cache-control: no-store',
+    `allow: ${TUNNEL_ALLOW.join(', ')}`,
+    `content-length: ${new TextEncoder().encode(body).byteLength}`,
+    'connection: close',
+  ];
+  try {
+    const writer = socket.writable.getWriter();
+    await writer.write(new TextEncoder().encode(`${head.join('\r\n')}\r\n\r\n${body}`));
+    await writer.close();
+  } catch {
+    // The client went away: nothing to answer.
+  }
+  try {
+    await socket.close();
+  } catch {
+    // Already closed.
+  }
+}

@@ -9,7 +9,7 @@
 // src/catalog/token_matrix.rs), the product decisions (matrix-requests.js), the credentials'
 // stated purpose (fixtures/tokens.json), and the library's token vectors (tests/fixtures/tokens).
 import { Scopegate } from 'scopegate';
-import worker, { createGateway } from './worker.js';
+import worker, { createGateway, headerValue } from './worker.js';
 import {
   MATRIX_CREDENTIALS,
   ROW_REQUESTS,
@@ -563,6 +563,69 @@ export const outsiders = {
     // A machine token presented to another organization stays a token error.
     const machine = await ask('opaque-std', 'GET', '/api/orgs/no-such-org/members');
     c.eq([machine.status, machine.body.error?.code], [401, 'wrong_organization'], 'an acme token presented to an organization that does not exist');
+    c.done();
+  },
+};
+
+/** Requests a hostile client makes: CONNECT, bad token ids, encoded separators, a failing upstream. */
+export const hostile = {
+  async test(controller, env) {
+    const c = checker('hostile');
+    const admin = authorizationFor(CREDENTIALS['opaque-admin'].credential);
+
+    // CONNECT reaches the worker's connect handler (workerd has already accepted the tunnel): it
+    // answers 405 inside it and closes, opening nothing.
+    let tunnel = '';
+    try {
+      const socket = env.GATEWAY.connect('gateway.test:443');
+      const reader = socket.readable.getReader();
+      const decoder = new TextDecoder();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        tunnel += decoder.decode(value, { stream: true });
+      }
+    } catch (e) {
+      tunnel = `threw: ${e?.message ?? e}`;
+    }
+    c.ok(tunnel.startsWith('HTTP/1.1 405 Method Not Allowed\r\n'), `CONNECT is refused with 405 (got ${JSON.stringify(tunnel.slice(0, 120))})`);
+    c.ok(tunnel.includes('"method_not_allowed"'), 'CONNECT: the error code');
+
+    // Signed tokens whose jti is not a token id are refused before any header is built, also on
+    // a gateway that forwards.
+    const gw = createGateway({ publicKey: env.SNAPSHOT_PUBLIC_KEY, bundled, upstreamUrl: 'http://upstream.test', upstream: (req) => env.ORIGIN.fetch(req), log: quiet });
+    for (const name of ['signed-jti-crlf', 'signed-jti-nul', 'signed-jti-empty']) {
+      const res = await answer((r) => gw.fetch(r, null), request('GET', '/api/stacks/acme/app/prod', { authorization: authorizationFor(CREDENTIALS[name].credential) }));
+      c.eq([res.status, res.body.error?.code, res.body.upstream], [401, 'invalid_claims', undefined], `${name}: refused, not forwarded`);
+    }
+    // Forwarded header values never make the gateway throw.
+    for (const [value, want] of [
+      ['token:tok-admin', 'token:tok-admin'],
+      ['a\r\nx-evil: 1', 'a%0D%0Ax-evil: 1'],
+      ['nul\u0000', 'nul%00'],
+      ['ünï', '%C3%BCn%C3%AF'],
+      ['100%', '100%25'],
+    ]) {
+      c.eq(headerValue(value), want, `headerValue(${JSON.stringify(value)})`);
+      c.ok(new Headers({ x: headerValue(value) }).get('x') === want, `headerValue(${JSON.stringify(value)}) is a valid header value`);
+    }
+    // An upstream that fails is a 502, not a 500.
+    const broken = createGateway({
+      publicKey: env.SNAPSHOT_PUBLIC_KEY,
+      bundled,
+      upstreamUrl: 'http://upstream.test',
+      upstream: () => Promise.reject(new Error('connection refused')),
+      log: quiet,
+    });
+    const down = await answer((r) => broken.fetch(r, null), request('GET', '/api/stacks/acme/app/prod', { authorization: admin }));
+    c.eq([down.status, down.body.error?.code], [502, 'upstream_unreachable'], 'a failing upstream');
+
+    // A path segment that decodes to a separator names nothing.
+    const send = (req) => env.GATEWAY.fetch(req);
+    for (const path of ['/api/stacks/acme/app/pr%2Fod', '/api/stacks/acme%2Fapp/app/prod', '/api/orgs/acme%2Fcrew/members']) {
+      const res = await answer(send, request('GET', path, { authorization: admin }));
+      c.eq([res.status, res.body.error?.code], [404, 'not_found'], `${path}: 404`);
+    }
     c.done();
   },
 };
