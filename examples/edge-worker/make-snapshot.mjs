@@ -254,6 +254,9 @@ function world(revision, change = (w) => w) {
           { project: 'app', name: 'prod', tags: { env: 'prod' }, creator: { user: 'root' } },
           { project: 'app', name: 'dev', tags: { env: 'dev' }, creator: { user: 'root' } },
         ],
+        // Named like a stack and a team: an id alone does not say which kind it is (AuthZEN types do).
+        environments: [{ project: 'app', name: 'prod' }],
+        accounts: [{ name: 'crew' }],
         tokens: [
           { id: 'tok-team', kind: 'team', name: 'crew-ci', team: 'crew', digest: o.team.digest, created: 1767225600, expires: 0, createdBy: 'root' },
           { id: 'tok-idle', kind: 'team', name: 'idle-ci', team: 'idle', digest: o.idle.digest, created: 1767225600, expires: 0, createdBy: 'root' },
