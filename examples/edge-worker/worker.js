@@ -2,7 +2,8 @@
 // REST API. Each request: route -> action and scope (routes.js), `Authorization: token …`
 // (opaque `pul-…` or a signed JWT) -> who, scopegate -> allowed or not. Answers 401 with the
 // token error code, 403 with the engine's explanation, and for allowed requests either a JSON
-// echo or the request forwarded to an upstream.
+// echo or the request forwarded to an upstream. The same gateway answers the AuthZEN 1.0
+// endpoints (authzen.js): /access/v1/* and /.well-known/authzen-configuration.
 //
 // Policy arrives as a signed snapshot: the bundled default (snapshot/default.json) and, when an
 // origin is configured, refreshes from it. Only snapshots signed by the configured Ed25519 key
@@ -22,6 +23,7 @@ import wasmModule from 'scopegate/scopegate_bg.wasm';
 import bundledSnapshot from './snapshot/default.json';
 import { actionOf, matchRoute, resourceOf } from './routes.js';
 import { callerOf, hasStacks, organizationName, outsiderDeny, saysOutside, shown } from './access.js';
+import { answerAuthzen, isAuthzen } from './authzen.js';
 
 // Instantiating the module uses no randomness, so it is fine at global scope (workerd has none
 // there). Loading a snapshot waits for the first request, where the environment is known.
@@ -29,6 +31,7 @@ initSync({ module: wasmModule });
 
 const JSON_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-store' };
 const MAX_INSPECTED_BODY = 64 * 1024;
+const MAX_AUTHZEN_BODY = 256 * 1024;
 /** The methods the gateway answers (what a CONNECT is told instead). */
 const TUNNEL_ALLOW = ['DELETE', 'GET', 'PATCH', 'POST'];
 
@@ -351,6 +354,9 @@ export function createGateway({
       url = new URL(request.url);
     } catch {
       return reply(400, { error: { code: 'bad_request', message: 'the request URL cannot be read' } }, current.revision);
+    }
+    if (isAuthzen(url.pathname)) {
+      return answerAuthzen(request, url, { snapshot: () => current, clock, maxBody: MAX_AUTHZEN_BODY });
     }
     const match = matchRoute(request.method, url.pathname);
     if (match.status === 404) {
