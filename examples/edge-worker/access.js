@@ -136,7 +136,10 @@ export function callerOf(snap, who, credential, now) {
       if (caller.name) return snap.gate.searchResources(caller.name, scope, org, options).ids;
       const admin = enumeratorOf(snap, org);
       if (!admin) return [];
-      return snap.gate.searchResources(admin, scope, org, options).ids.filter((id) => snap.gate.checkAs(who.handle, scope, id));
+      // The limit applies to what the caller may use, so it is applied after the checks.
+      const { limit, ...filters } = options;
+      const ids = snap.gate.searchResources(admin, scope, org, filters).ids.filter((id) => snap.gate.checkAs(who.handle, scope, id));
+      return limit === undefined ? ids : ids.slice(0, limit);
     },
 
     /** `check` as the caller. */

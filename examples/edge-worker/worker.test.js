@@ -1,9 +1,10 @@
 // workerd tests of the edge gateway (run: ./run-tests.sh, or workerd test test.capnp).
 //
-// Each export is one suite. `matrix`, `tokenErrors` and `refreshEndToEnd` go through service
-// bindings to gateways configured exactly as in production (worker.js's default export, env
-// bindings, real clock); `vectors`, `delivery` and `http` build a gateway with
-// createGateway to inject a fixed clock, an origin they control, or an upstream.
+// Each export is one suite. `matrix`, `tokenErrors`, `refreshEndToEnd`, `listStacks`,
+// `outsiders` and `authzen` go through service bindings to gateways configured exactly as in
+// production (worker.js's default export, env bindings, real clock); `vectors`, `delivery`,
+// `http` and `hostile` also build gateways with createGateway to inject a fixed clock, an origin
+// they control, or an upstream.
 //
 // Expectations come from the model: the documented token matrix (parsed from
 // src/catalog/token_matrix.rs), the product decisions (matrix-requests.js), the credentials'
@@ -522,6 +523,26 @@ export const listStacks = {
     c.eq(listedIds(dev), ['acme/app/dev'], 'tag filter');
     c.eq(listedIds(await list('opaque-root', '?organization=acme&project=app')), ['acme/app/prod', 'acme/app/dev'], 'project filter');
     c.eq(listedIds(await list('opaque-root', '?organization=acme&project=nope')), [], 'a project with no stack');
+    // A signed team token without a record reads only the second stack of its organization: its
+    // stacks are the organization's, each checked as the token, and a limit counts only those.
+    const key = Scopegate.generateSigningKey('t1');
+    const text = JSON.stringify({
+      version: 1,
+      revision: 1,
+      signing: { keys: [{ kid: 't1', alg: 'EdDSA', publicKey: key.publicKey }] },
+      users: [{ login: 'ann' }],
+      organizations: [{ name: 'o', settings: { defaultStackPermission: 'none' }, members: [{ login: 'ann', role: 'admin' }], teams: [{ name: 't', stacks: { 'p/b': 'read' } }], stacks: [{ project: 'p', name: 'a', tags: { k: 'v' } }, { project: 'p', name: 'b' }] }],
+    });
+    const now = Math.floor(Date.now() / 1000);
+    const minting = new Scopegate(text);
+    const minted = minting.mintToken('ann', { kind: 'team', organization: 'o', team: 't', name: 'ci', expires: now + 3600 }, { now, signingKey: { kid: 't1', privateKey: key.privateKey } });
+    minting.free();
+    const small = createGateway({ publicKey: demoKey.publicKey, bundled: { snapshot: text, signature: Scopegate.signSnapshot(text, demoKey.privateKey) }, log: quiet });
+    const smallList = (query) => answer((r) => small.fetch(r, null), request('GET', `/api/user/stacks${query}`, { authorization: `Bearer ${minted.token}` }));
+    c.eq(listedIds(await smallList('?organization=o')), ['o/p/b'], 'a signed token without a record lists the one stack it reads');
+    const smallNone = await smallList('?organization=o&tagName=k&tagValue=v');
+    c.eq([smallNone.status, listedIds(smallNone)], [200, []], '…and is not refused when the filters keep none of its stacks');
+
     const valueOnly = await list('opaque-root', '?organization=acme&tagValue=dev');
     c.eq([valueOnly.status, valueOnly.body.error?.code], [400, 'invalid_query'], 'tagValue without tagName');
     checkHeaders(c, valueOnly, 'the 400');
