@@ -17,6 +17,8 @@ const gateway :Workerd.Worker = (
   modules = [
     (name = "worker.js", esModule = embed "worker.js"),
     (name = "routes.js", esModule = embed "routes.js"),
+    (name = "access.js", esModule = embed "access.js"),
+    (name = "authzen.js", esModule = embed "authzen.js"),
     (name = "snapshot/default.json", json = embed "snapshot/default.json"),
     (name = "scopegate", esModule = embed "../../target/web/scopegate.js"),
     (name = "scopegate/scopegate_bg.wasm", wasm = embed "../../target/web/scopegate_bg.wasm"),

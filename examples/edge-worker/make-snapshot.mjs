@@ -108,7 +108,7 @@ const o = {
  * (`error`), or the identity it authenticates as. `org`: the organization to present it to.
  */
 const credentials = {
-  'opaque-root': { credential: o.root.token, what: 'personal token of root, an acme admin', expect: { principal: 'token:pat-root' } },
+  'opaque-root': { credential: o.root.token, what: 'personal token of root, an acme admin and a globex member', expect: { principal: 'token:pat-root' } },
   'opaque-mia': { credential: o.mia.token, what: 'personal token of mia, an acme member', expect: { principal: 'token:pat-mia' } },
   'opaque-olga': { credential: o.olga.token, what: 'personal token of olga, admin of globex, not in acme', expect: { principal: 'token:pat-olga' } },
   'opaque-team': { credential: o.team.token, what: 'team token of acme/crew (ADMIN on app/prod)', expect: { principal: 'token:tok-team' } },
@@ -170,6 +170,22 @@ const credentials = {
   'signed-no-jti': {
     credential: jwt(claims({ kind: 'team', org: 'acme', sub: 'crew' })),
     what: 'no jti claim',
+    expect: { error: 'invalid_claims' },
+  },
+  // A jti must be a token id: these once reached header forwarding (x-scopegate-token-id).
+  'signed-jti-crlf': {
+    credential: jwt(claims({ jti: 'jwt-team-1\r\nx-scopegate-principal: user:root', kind: 'team', org: 'acme', sub: 'crew' })),
+    what: 'a jti holding CR/LF (a header injection attempt)',
+    expect: { error: 'invalid_claims' },
+  },
+  'signed-jti-nul': {
+    credential: jwt(claims({ jti: 'jwt-team-1\u0000', kind: 'team', org: 'acme', sub: 'crew' })),
+    what: 'a jti holding NUL',
+    expect: { error: 'invalid_claims' },
+  },
+  'signed-jti-empty': {
+    credential: jwt(claims({ jti: '', kind: 'team', org: 'acme', sub: 'crew' })),
+    what: 'an empty jti (a token that could never be revoked)',
     expect: { error: 'invalid_claims' },
   },
   'signed-wrong-issuer': {
@@ -238,6 +254,9 @@ function world(revision, change = (w) => w) {
           { project: 'app', name: 'prod', tags: { env: 'prod' }, creator: { user: 'root' } },
           { project: 'app', name: 'dev', tags: { env: 'dev' }, creator: { user: 'root' } },
         ],
+        // Named like a stack and a team: an id alone does not say which kind it is (AuthZEN types do).
+        environments: [{ project: 'app', name: 'prod' }],
+        accounts: [{ name: 'crew' }],
         tokens: [
           { id: 'tok-team', kind: 'team', name: 'crew-ci', team: 'crew', digest: o.team.digest, created: 1767225600, expires: 0, createdBy: 'root' },
           { id: 'tok-idle', kind: 'team', name: 'idle-ci', team: 'idle', digest: o.idle.digest, created: 1767225600, expires: 0, createdBy: 'root' },
@@ -248,7 +267,10 @@ function world(revision, change = (w) => w) {
       {
         name: 'globex',
         settings: { tokenExpiryPolicyDays: 30 },
-        members: [{ login: 'olga', role: 'admin' }],
+        members: [
+          { login: 'olga', role: 'admin' },
+          { login: 'root', role: 'member' },
+        ],
         stacks: [{ project: 'web', name: 'prod' }],
         tokens: [
           { id: 'tok-globex-forever', kind: 'organization', name: 'legacy-ci', role: 'member', digest: o.globexForever.digest, created: 1767225600, expires: 0, createdBy: 'olga' },

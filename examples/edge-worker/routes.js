@@ -103,17 +103,24 @@ function compileSegment(segment) {
 
 const COMPILED = ROUTES.map((route) => ({ route, segments: route.path.split('/').slice(1).map(compileSegment) }));
 
-/** Splits a URL path into decoded segments; `null` when a segment cannot be decoded or is empty. */
+/**
+ * Splits a URL path into decoded segments; `null` when a segment cannot be decoded, is empty, or
+ * decodes to a `/` (`%2F`): no organization, project, stack or team name holds one, and the
+ * engine would read it as a separator.
+ */
 function segmentsOf(pathname) {
   const raw = pathname.split('/').slice(1);
   const out = [];
   for (const part of raw) {
     if (part === '') return null;
+    let segment;
     try {
-      out.push(decodeURIComponent(part));
+      segment = decodeURIComponent(part);
     } catch {
       return null;
     }
+    if (segment.includes('/')) return null;
+    out.push(segment);
   }
   return out;
 }

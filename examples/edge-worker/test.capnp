@@ -21,6 +21,8 @@ const tests :Workerd.Worker = (
     (name = "worker.test.js", esModule = embed "worker.test.js"),
     (name = "worker.js", esModule = embed "worker.js"),
     (name = "routes.js", esModule = embed "routes.js"),
+    (name = "access.js", esModule = embed "access.js"),
+    (name = "authzen.js", esModule = embed "authzen.js"),
     (name = "matrix-requests.js", esModule = embed "matrix-requests.js"),
     (name = "snapshot/default.json", json = embed "snapshot/default.json"),
     (name = "snapshot/demo-key.json", json = embed "snapshot/demo-key.json"),
@@ -42,6 +44,8 @@ const tests :Workerd.Worker = (
 const gatewayModules :List(Workerd.Worker.Module) = [
   (name = "worker.js", esModule = embed "worker.js"),
   (name = "routes.js", esModule = embed "routes.js"),
+    (name = "access.js", esModule = embed "access.js"),
+    (name = "authzen.js", esModule = embed "authzen.js"),
   (name = "snapshot/default.json", json = embed "snapshot/default.json"),
   (name = "scopegate", esModule = embed "../../target/web/scopegate.js"),
   (name = "scopegate/scopegate_bg.wasm", wasm = embed "../../target/web/scopegate_bg.wasm"),

@@ -2,7 +2,8 @@
 // REST API. Each request: route -> action and scope (routes.js), `Authorization: token …`
 // (opaque `pul-…` or a signed JWT) -> who, scopegate -> allowed or not. Answers 401 with the
 // token error code, 403 with the engine's explanation, and for allowed requests either a JSON
-// echo or the request forwarded to an upstream.
+// echo or the request forwarded to an upstream. The same gateway answers the AuthZEN 1.0
+// endpoints (authzen.js): /access/v1/* and /.well-known/authzen-configuration.
 //
 // Policy arrives as a signed snapshot: the bundled default (snapshot/default.json) and, when an
 // origin is configured, refreshes from it. Only snapshots signed by the configured Ed25519 key
@@ -21,6 +22,8 @@ import { initSync, Scopegate } from 'scopegate';
 import wasmModule from 'scopegate/scopegate_bg.wasm';
 import bundledSnapshot from './snapshot/default.json';
 import { actionOf, matchRoute, resourceOf } from './routes.js';
+import { callerOf, hasStacks, organizationName, outsiderDeny, saysOutside, shown } from './access.js';
+import { answerAuthzen, isAuthzen } from './authzen.js';
 
 // Instantiating the module uses no randomness, so it is fine at global scope (workerd has none
 // there). Loading a snapshot waits for the first request, where the environment is known.
@@ -28,6 +31,9 @@ initSync({ module: wasmModule });
 
 const JSON_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-store' };
 const MAX_INSPECTED_BODY = 64 * 1024;
+const MAX_AUTHZEN_BODY = 256 * 1024;
+/** The methods the gateway answers (what a CONNECT is told instead). */
+const TUNNEL_ALLOW = ['DELETE', 'GET', 'PATCH', 'POST'];
 
 /** A delivery failure with a stable code (the engine's own errors keep theirs). */
 class DeliveryError extends Error {
@@ -57,16 +63,30 @@ function principalOf(who) {
   };
 }
 
-/** Every stack of a snapshot, by organization: for List stacks. */
-function stackIndex(text) {
-  const index = new Map();
-  for (const org of JSON.parse(text).organizations ?? []) {
-    index.set(
-      org.name,
-      (org.stacks ?? []).map((s) => ({ project: s.project, name: s.name, tags: s.tags ?? {}, id: `${org.name}/${s.project}/${s.name}` })),
-    );
-  }
-  return index;
+/**
+ * A header value the gateway sets from a name (a principal, a token id): text outside printable
+ * ASCII, and `%`, percent-encoded as UTF-8, so that no value can end a header, inject another or
+ * make the runtime throw.
+ */
+export function headerValue(value) {
+  return String(value).replace(/[^\x20-\x24\x26-\x7e]/gu, (ch) => {
+    try {
+      return encodeURIComponent(ch);
+    } catch {
+      return '%EF%BF%BD'; // a lone surrogate: U+FFFD
+    }
+  });
+}
+
+/**
+ * The organization names of a snapshot's text, in order. This is all the worker reads of the
+ * snapshot itself: the engine has no call that lists the organizations a user belongs to, which
+ * List stacks without `?organization=` and AuthZEN resource searches need. Every stack, tag,
+ * member and decision comes from the engine.
+ */
+function organizationNames(text) {
+  const orgs = JSON.parse(text).organizations;
+  return Array.isArray(orgs) ? orgs.map((org) => org?.name).filter((name) => typeof name === 'string') : [];
 }
 
 /**
@@ -96,7 +116,7 @@ export function createGateway({
   nowMs = () => Date.now(),
   log = console,
 }) {
-  /** The snapshot in use: `{ gate, revision, stacks, source }`. */
+  /** The snapshot in use: `{ gate, revision, organizations, enumerators, source }`. */
   let current = null;
   let bundledTried = false;
   let refreshing = false;
@@ -128,15 +148,15 @@ export function createGateway({
       gate.free();
       return { installed: false, reason: revision === current.revision ? 'same_revision' : 'older_revision', revision, current: current.revision };
     }
-    let stacks;
+    let organizations;
     try {
-      stacks = stackIndex(envelope.snapshot);
+      organizations = organizationNames(envelope.snapshot);
     } catch (e) {
       gate.free();
       throw e;
     }
     const old = current;
-    current = { gate, revision, stacks, source };
+    current = { gate, revision, organizations, enumerators: new Map(), source };
     // Safe: every use of a gate happens synchronously inside one request step, so nothing
     // else holds the old one now.
     old?.gate.free();
@@ -249,38 +269,77 @@ export function createGateway({
     return { text, json };
   }
 
-  async function forward(request, body, url, who, action, scope) {
+  async function forward(request, body, url, who, action, scope, revision) {
     const target = new URL(url.pathname + url.search, upstreamUrl);
     // A body the gateway has read goes on as the text it read; any other stays a stream.
     const outgoing = body ? new Request(target, { method: request.method, headers: request.headers, body: body.text }) : new Request(target, request);
     for (const name of [...outgoing.headers.keys()]) if (name.startsWith('x-scopegate-')) outgoing.headers.delete(name);
-    outgoing.headers.set('x-scopegate-principal', who.principal ?? `${who.kind}:${who.organization}/${who.subject}`);
-    outgoing.headers.set('x-scopegate-token-id', who.tokenId);
-    outgoing.headers.set('x-scopegate-action', action);
-    if (scope) outgoing.headers.set('x-scopegate-scope', scope);
-    return upstream(outgoing);
+    outgoing.headers.set('x-scopegate-principal', headerValue(who.principal ?? `${who.kind}:${who.organization}/${who.subject}`));
+    outgoing.headers.set('x-scopegate-token-id', headerValue(who.tokenId));
+    outgoing.headers.set('x-scopegate-action', headerValue(action));
+    if (scope) outgoing.headers.set('x-scopegate-scope', headerValue(scope));
+    try {
+      return await upstream(outgoing);
+    } catch (e) {
+      log.warn(`scopegate: the upstream did not answer: ${e?.message ?? e}`);
+      return reply(502, { error: { code: 'upstream_unreachable', message: 'the upstream did not answer' } }, revision);
+    }
   }
 
-  /** List stacks: the stacks of the request's organization (or all) that the principal may read. */
-  function listStacks(snap, who, route, url, org) {
-    const project = url.searchParams.get('project');
+  /**
+   * The List stacks query: `{ project, tags }`, or `{ error }` (400). A tag filter is a name and
+   * a value, matched by the engine; a name alone (any stack carrying the tag) is not supported.
+   */
+  function listQuery(url) {
+    const project = url.searchParams.get('project') || null;
     const tagName = url.searchParams.get('tagName');
     const tagValue = url.searchParams.get('tagValue');
-    const orgs = org ? [org] : [...snap.stacks.keys()];
-    const candidates = orgs
-      .flatMap((o) => snap.stacks.get(o) ?? [])
-      .filter((s) => (!project || s.project === project) && (!tagName || (tagName in s.tags && (tagValue === null || s.tags[tagName] === tagValue))));
-    const visible = candidates.filter((s) => snap.gate.checkAs(who.handle, route.scope, s.id));
-    if (candidates.length > 0 && visible.length === 0) {
-      const decision = snap.gate.explainAs(who.handle, route.scope, candidates[0].id);
-      return { denied: decision, resource: candidates[0].id };
+    if (tagName === null && tagValue !== null) return { error: '`tagValue` needs `tagName`' };
+    if (tagName !== null && tagValue === null) return { error: '`tagName` needs `tagValue`: the gateway filters stacks on a tag name and value' };
+    if (tagName === '') return { error: '`tagName` must not be empty' };
+    // A data property even for `__proto__`: the engine matches the name as given.
+    const tags = tagName === null ? null : Object.fromEntries([[tagName, tagValue]]);
+    return { project, tags };
+  }
+
+  /**
+   * List stacks: the stacks the caller may read, from the engine's resource search, in the
+   * request's organization or (without one) in every organization it acts in, each organization
+   * with its own token rules. Refused (naming no stack) when the caller may read no stack at all
+   * where there are stacks, whatever the filters; otherwise the readable stacks the filters
+   * keep, possibly none.
+   */
+  function listStacks(snap, caller, route, query, organization) {
+    if (organization && !caller.isMember(organization)) return { denied: outsiderDeny(caller.display, organization) };
+    const considered = organization ? [{ organization, refused: null }] : caller.organizations();
+    const orgs = considered.filter((o) => !o.refused).map((o) => o.organization);
+    const excluded = considered.filter((o) => o.refused).map((o) => ({ organization: o.organization, code: o.refused.code }));
+    const options = query.tags ? { tags: query.tags } : {};
+    const ids = orgs.flatMap((org) => caller.search(route.scope, org, options)).filter((id) => !query.project || id.split('/')[1] === query.project);
+    if (ids.length === 0) {
+      const readsSome = orgs.some((org) => caller.search(route.scope, org, { limit: 1 }).length > 0);
+      if (!readsSome && orgs.some((org) => hasStacks(snap, org))) {
+        const where = orgs.map((org) => `\`${org}\``).join(', ');
+        const message = `${caller.display} needs \`${route.scope}\` on a stack of ${where}, and no role or grant gives it on any.`;
+        return { denied: { code: 'missing_scope', message, scope: route.scope } };
+      }
     }
-    const reasons = visible.length ? snap.gate.explainAs(who.handle, route.scope, visible[0].id).reasons : [];
-    const stacks = visible.map((s) => {
-      const [orgName] = s.id.split('/');
-      return { orgName, projectName: s.project, stackName: s.name, tags: s.tags };
+    const reasons = ids.length ? caller.explain(route.scope, ids[0]).reasons : [];
+    const stacks = ids.map((id) => {
+      const [orgName, projectName, stackName] = id.split('/');
+      return { orgName, projectName, stackName };
     });
-    return { stacks, reasons };
+    return excluded.length ? { stacks, reasons, excluded } : { stacks, reasons };
+  }
+
+  /** Authenticates a credential, or returns the `ScopegateError` it was refused with. */
+  function tryAuthenticate(snap, credential, options) {
+    try {
+      return { who: snap.gate.authenticate(credential, options) };
+    } catch (e) {
+      if (e?.name !== 'ScopegateError') throw e;
+      return { error: e };
+    }
   }
 
   async function handle(request, ctx) {
@@ -290,10 +349,18 @@ export function createGateway({
     }
     maybeRefresh(ctx);
 
-    const url = new URL(request.url);
+    let url;
+    try {
+      url = new URL(request.url);
+    } catch {
+      return reply(400, { error: { code: 'bad_request', message: 'the request URL cannot be read' } }, current.revision);
+    }
+    if (isAuthzen(url.pathname)) {
+      return answerAuthzen(request, url, { snapshot: () => current, clock, maxBody: MAX_AUTHZEN_BODY });
+    }
     const match = matchRoute(request.method, url.pathname);
     if (match.status === 404) {
-      return reply(404, { error: { code: 'not_found', message: `no route for ${request.method} ${url.pathname}` } }, current.revision);
+      return reply(404, { error: { code: 'not_found', message: `no route for ${request.method} ${shown(url.pathname)}` } }, current.revision);
     }
     if (match.status === 405) {
       return reply(
@@ -304,65 +371,76 @@ export function createGateway({
       );
     }
     const { route, params } = match;
+    let query = null;
+    let organization = params.org ?? null;
+    if (route.target === 'list') {
+      query = listQuery(url);
+      const asked = url.searchParams.get('organization') || null;
+      organization = asked === null ? null : organizationName(asked);
+      if (asked !== null && organization === null) query = { error: '`organization` must be an organization name' };
+      if (query.error) return reply(400, { error: { code: 'invalid_query', message: query.error } }, current.revision);
+    }
     const body = await readBody(request, route);
     if (body?.tooLarge) {
       return reply(413, { error: { code: 'payload_too_large', message: `this route reads its body, which must be at most ${MAX_INSPECTED_BODY} bytes` } }, current.revision);
     }
     const { action, rows } = actionOf(route, body?.json);
-    const organization = route.target === 'list' ? url.searchParams.get('organization') : (params.org ?? null);
 
     // From here to the decision nothing awaits: the snapshot cannot change under the request.
     const snap = current;
     const revision = snap.revision;
     const header = request.headers.get('authorization');
-    let who;
-    try {
-      who = snap.gate.authenticate(header ?? '', { now: clock(), organization: organization ?? undefined });
-    } catch (e) {
-      if (e?.name !== 'ScopegateError') throw e;
+    const credential = header ?? '';
+    const now = clock();
+    const refuse = (resource, principal, deny, reasons = []) =>
+      reply(403, { error: { code: 'forbidden', message: deny.message, action, rows, scope: route.scope, resource, principal, deny, reasons } }, revision);
+
+    const authenticated = tryAuthenticate(snap, credential, { now, organization: organization ?? undefined });
+    if (authenticated.error) {
+      const e = authenticated.error;
+      // A personal token refused by an organization it is not a member of (its expiry policy, or
+      // an organization that does not exist): answered as any other non-member, so that neither
+      // the organization's existence nor its token rules are shown to outsiders.
+      if (organization && (e.code === 'expiry_policy_violation' || e.code === 'wrong_organization')) {
+        const base = tryAuthenticate(snap, credential, { now });
+        if (base.who?.kind === 'personal') {
+          const outsider = callerOf(snap, base.who, credential, now);
+          if (!outsider.isMember(organization)) {
+            const resource = route.target === 'list' ? organization : resourceOf(route, params);
+            return refuse(resource, principalOf(base.who), outsiderDeny(outsider.display, organization));
+          }
+        }
+      }
       const message = header === null ? 'missing Authorization header (expected `Authorization: token <token>`)' : e.message;
       return reply(401, { error: { code: e.code, message } }, revision, { 'www-authenticate': 'token' });
     }
+    const who = authenticated.who;
     const principal = principalOf(who);
 
     if (route.target === 'self') return reply(200, { authenticated: true, action, principal }, revision);
 
+    const caller = callerOf(snap, who, credential, now);
     let resource;
     let decision;
     let listed = null;
     if (route.target === 'list') {
-      listed = listStacks(snap, who, route, url, organization);
-      if (listed.denied) {
-        decision = listed.denied;
-        resource = listed.resource;
-      }
+      listed = listStacks(snap, caller, route, query, organization);
+      resource = organization;
+      if (listed.denied) decision = { allowed: false, reasons: [], deny: listed.denied };
     } else {
       resource = resourceOf(route, params);
-      decision = snap.gate.explainAs(who.handle, route.scope, resource);
+      decision = caller.explain(route.scope, resource);
+      // A non-member is refused alike whether or not the resource (or the organization) exists.
+      if (!decision.allowed && saysOutside(decision.deny) && !caller.isMember(params.org)) {
+        decision = { allowed: false, reasons: [], deny: outsiderDeny(caller.display, params.org) };
+      }
     }
 
-    if (decision && !decision.allowed) {
-      return reply(
-        403,
-        {
-          error: {
-            code: 'forbidden',
-            message: decision.deny?.message ?? 'not allowed',
-            action,
-            rows,
-            scope: route.scope,
-            resource,
-            principal,
-            deny: decision.deny ?? null,
-            reasons: decision.reasons ?? [],
-          },
-        },
-        revision,
-      );
-    }
-    if (upstream && upstreamUrl) return forward(request, body, url, who, action, route.scope);
+    if (decision && !decision.allowed) return refuse(resource, principal, decision.deny, decision.reasons);
+    if (upstream && upstreamUrl) return forward(request, body, url, who, action, route.scope, revision);
     if (listed) {
-      return reply(200, { allowed: true, action, rows, scope: route.scope, principal, stacks: listed.stacks, reasons: listed.reasons }, revision);
+      const { stacks, reasons, excluded } = listed;
+      return reply(200, { allowed: true, action, rows, scope: route.scope, principal, stacks, reasons, ...(excluded ? { excluded } : {}) }, revision);
     }
     return reply(200, { allowed: true, action, rows, scope: route.scope, resource, principal, reasons: decision.reasons }, revision);
   }
@@ -418,4 +496,37 @@ export default {
     // The bundled snapshot first, so that its revision is the floor for what the origin sends.
     ctx.waitUntil(gateway.ensureLoaded().then(() => gateway.refresh()));
   },
+  /**
+   * CONNECT requests: workerd hands them to this handler with the tunnel already accepted (the
+   * client has its `200` by then; a worker cannot choose that status). The gateway opens no
+   * tunnels: it writes a 405 answer into the tunnel and closes it.
+   */
+  async connect(socket) {
+    await refuseTunnel(socket);
+  },
 };
+
+/** Writes a 405 answer into an accepted CONNECT tunnel and closes it. Never throws. */
+async function refuseTunnel(socket) {
+  const body = JSON.stringify({ error: { code: 'method_not_allowed', message: 'CONNECT is not allowed: the gateway opens no tunnels', allow: TUNNEL_ALLOW } });
+  const head = [
+    'HTTP/1.1 405 Method Not Allowed',
+    'content-type: application/json',
+    'cache-control: no-store',
+    `allow: ${TUNNEL_ALLOW.join(', ')}`,
+    `content-length: ${new TextEncoder().encode(body).byteLength}`,
+    'connection: close',
+  ];
+  try {
+    const writer = socket.writable.getWriter();
+    await writer.write(new TextEncoder().encode(`${head.join('\r\n')}\r\n\r\n${body}`));
+    await writer.close();
+  } catch {
+    // The client went away: nothing to answer.
+  }
+  try {
+    await socket.close();
+  } catch {
+    // Already closed.
+  }
+}
