@@ -216,6 +216,17 @@ impl Engine {
         self.view().search_resources(principal, scope, org, query)
     }
 
+    /// [`Engine::search_resources`] as an already resolved principal (from a handle).
+    pub fn search_resources_as(
+        &self,
+        who: Who,
+        scope: &str,
+        org: &str,
+        query: &ResourceQuery,
+    ) -> ResourcePage {
+        self.view().search_resources_as(who, scope, org, query)
+    }
+
     /// Every member (and with `tokens`, every organization and team token) that may use `scope`
     /// on `resource`, each with the reasons [`Engine::explain`] gives: a resource's Access tab.
     pub fn search_subjects(&self, scope: &str, resource: &str, tokens: bool) -> Vec<Subject> {

@@ -1403,6 +1403,16 @@ proptest! {
                 if got != tagged {
                     bad.push(format!("{principal} {scope} {key}={value}: search {got:?}, check {tagged:?}"));
                 }
+                let keyed: Vec<String> = (0..org.stacks.len())
+                    .filter(|&s| org.stacks[s].tags.contains_key(key))
+                    .map(|s| stack_resource(&org, s))
+                    .filter(|r| engine.check(&principal, scope, r))
+                    .collect();
+                let query = ResourceQuery { has_tags: vec![key.into()], ..Default::default() };
+                let got = engine.search_resources(&principal, scope, ORG, &query).ids;
+                if got != keyed {
+                    bad.push(format!("{principal} {scope} has {key}: search {got:?}, check {keyed:?}"));
+                }
             }
             for scope in ORG_SCOPES {
                 let expected: Vec<String> =

@@ -4,7 +4,7 @@
 //! ```text
 //! { "description": "...", "snapshot": { ... },
 //!   "searches": [
-//!     { "description": "...", "resources": { "principal", "scope", "org", "tags"?, "limit"? },
+//!     { "description": "...", "resources": { "principal", "scope", "org", "tags"?, "hasTags"?, "limit"? },
 //!       "expect": ["org/project/stack", ...] },
 //!     { "description": "...", "subjects": { "scope", "resource", "tokens"? },
 //!       "expect": [ { "principal": "user:ada", "reasons": ["org_admin"] }, ... ] } ] }
@@ -32,8 +32,9 @@ fn run(engine: &Engine, search: &Value) -> Result<(), String> {
             .as_object()
             .map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string())).collect())
             .unwrap_or_default();
+        let has_tags = strs(&q["hasTags"]);
         let limit = q["limit"].as_u64().map(|l| l as usize);
-        let mut query = ResourceQuery { tags, limit, cursor: None };
+        let mut query = ResourceQuery { tags, has_tags, limit, cursor: None };
         let (principal, scope, org) = (q["principal"].as_str(), q["scope"].as_str(), q["org"].as_str());
         let (Some(principal), Some(scope), Some(org)) = (principal, scope, org) else {
             return Err("`resources` needs principal, scope and org".into());

@@ -42,6 +42,33 @@ impl<'de> Deserialize<'de> for Count {
     }
 }
 
+/// Tag keys `{ "key": true }` (an object, not an array: requests hold no arrays).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TagKeys(pub Vec<String>);
+
+impl<'de> Deserialize<'de> for TagKeys {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Keys;
+        impl<'de> Visitor<'de> for Keys {
+            type Value = TagKeys;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object of `true` values")
+            }
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<TagKeys, M::Error> {
+                let mut keys = Vec::new();
+                while let Some((key, wanted)) = map.next_entry::<String, bool>()? {
+                    if !wanted {
+                        return Err(de::Error::custom(format!("`{key}` must be `true`")));
+                    }
+                    keys.push(key);
+                }
+                Ok(TagKeys(keys))
+            }
+        }
+        deserializer.deserialize_map(Keys)
+    }
+}
+
 /// Stack tags `{ "key": "value" }`, in key order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Tags(pub Vec<(String, String)>);
@@ -190,6 +217,8 @@ impl SigningKeyInput {
 pub struct SearchResourcesOptions {
     /// Only resources carrying every one of these tags.
     pub tags: Option<Tags>,
+    /// Only resources carrying a tag of each of these keys, whatever its value.
+    pub has_tags: Option<TagKeys>,
     /// At most this many ids per page.
     pub limit: Option<Count>,
     /// The `nextCursor` of the previous page.
@@ -201,6 +230,7 @@ impl SearchResourcesOptions {
     pub fn into_query(self) -> crate::engine::ResourceQuery {
         crate::engine::ResourceQuery {
             tags: self.tags.map(|t| t.0).unwrap_or_default(),
+            has_tags: self.has_tags.map(|t| t.0).unwrap_or_default(),
             limit: self.limit.map(|l| usize::try_from(l.0).unwrap_or(usize::MAX)),
             cursor: self.cursor,
         }

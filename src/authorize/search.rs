@@ -13,6 +13,8 @@ use crate::store::{TokenSubject, Who};
 pub struct ResourceQuery {
     /// Only entities carrying every one of these tags (`key` equal to `value`).
     pub tags: Vec<(String, String)>,
+    /// Only entities carrying a tag of each of these keys, whatever its value.
+    pub has_tags: Vec<String>,
     /// At most this many ids per page (`None`: all).
     pub limit: Option<usize>,
     /// Where the previous page stopped (its `next_cursor`).
@@ -87,10 +89,22 @@ impl Authorizer<'_> {
         org: &str,
         query: &ResourceQuery,
     ) -> ResourcePage {
+        match self.resolve_principal(principal) {
+            Some(who) => self.search_resources_as(who, scope, org, query),
+            None => ResourcePage::default(),
+        }
+    }
+
+    /// [`Authorizer::search_resources`] as an already resolved principal (a handle's).
+    pub fn search_resources_as(
+        &self,
+        who: Who,
+        scope: &str,
+        org: &str,
+        query: &ResourceQuery,
+    ) -> ResourcePage {
         let mut page = ResourcePage::default();
-        let (Some(who), Some(entry), Some(org_id)) =
-            (self.resolve_principal(principal), self.catalog.lookup(scope), self.store.org_id(org))
-        else {
+        let (Some(entry), Some(org_id)) = (self.catalog.lookup(scope), self.store.org_id(org)) else {
             return page;
         };
         let (Some(eval), Ok(actor)) = (self.eval(org_id), actor::actor_of(self.store, who, org_id)) else {
@@ -111,7 +125,9 @@ impl Authorizer<'_> {
                     || (eval.gets_member_defaults(&actor)
                         && self.catalog.level_scopes(kind, level).contains(scope));
                 for (position, id, entity) in org_ref.entities(kind).iter_from(start) {
-                    if !query.tags.iter().all(|(k, v)| entity.tag(k) == Some(v.as_str())) {
+                    if !query.tags.iter().all(|(k, v)| entity.tag(k) == Some(v.as_str()))
+                        || !query.has_tags.iter().all(|k| entity.tag(k).is_some())
+                    {
                         continue;
                     }
                     if !whole_org && eval.decide_entity(&actor, scope, id, entity, &mut Quick).is_err() {

@@ -21,23 +21,39 @@ impl Scopegate {
     /// Every resource of `organization` on which `principal` may use `scope`: the stacks,
     /// environments or accounts for an entity scope, the teams (`org/team`) for a team scope, or
     /// the organization itself. `{ ids, nextCursor? }` in creation order; `options.tags` keeps
-    /// only resources carrying every tag, `options.limit` pages with `options.cursor`. Unknown
-    /// names give no ids.
+    /// only resources carrying every tag, `options.hasTags` those carrying each tag key,
+    /// `options.limit` pages with `options.cursor`. `principal` may be a handle. Unknown names
+    /// and handles give no ids.
     #[wasm_bindgen(js_name = searchResources, unchecked_return_type = "ResourcePage")]
     pub fn search_resources(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] principal: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | number")] principal: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] scope: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] organization: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "SearchResourcesOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let principal = args::name(&principal, "principal")?;
+        // A principal string, or a handle (from `principalHandle` or `authenticate`): a signed
+        // token known only by its claims has no name to search by.
+        let handle = match principal.as_f64() {
+            Some(_) => Some(args::handle(&principal, "principal")?),
+            None => None,
+        };
+        let name = match handle {
+            Some(_) => None,
+            None => Some(args::name(&principal, "principal")?),
+        };
         let scope = args::name(&scope, "scope")?;
         let organization = args::name(&organization, "organization")?;
         let options: SearchResourcesOptions = args::options(&options, "options")?;
         let query = options.into_query();
-        let page =
-            self.engine().search_resources(principal.asked(), scope.asked(), organization.asked(), &query);
+        let engine = self.engine();
+        let page = match (handle.and_then(|h| self.handles.principal(h)), &name) {
+            (Some(who), _) => engine.search_resources_as(who, scope.asked(), organization.asked(), &query),
+            (None, Some(name)) => {
+                engine.search_resources(name.asked(), scope.asked(), organization.asked(), &query)
+            }
+            (None, None) => Default::default(),
+        };
         Ok(answer(&ResourcePageAnswer::new(&page)))
     }
 

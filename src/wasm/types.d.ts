@@ -253,6 +253,8 @@ export interface TokenInfo {
 export interface SearchResourcesOptions {
   /** Only resources carrying every one of these tags (`key` equal to `value`). */
   tags?: Record<string, string>;
+  /** Only resources carrying a tag of each of these keys, whatever its value: `{ owner: true }`. */
+  hasTags?: Record<string, true>;
   /** At most this many ids per page. */
   limit?: number;
   /** The `nextCursor` of the previous page. */

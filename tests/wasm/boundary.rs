@@ -36,6 +36,8 @@ enum Arg {
     Snapshot,
     /// A required array.
     Items,
+    /// A name in a question, or a principal handle (a number).
+    NameOrHandle,
 }
 
 /// One member of the class: its name, whether it is static, and each argument with its name
@@ -110,7 +112,7 @@ const MEMBERS: &[Member] = &[
         name: "searchResources",
         kind: Kind::Method,
         args: &[
-            (N, "principal", "max"),
+            (Arg::NameOrHandle, "principal", "max"),
             (N, "scope", "stack:read"),
             (N, "organization", "acme"),
             (Arg::OptObject, "options", "{\"limit\":5}"),
@@ -376,7 +378,8 @@ enum Expect {
 fn expect(arg: Arg, value: Hostile) -> Expect {
     use Hostile as H;
     match (arg, value) {
-        (Arg::Name, H::Huge) => Expect::Deny,
+        (Arg::Name | Arg::NameOrHandle, H::Huge) => Expect::Deny,
+        (Arg::NameOrHandle, H::Number) => Expect::Deny,
         (Arg::Credential, H::Huge) => Expect::Malformed,
         (Arg::OptStr | Arg::OptObject, H::Null | H::Undefined) => Expect::Accepted,
         (Arg::Object | Arg::OptObject, H::Object) => Expect::Accepted,
@@ -390,7 +393,7 @@ fn expect(arg: Arg, value: Hostile) -> Expect {
 
 fn valid(arg: Arg, text: &str) -> JsValue {
     match arg {
-        Arg::Name | Arg::Str | Arg::OptStr | Arg::Text | Arg::Credential => s(text),
+        Arg::Name | Arg::NameOrHandle | Arg::Str | Arg::OptStr | Arg::Text | Arg::Credential => s(text),
         Arg::Snapshot => s(DEMO),
         Arg::Handle | Arg::Bool | Arg::Object | Arg::OptObject | Arg::Items => {
             js(&serde_json::from_str::<Value>(text).expect("valid JSON in the table"))
