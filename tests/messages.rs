@@ -153,7 +153,8 @@ fn refused_actions_say_who_may_not_do_what_and_why() {
         assert_sentence(&err.to_string());
         // The deny in the details is a sentence too, and names the question.
         let api: ApiError = err.into();
-        let deny = &api.details.as_ref().unwrap()["deny"];
+        let details = serde_json::to_value(api.details.as_ref().unwrap()).unwrap();
+        let deny = &details["deny"];
         assert_sentence(deny["message"].as_str().unwrap());
     }
     // Personal tokens: minted by a machine token, managed by another user.

@@ -5,11 +5,11 @@ use std::fmt;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::engine::{Decision, Deny, Question, Reason};
 use crate::engine::{Minted, TokenView};
 use crate::model::Permission;
+use crate::snapshot::wire::Token;
 use crate::token::{Authenticated, SigningKey};
 
 /// One granting source: `{ code, message, role?, team?, permission?, permissionSet?, setting? }`.
@@ -199,7 +199,7 @@ pub struct MintedAnswer<'a> {
     /// The token id.
     pub id: &'a str,
     /// The record to store (a digest only).
-    pub record: &'a Value,
+    pub record: &'a Token<'static>,
     /// The organization of an organization or team token.
     pub organization: Option<&'a str>,
     /// The user of a personal token.
