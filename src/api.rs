@@ -8,8 +8,6 @@ mod requests;
 
 use std::fmt;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Serialize;
 
 pub use answers::{
@@ -137,9 +135,7 @@ pub fn entity_kind(name: &str) -> Result<EntityKind, ApiError> {
 
 /// Reads an Ed25519 public key: 32 bytes, base64url without padding.
 pub fn public_key(text: &str) -> Result<[u8; 32], ApiError> {
-    URL_SAFE_NO_PAD
-        .decode(text)
-        .ok()
+    crate::model::base64url::decode(text)
         .and_then(|bytes| <[u8; 32]>::try_from(bytes.as_slice()).ok())
         .ok_or_else(|| ApiError::argument("`publicKey` must be 32 bytes, base64url without padding."))
 }
