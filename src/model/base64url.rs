@@ -26,8 +26,12 @@ fn bits_of(c: u8) -> Option<u32> {
 }
 
 /// `bytes`, encoded.
+#[inline]
 pub(crate) fn encode(bytes: impl AsRef<[u8]>) -> String {
-    let bytes = bytes.as_ref();
+    encode_bytes(bytes.as_ref())
+}
+
+fn encode_bytes(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
         let group = chunk.iter().fold(0u32, |n, &b| n << 8 | u32::from(b)) << (8 * (3 - chunk.len()));
@@ -40,8 +44,12 @@ pub(crate) fn encode(bytes: impl AsRef<[u8]>) -> String {
 }
 
 /// The bytes `text` encodes; `None` when it is not a strict encoding.
+#[inline]
 pub(crate) fn decode(text: impl AsRef<[u8]>) -> Option<Vec<u8>> {
-    let text = text.as_ref();
+    decode_bytes(text.as_ref())
+}
+
+fn decode_bytes(text: &[u8]) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(text.len() / 4 * 3 + 2);
     for chunk in text.chunks(4) {
         let mut group = 0u32;
