@@ -8,9 +8,7 @@ mod requests;
 
 use std::fmt;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde_json::{Value, json};
+use serde::Serialize;
 
 pub use answers::{
     AuthenticatedAnswer, DenyAnswer, Explanation, GeneratedKey, MintedAnswer, ReasonAnswer,
@@ -34,7 +32,36 @@ pub struct ApiError {
     /// Human-readable message, a whole sentence (never a secret).
     pub message: String,
     /// Structured details (`problems` for snapshots, `action` and `deny` for refusals).
-    pub details: Option<Value>,
+    pub details: Option<Details>,
+}
+
+/// The structured details of an [`ApiError`], as JavaScript receives them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Details {
+    /// Every problem of a snapshot: `{ problems: [{ code, message, path }] }`.
+    Problems {
+        /// The problems, in document order.
+        problems: Vec<Problem>,
+    },
+    /// A refused action: `{ action, deny }`.
+    Refused {
+        /// The scope the action needs.
+        action: &'static str,
+        /// Why it was refused.
+        deny: Box<DenyAnswer>,
+    },
+}
+
+/// One snapshot problem: `{ code, message, path }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// The problem's code.
+    pub code: &'static str,
+    /// What is wrong, in words.
+    pub message: String,
+    /// Where in the document (empty for the whole document).
+    pub path: String,
 }
 
 impl ApiError {
@@ -53,15 +80,15 @@ impl ApiError {
 
 impl From<SnapshotErrors> for ApiError {
     fn from(errors: SnapshotErrors) -> Self {
-        let problems: Vec<Value> = errors
+        let problems = errors
             .0
             .iter()
-            .map(|p| json!({ "code": p.code().as_str(), "path": p.path, "message": p.kind.to_string() }))
+            .map(|p| Problem { code: p.code().as_str(), message: p.kind.to_string(), path: p.path.clone() })
             .collect();
         Self {
             code: errors.code(),
             message: errors.to_string(),
-            details: Some(json!({ "problems": problems })),
+            details: Some(Details::Problems { problems }),
         }
     }
 }
@@ -78,8 +105,7 @@ impl From<ManageError> for ApiError {
             ManageError::Forbidden { action, actor, resource, kind, deny } => {
                 let question =
                     Question { principal: Some(actor.as_str()), scope: action, resource, kind: Some(*kind) };
-                let deny = serde_json::to_value(DenyAnswer::new(deny, &question)).unwrap_or(Value::Null);
-                Some(json!({ "action": action, "deny": deny }))
+                Some(Details::Refused { action, deny: Box::new(DenyAnswer::new(deny, &question)) })
             }
             _ => None,
         };
@@ -109,9 +135,7 @@ pub fn entity_kind(name: &str) -> Result<EntityKind, ApiError> {
 
 /// Reads an Ed25519 public key: 32 bytes, base64url without padding.
 pub fn public_key(text: &str) -> Result<[u8; 32], ApiError> {
-    URL_SAFE_NO_PAD
-        .decode(text)
-        .ok()
+    crate::model::base64url::decode(text)
         .and_then(|bytes| <[u8; 32]>::try_from(bytes.as_slice()).ok())
         .ok_or_else(|| ApiError::argument("`publicKey` must be 32 bytes, base64url without padding."))
 }

@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+pub(crate) mod base64url;
 mod loose;
 mod settings;
 

@@ -113,9 +113,8 @@ pub(crate) fn to_json(catalog: &Catalog, index: &Store, options: ExportOptions) 
 /// Verifies a detached signature made by [`sign`] with the Ed25519 public key (32 bytes).
 /// SECURITY: nothing of the snapshot is parsed before the signature verifies.
 pub fn verify(json: &str, signature: &str, public_key: &[u8; 32]) -> Result<(), SnapshotErrors> {
-    use base64::Engine as _;
     let bad = || one(SnapshotErrorKind::BadSignature);
-    let signature = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(signature).map_err(|_| bad())?;
+    let signature = crate::model::base64url::decode(signature).ok_or_else(bad)?;
     let signature = ed25519_dalek::Signature::from_slice(&signature).map_err(|_| bad())?;
     let key = ed25519_dalek::VerifyingKey::from_bytes(public_key).map_err(|_| bad())?;
     key.verify_strict(json.as_bytes(), &signature).map_err(|_| bad())

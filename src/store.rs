@@ -17,6 +17,7 @@ mod token;
 
 pub use entity::{Entity, Identity, Selector, TagCondition};
 pub use ids::{EntityId, MemberId, OrgId, RoleId, TeamId, TokenId, UserId};
+use ids::{NameSet, Names};
 pub(crate) use mutate::AccessRefused;
 pub use org::{CustomRole, EntityRule, Member, Org, PermissionScopes, PermissionSetDef, RoleRef, User};
 pub use principal::{ClaimsPrincipal, PrincipalRef, Who};
@@ -25,7 +26,7 @@ pub(crate) use signing::{KeyMaterial, SigningConfig, VerificationKey};
 pub(crate) use token::{NewToken, TokenConflict};
 pub use token::{TokenRecord, TokenSubject};
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 use crate::model::{Settings, TokenKind};
 
@@ -37,17 +38,17 @@ pub struct Store {
     /// Raised by every mutation, so that caches of resolved names know when to forget.
     generation: u64,
     users: Vec<User>,
-    user_by_login: FxHashMap<Box<str>, UserId>,
+    user_by_login: Names<UserId>,
     orgs: Vec<Org>,
-    org_by_name: FxHashMap<Box<str>, OrgId>,
+    org_by_name: Names<OrgId>,
     tokens: Vec<TokenRecord>,
-    token_by_id: FxHashMap<Box<str>, TokenId>,
+    token_by_id: Names<TokenId>,
     /// Opaque tokens by the SHA-256 digest of their string.
     token_by_digest: FxHashMap<[u8; 32], TokenId>,
     /// Keys, issuer, audience and leeway for signed tokens.
     signing: SigningConfig,
     /// Revoked token ids (`jti`).
-    revoked: FxHashSet<Box<str>>,
+    revoked: NameSet,
 }
 
 impl Store {
@@ -67,7 +68,7 @@ impl Store {
     /// A user by login.
     #[inline]
     pub fn user_id(&self, login: &str) -> Option<UserId> {
-        self.user_by_login.get(login).copied()
+        self.user_by_login.get(login)
     }
     /// Every user, in the order they became known.
     pub fn users(&self) -> impl Iterator<Item = (UserId, &User)> + '_ {
@@ -81,7 +82,7 @@ impl Store {
     /// An organization by name.
     #[inline]
     pub fn org_id(&self, name: &str) -> Option<OrgId> {
-        self.org_by_name.get(name).copied()
+        self.org_by_name.get(name)
     }
     /// Every organization, in document order.
     pub fn orgs(&self) -> impl Iterator<Item = (OrgId, &Org)> + '_ {
@@ -104,7 +105,7 @@ impl Store {
     }
     /// A token record by its id string.
     pub fn token_id(&self, id: &str) -> Option<TokenId> {
-        self.token_by_id.get(id).copied()
+        self.token_by_id.get(id)
     }
     /// The opaque token record with this digest.
     pub fn token_by_digest(&self, digest: &[u8; 32]) -> Option<TokenId> {
@@ -124,7 +125,7 @@ impl Store {
     }
     /// The revocation list.
     pub fn revoked(&self) -> impl Iterator<Item = &str> + '_ {
-        self.revoked.iter().map(|id| &**id)
+        self.revoked.iter()
     }
 
     /// A description of a token record for answers and listings: kind, organization name, the

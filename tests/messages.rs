@@ -153,7 +153,8 @@ fn refused_actions_say_who_may_not_do_what_and_why() {
         assert_sentence(&err.to_string());
         // The deny in the details is a sentence too, and names the question.
         let api: ApiError = err.into();
-        let deny = &api.details.as_ref().unwrap()["deny"];
+        let details = serde_json::to_value(api.details.as_ref().unwrap()).unwrap();
+        let deny = &details["deny"];
         assert_sentence(deny["message"].as_str().unwrap());
     }
     // Personal tokens: minted by a machine token, managed by another user.
@@ -168,4 +169,31 @@ fn refused_actions_say_who_may_not_do_what_and_why() {
         err.to_string(),
         format!("`ada` may not manage personal token `{}`: it belongs to another user.", minted.id)
     );
+}
+
+/// A wrongly typed or unknown value in a snapshot is quoted in its problem's message as JSON:
+/// a string in double quotes with its quotes and control characters escaped, cut to 64
+/// characters.
+#[test]
+fn snapshot_values_are_quoted_as_json_in_messages() {
+    let messages = |doc: serde_json::Value| -> Vec<String> {
+        let errors = Engine::from_json(&doc.to_string()).unwrap_err();
+        errors.0.iter().map(|p| p.kind.to_string()).collect()
+    };
+    let settings = |value: serde_json::Value| {
+        messages(json!({
+            "version": 1,
+            "organizations": [{ "name": "acme", "settings": { "defaultStackPermission": value } }]
+        }))
+    };
+    let quoted = settings(json!("r\"w\n\u{1}\\"));
+    assert_eq!(quoted.len(), 1, "{quoted:?}");
+    assert!(quoted[0].contains(r#""r\"w\n\u0001\\""#), "{quoted:?}");
+    let long = settings(json!("x".repeat(100)));
+    assert!(long[0].contains(&format!("\"{}\"", "x".repeat(64))), "{long:?}");
+    assert!(!long[0].contains(&"x".repeat(65)), "{long:?}");
+    let version = messages(json!({ "version": "1" }));
+    assert_eq!(version, ["snapshot version `\"1\"` is not supported (expected 1)"]);
+    let version = messages(json!({ "version": 2.5 }));
+    assert_eq!(version, ["snapshot version `2.5` is not supported (expected 1)"]);
 }

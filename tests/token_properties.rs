@@ -716,7 +716,7 @@ proptest! {
         let org = if with_org { Some("acme") } else { None };
         if format == Format::Opaque {
             let digest = hex(&sha256(minted.token.as_bytes()));
-            prop_assert_eq!(minted.record["digest"].as_str(), Some(digest.as_str()));
+            prop_assert_eq!(minted.record.digest.as_deref(), Some(digest.as_str()));
         }
 
         let span = if expires == 0 { 10 * TWO_YEARS } else { lifetime };

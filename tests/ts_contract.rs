@@ -308,7 +308,7 @@ fn forbidden_details_carry_the_deny_as_an_object() {
         deny: scopegate::Deny::MissingScope { scope: "organization:update", level: None },
     };
     let api: scopegate::api::ApiError = error.into();
-    let details = api.details.unwrap();
+    let details = serde_json::to_value(api.details.unwrap()).unwrap();
     assert_eq!(details["deny"]["code"], "missing_scope");
     assert_eq!(details["deny"]["scope"], "organization:update");
     assert_eq!(details["action"], "organization:update");

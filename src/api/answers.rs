@@ -2,14 +2,12 @@
 
 use std::fmt;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::engine::{Decision, Deny, Question, Reason};
 use crate::engine::{Minted, TokenView};
-use crate::model::Permission;
+use crate::model::{Permission, base64url};
+use crate::snapshot::wire::Token;
 use crate::token::{Authenticated, SigningKey};
 
 /// One granting source: `{ code, message, role?, team?, permission?, permissionSet?, setting? }`.
@@ -199,7 +197,7 @@ pub struct MintedAnswer<'a> {
     /// The token id.
     pub id: &'a str,
     /// The record to store (a digest only).
-    pub record: &'a Value,
+    pub record: &'a Token<'static>,
     /// The organization of an organization or team token.
     pub organization: Option<&'a str>,
     /// The user of a personal token.
@@ -276,8 +274,8 @@ impl GeneratedKey {
         Self {
             kid: key.kid().to_string(),
             alg: key.algorithm().as_str(),
-            private_key: URL_SAFE_NO_PAD.encode(seed),
-            public_key: URL_SAFE_NO_PAD.encode(key.public_key().unwrap_or_default()),
+            private_key: base64url::encode(seed),
+            public_key: base64url::encode(key.public_key().unwrap_or_default()),
         }
     }
 }

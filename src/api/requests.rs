@@ -2,14 +2,12 @@
 
 use std::fmt;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 
 use super::ApiError;
 use crate::engine::MintRequest;
-use crate::model::TokenKind;
+use crate::model::{TokenKind, base64url};
 use crate::token::SigningKey;
 
 /// Seconds since the epoch in a request: a whole number (from 0 to 2^53 − 1 in JavaScript).
@@ -195,7 +193,7 @@ impl SigningKeyInput {
     pub fn into_key(self) -> Result<SigningKey, ApiError> {
         let decode = |field: &str, text: Option<String>| -> Result<Vec<u8>, ApiError> {
             let text = text.ok_or_else(|| ApiError::argument(format!("The signing key needs `{field}`.")))?;
-            URL_SAFE_NO_PAD.decode(text).map_err(|_| {
+            base64url::decode(text).ok_or_else(|| {
                 ApiError::argument(format!("The signing key's `{field}` is not base64url without padding."))
             })
         };

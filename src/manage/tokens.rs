@@ -5,13 +5,12 @@
 
 use std::fmt;
 
-use serde_json::Value;
-
 use super::Manager;
 use crate::authorize::{Authorizer, ResourceRef};
 use crate::decision::{Deny, ResourceKind};
 use crate::error::ManageError;
 use crate::model::{BuiltinRole, TokenKind};
+use crate::snapshot::wire::Token;
 use crate::snapshot::{NameRule, shorten};
 use crate::store::{NewToken, OrgId, RoleRef, TokenId, TokenSubject, UserId, Who};
 use crate::token::{Claims, MAX_LIFETIME_SECONDS, SigningKey, opaque, sign_claims};
@@ -45,7 +44,7 @@ pub struct Minted {
     /// The stored record, exactly as it goes into a snapshot (a digest only, never the secret):
     /// under `organizations[].tokens` for organization and team tokens, under `users[].tokens`
     /// for personal ones.
-    pub record: Value,
+    pub record: Token<'static>,
     /// The organization of an organization or team token.
     pub organization: Option<String>,
     /// The user of a personal token.
@@ -200,7 +199,7 @@ impl Manager<'_> {
         Ok(self.minted(&plan, token, id, record))
     }
 
-    fn minted(&self, plan: &Plan, token: String, id: String, record: Value) -> Minted {
+    fn minted(&self, plan: &Plan, token: String, id: String, record: Token<'static>) -> Minted {
         let organization = plan.org.and_then(|o| self.store.org(o)).map(|o| o.name().to_string());
         let user = match plan.subject {
             TokenSubject::User(u) => self.store.user(u).map(|u| u.login().to_string()),
@@ -303,7 +302,7 @@ impl Manager<'_> {
         request: &MintRequest,
         now: u64,
         digest: Option<[u8; 32]>,
-    ) -> Result<Value, ManageError> {
+    ) -> Result<Token<'static>, ManageError> {
         let record = NewToken::new(id, plan.kind, plan.org, plan.subject)
             .named(plan.name.as_deref(), request.description.as_deref())
             .digest(digest)
@@ -312,13 +311,8 @@ impl Manager<'_> {
         let added = self.store.add_token(record);
         // The id is fresh randomness and the name was checked; a conflict leaves no record.
         let Ok(idx) = added else { return Err(ManageError::RandomUnavailable) };
-        // The record exactly as an export writes it, through the text: one JSON writer for
-        // records and exports.
-        let record = crate::snapshot::token_record(self.store, idx)
-            .and_then(|r| serde_json::to_string(&r).ok())
-            .and_then(|t| serde_json::from_str(&t).ok())
-            .unwrap_or_default();
-        Ok(record)
+        // The record exactly as an export writes it: the same wire value, owning its strings.
+        Ok(crate::snapshot::token_record(self.store, idx).map(Token::into_owned).unwrap_or_default())
     }
 
     /// Deletes a token: it stops validating at once, and its name stays reserved.

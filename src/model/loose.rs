@@ -72,7 +72,9 @@ impl fmt::Display for Loose<'_> {
             },
             Self::Str(s) => {
                 let cut: String = s.chars().take(64).collect();
-                write!(f, "{cut:?}")
+                // As a JSON string (serde_json's writer: core's `Debug` quoting would add the
+                // Unicode printability tables to the module).
+                f.write_str(&serde_json::to_string(&cut).unwrap_or_default())
             }
             Self::Array(_) => f.write_str("an array"),
             Self::Object => f.write_str("an object"),

@@ -2,12 +2,9 @@
 //! persisted. Loading the output gives an engine that answers every question alike. Every read
 //! of the index for an export is here.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-
 use super::wire::{self, Map, Req, Str};
 use crate::catalog::Catalog;
-use crate::model::{EntityKind, Loose};
+use crate::model::{EntityKind, Loose, base64url};
 use crate::store::KeyMaterial;
 use crate::store::{
     Entity, Identity, Org, PermissionScopes, Selector, Store, TokenId, TokenRecord, TokenSubject, UserId,
@@ -44,11 +41,9 @@ pub(crate) fn export<'i>(catalog: &Catalog, index: &'i Store, options: ExportOpt
         .iter()
         .filter_map(|key| {
             let (alg, public_key, secret) = match key.material() {
-                KeyMaterial::Ed25519(public) => {
-                    ("EdDSA", Some(URL_SAFE_NO_PAD.encode(public.as_bytes())), None)
-                }
+                KeyMaterial::Ed25519(public) => ("EdDSA", Some(base64url::encode(public.as_bytes())), None),
                 KeyMaterial::Hmac(secret) if options.include_secrets => {
-                    ("HS256", None, Some(URL_SAFE_NO_PAD.encode(secret)))
+                    ("HS256", None, Some(base64url::encode(secret)))
                 }
                 KeyMaterial::Hmac(_) => return None,
             };

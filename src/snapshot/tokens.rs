@@ -1,14 +1,11 @@
 //! Token records and signing keys in a snapshot.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-
 use super::build::Builder;
 use super::checks::{Pending, TokenPlace, required};
 use super::names::{NameRule, Path, Problems, shorten};
 use super::wire;
 use crate::error::SnapshotErrorKind as K;
-use crate::model::{BuiltinRole, TokenKind};
+use crate::model::{BuiltinRole, TokenKind, base64url};
 use crate::store::NewToken;
 use crate::store::{Algorithm, KeyMaterial, SigningConfig, VerificationKey};
 use crate::store::{OrgId, RoleRef, TokenSubject, UserId};
@@ -59,7 +56,7 @@ pub(crate) fn load_signing(
             problems.push(&at.field(other.0), K::UnknownField { field: other.0.into() });
         }
         let bytes = match wanted.1 {
-            Some(text) => URL_SAFE_NO_PAD.decode(&**text).ok(),
+            Some(text) => base64url::decode(&**text),
             None => {
                 problems.push(&at, K::MissingField { field: wanted.0 });
                 continue;

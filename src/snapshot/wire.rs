@@ -28,6 +28,13 @@ impl Deref for Str<'_> {
     }
 }
 
+impl Str<'_> {
+    /// The same string, owned.
+    pub fn into_owned(self) -> Str<'static> {
+        Str(Cow::Owned(self.0.into_owned()))
+    }
+}
+
 impl<'a> From<&'a str> for Str<'a> {
     fn from(s: &'a str) -> Self {
         Self(Cow::Borrowed(s))
@@ -412,5 +419,25 @@ wire! {
         pub public_key: Option<Str<'a>>,
         /// HMAC secret, base64url without padding.
         pub secret: Option<Str<'a>>,
+    }
+}
+
+impl Token<'_> {
+    /// The same record, owning its strings.
+    pub fn into_owned(self) -> Token<'static> {
+        let owned = |s: Option<Str<'_>>| s.map(Str::into_owned);
+        Token {
+            id: Req(owned(self.id.0)),
+            kind: owned(self.kind),
+            name: owned(self.name),
+            description: owned(self.description),
+            team: owned(self.team),
+            role: owned(self.role),
+            digest: owned(self.digest),
+            created: self.created,
+            expires: self.expires,
+            created_by: owned(self.created_by),
+            deleted: self.deleted,
+        }
     }
 }

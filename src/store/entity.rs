@@ -1,9 +1,9 @@
 //! Stacks, environments and cloud accounts: one table per kind and organization, with a name
 //! index. Removals leave tombstones so that ids held elsewhere stay valid.
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 
-use super::ids::{EntityId, TokenId, UserId};
+use super::ids::{EntityId, Names, TokenId, UserId};
 use crate::model::Permission;
 
 /// Who holds a creator grant: a user, or a machine token's own identity.
@@ -22,7 +22,7 @@ pub enum Identity {
 pub struct EntityTable {
     pub(super) items: Vec<Entity>,
     /// `project/name` for stacks and environments, `name` for accounts.
-    pub(super) by_name: FxHashMap<Box<str>, EntityId>,
+    pub(super) by_name: Names<EntityId>,
 }
 
 impl EntityTable {
@@ -33,7 +33,7 @@ impl EntityTable {
     }
     /// An entity by name (`project/name`, or `name` for accounts).
     pub fn find(&self, name: &str) -> Option<(EntityId, &Entity)> {
-        let id = *self.by_name.get(name)?;
+        let id = self.by_name.get(name)?;
         self.get(id).map(|e| (id, e))
     }
     /// The entities that are not deleted from table position `start` on, in creation order, with

@@ -2,6 +2,11 @@
 //! the table its type says (an `OrgId` cannot stand for a `TeamId`), and the conversions to a
 //! table index live here alone.
 
+use std::fmt;
+use std::marker::PhantomData;
+
+use rustc_hash::FxHashMap;
+
 macro_rules! ids {
     ($($(#[$doc:meta])* $name:ident;)*) => {$(
         $(#[$doc])*
@@ -19,6 +24,17 @@ macro_rules! ids {
             #[inline]
             pub(super) fn index(self) -> usize {
                 self.0 as usize
+            }
+        }
+
+        impl Id for $name {
+            #[inline]
+            fn from_raw(raw: u32) -> Self {
+                Self(raw)
+            }
+            #[inline]
+            fn raw(self) -> u32 {
+                self.0
             }
         }
 
@@ -45,4 +61,105 @@ ids! {
     EntityId;
     /// A token record.
     TokenId;
+}
+
+/// An id that an index of names stores as its number.
+pub(crate) trait Id: Copy {
+    fn from_raw(raw: u32) -> Self;
+    fn raw(self) -> u32;
+}
+
+/// The names of one table (logins, organization, team, role, entity and token names), to ids.
+/// Every name index of the store is this one map type underneath, so the shipped module carries
+/// one copy of the hash table's code for all of them.
+#[derive(Clone, Default)]
+pub(crate) struct NameMap(FxHashMap<Box<str>, u32>);
+
+impl NameMap {
+    #[inline]
+    fn get(&self, name: &str) -> Option<u32> {
+        self.0.get(name).copied()
+    }
+
+    fn insert(&mut self, name: Box<str>, raw: u32) {
+        self.0.insert(name, raw);
+    }
+
+    fn remove(&mut self, name: &str) {
+        self.0.remove(name);
+    }
+}
+
+/// Names to the ids of one table.
+#[derive(Clone)]
+pub(crate) struct Names<I> {
+    map: NameMap,
+    id: PhantomData<I>,
+}
+
+impl<I> Default for Names<I> {
+    fn default() -> Self {
+        Self { map: NameMap::default(), id: PhantomData }
+    }
+}
+
+impl<I> fmt::Debug for Names<I> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.map.0.keys()).finish()
+    }
+}
+
+impl<I: Id> Names<I> {
+    /// The id of `name`.
+    #[inline]
+    pub fn get(&self, name: &str) -> Option<I> {
+        self.map.get(name).map(I::from_raw)
+    }
+
+    /// Whether `name` is known.
+    #[inline]
+    pub fn contains(&self, name: &str) -> bool {
+        self.map.get(name).is_some()
+    }
+
+    /// Names `id` `name` (replacing what the name stood for).
+    #[inline]
+    pub fn insert(&mut self, name: Box<str>, id: I) {
+        self.map.insert(name, id.raw());
+    }
+
+    /// Forgets `name`.
+    #[inline]
+    pub fn remove(&mut self, name: &str) {
+        self.map.remove(name);
+    }
+}
+
+/// A set of names (revoked token ids, token names ever used): the same map as [`Names`].
+#[derive(Clone, Default)]
+pub(crate) struct NameSet(NameMap);
+
+impl fmt::Debug for NameSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.0.0.keys()).finish()
+    }
+}
+
+impl NameSet {
+    /// Whether `name` is in the set.
+    #[inline]
+    pub fn contains(&self, name: &str) -> bool {
+        self.0.get(name).is_some()
+    }
+
+    /// Adds `name`.
+    #[inline]
+    pub fn insert(&mut self, name: Box<str>) {
+        self.0.insert(name, 0);
+    }
+
+    /// Every name, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        self.0.0.keys().map(|name| &**name)
+    }
 }

@@ -48,7 +48,7 @@ impl Store {
 
     /// Adds a user with no memberships.
     pub(crate) fn add_user(&mut self, login: &str, name: Option<&str>) -> Result<UserId, Exists> {
-        if self.user_by_login.contains_key(login) {
+        if self.user_by_login.contains(login) {
             return Err(Exists);
         }
         self.touch();
@@ -68,7 +68,7 @@ impl Store {
 
     /// Adds an organization.
     pub(crate) fn add_org(&mut self, name: &str, settings: Settings) -> Result<OrgId, Exists> {
-        if self.org_by_name.contains_key(name) {
+        if self.org_by_name.contains(name) {
             return Err(Exists);
         }
         self.touch();
@@ -98,7 +98,7 @@ impl Store {
     /// Adds a custom role.
     pub(crate) fn add_role(&mut self, org: OrgId, role: CustomRole) -> Result<RoleId, Exists> {
         let o = self.org_mut(org).ok_or(Exists)?;
-        if o.role_by_name.contains_key(&role.name) {
+        if o.role_by_name.contains(&role.name) {
             return Err(Exists);
         }
         let id = RoleId::new(o.roles.len());
@@ -170,7 +170,7 @@ impl Store {
         github: bool,
     ) -> Result<TeamId, Exists> {
         let o = self.org_mut(org).ok_or(Exists)?;
-        if o.team_by_name.contains_key(name) {
+        if o.team_by_name.contains(name) {
             return Err(Exists);
         }
         let id = TeamId::new(o.teams.len());
@@ -390,7 +390,7 @@ impl Store {
 
     /// Adds a token record.
     pub(crate) fn add_token(&mut self, token: NewToken<'_>) -> Result<TokenId, TokenConflict> {
-        if self.token_by_id.contains_key(token.id) {
+        if self.token_by_id.contains(token.id) {
             return Err(TokenConflict::Id);
         }
         if token.digest.is_some_and(|d| self.token_by_digest.contains_key(&d)) {

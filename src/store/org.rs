@@ -2,10 +2,10 @@
 //! tables of stacks, environments and accounts. Fields are the store's own; other layers read
 //! them through these accessors and change them only through the store's mutations.
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 use super::entity::{EntityTable, Selector};
-use super::ids::{EntityId, MemberId, OrgId, RoleId, TeamId, TokenId, UserId};
+use super::ids::{EntityId, MemberId, NameSet, Names, OrgId, RoleId, TeamId, TokenId, UserId};
 use crate::catalog::{EntityScopeSet, OrgScopeSet};
 use crate::model::{BuiltinRole, EntityKind, Permission, Settings};
 
@@ -33,16 +33,16 @@ pub struct Org {
     pub(super) settings: Settings,
     pub(super) members: Vec<Member>,
     pub(super) roles: Vec<CustomRole>,
-    pub(super) role_by_name: FxHashMap<Box<str>, RoleId>,
+    pub(super) role_by_name: Names<RoleId>,
     pub(super) permission_sets: Vec<PermissionSetDef>,
     pub(super) teams: Vec<Team>,
-    pub(super) team_by_name: FxHashMap<Box<str>, TeamId>,
+    pub(super) team_by_name: Names<TeamId>,
     /// Stacks, environments and cloud accounts, by [`EntityKind::slot`].
     pub(super) entities: [EntityTable; 3],
     /// Organization and team tokens of this organization.
     pub(super) tokens: Vec<TokenId>,
     /// Every organization or team token name ever used here, deleted ones included.
-    pub(super) token_names: FxHashSet<Box<str>>,
+    pub(super) token_names: NameSet,
 }
 
 impl Org {
@@ -52,13 +52,13 @@ impl Org {
             settings,
             members: Vec::new(),
             roles: Vec::new(),
-            role_by_name: FxHashMap::default(),
+            role_by_name: Names::default(),
             permission_sets: Vec::new(),
             teams: Vec::new(),
-            team_by_name: FxHashMap::default(),
+            team_by_name: Names::default(),
             entities: Default::default(),
             tokens: Vec::new(),
-            token_names: FxHashSet::default(),
+            token_names: NameSet::default(),
         }
     }
 
@@ -103,7 +103,7 @@ impl Org {
     }
     /// A team by name (not deleted).
     pub fn team_id(&self, name: &str) -> Option<TeamId> {
-        self.team_by_name.get(name).copied().filter(|&t| self.team(t).is_some())
+        self.team_by_name.get(name).filter(|&t| self.team(t).is_some())
     }
     /// Every team, deleted ones included (their names stay reserved for tokens).
     pub fn all_teams(&self) -> impl Iterator<Item = (TeamId, &Team)> + '_ {
@@ -120,7 +120,7 @@ impl Org {
     }
     /// A custom role by name.
     pub fn role_id(&self, name: &str) -> Option<RoleId> {
-        self.role_by_name.get(name).copied().filter(|&r| self.role(r).is_some())
+        self.role_by_name.get(name).filter(|&r| self.role(r).is_some())
     }
     /// Every custom role.
     pub fn roles(&self) -> impl Iterator<Item = (RoleId, &CustomRole)> + '_ {

@@ -4,8 +4,6 @@
 //! allow-list, the key by `kid` and its algorithm, the signature, then issuer, audience, time,
 //! revocation and the principal.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use ed25519_dalek::Signature;
 use ed25519_dalek::Signer;
 use hmac::{Hmac, Mac};
@@ -15,7 +13,7 @@ use sha2::Sha256;
 use super::Authenticated;
 use super::keys::{SigningKey, SigningMaterial};
 use crate::error::TokenError;
-use crate::model::{BuiltinRole, Loose, TokenKind};
+use crate::model::{BuiltinRole, Loose, TokenKind, base64url};
 use crate::snapshot::{NameRule, shorten};
 use crate::store::{Algorithm, KeyMaterial};
 use crate::store::{ClaimsPrincipal, RoleRef, TokenId, TokenSubject, Who};
@@ -122,15 +120,15 @@ pub(crate) fn sign(claims: &Claims, key: &SigningKey) -> String {
         typ: text("JWT"),
         ..Header::default()
     };
-    let mut out = URL_SAFE_NO_PAD.encode(serde_json::to_string(&header).unwrap_or_default());
+    let mut out = base64url::encode(serde_json::to_string(&header).unwrap_or_default());
     out.push('.');
-    out.push_str(&URL_SAFE_NO_PAD.encode(serde_json::to_string(&claims.to_wire()).unwrap_or_default()));
+    out.push_str(&base64url::encode(serde_json::to_string(&claims.to_wire()).unwrap_or_default()));
     let signature = match &key.key {
         SigningMaterial::Ed25519(signing) => signing.sign(out.as_bytes()).to_bytes().to_vec(),
         SigningMaterial::Hmac(secret) => hmac_sha256(secret, out.as_bytes()),
     };
     out.push('.');
-    out.push_str(&URL_SAFE_NO_PAD.encode(signature));
+    out.push_str(&base64url::encode(signature));
     out
 }
 
@@ -146,9 +144,7 @@ fn hmac_sha256(secret: &[u8], message: &[u8]) -> Vec<u8> {
 }
 
 fn decode_part(part: &str) -> Result<Vec<u8>, TokenError> {
-    URL_SAFE_NO_PAD
-        .decode(part)
-        .map_err(|_| TokenError::Malformed { why: "a part is not base64url without padding" })
+    base64url::decode(part).ok_or(TokenError::Malformed { why: "a part is not base64url without padding" })
 }
 
 /// Reads a header or the claims: a JSON object that repeats no member name, at any depth.

@@ -49,11 +49,10 @@ impl SigningKey {
 
     /// A detached Ed25519 signature over `bytes`, base64url without padding (`None` for HS256).
     pub fn sign_bytes(&self, bytes: &[u8]) -> Option<String> {
-        use base64::Engine as _;
         use ed25519_dalek::Signer;
         match &self.key {
             SigningMaterial::Ed25519(key) => {
-                Some(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(key.sign(bytes).to_bytes()))
+                Some(crate::model::base64url::encode(key.sign(bytes).to_bytes()))
             }
             SigningMaterial::Hmac(_) => None,
         }
