@@ -877,27 +877,27 @@ function renderSettings() {
 }
 
 function buildToggles() {
-  fill($('toggles'), ...TOGGLES.map(([name, label, hint]) => {
-    const li = h('li', { class: 'toggle' },
+  fill($('toggles'), TOGGLES.map(([name, label, hint]) => {
+    const text = h('label', { for: `setting-${name}` }, h('span', { class: 'switch', 'aria-hidden': 'true' }), h('span', { class: 'toggle-label' }, label));
+    return h('li', { class: 'toggle' },
       h('input', {
         type: 'checkbox', role: 'switch', id: `setting-${name}`, 'data-testid': `setting:${name}`,
         'aria-describedby': `hint-${name}`,
-        onchange: (e) => changeSetting({ [name]: e.target.checked }, `${label}: ${e.target.checked ? 'on' : 'off'}`, e.target, li),
+        onchange: (e) => changeSetting({ [name]: e.target.checked }, `${label}: ${e.target.checked ? 'on' : 'off'}`, e.target, text),
       }),
-      h('label', { for: `setting-${name}` }, h('span', { class: 'switch', 'aria-hidden': 'true' }), h('span', { class: 'toggle-label' }, label)),
+      text,
       h('p', { class: 'hint', id: `hint-${name}` }, hint));
-    return li;
   }));
 }
 
-/** A settings change; its result goes at the end of `box`, right under the control. */
-function changeSetting(patch, label, control, box) {
+/** A settings change; its result goes right after `row`, the line of the control. */
+function changeSetting(patch, label, control, row) {
   const who = actorName();
   const result = $('settings-result');
   act({
     fn: () => S.engine.updateSettings(S.actor, S.org, patch),
     result,
-    place: () => box.append(result),
+    place: () => { if (row.nextElementSibling !== result) row.after(result); },
     control,
     done: () => `${who} changed “${label}”.`,
     refused: `${who} may not change “${label}”.`,
@@ -1404,14 +1404,14 @@ async function main() {
     announce('The demo organization was reset to its snapshot.');
   });
   $('setting-defaultStackPermission').addEventListener('change', (e) =>
-    changeSetting({ defaultStackPermission: e.target.value }, `Default stack permission: ${e.target.value}`, e.target, e.target.closest('.field')));
+    changeSetting({ defaultStackPermission: e.target.value }, `Default stack permission: ${e.target.value}`, e.target, e.target));
   $('policy-form').addEventListener('submit', (e) => {
     e.preventDefault();
     const input = $('setting-tokenExpiryPolicyDays');
     const raw = input.value.trim();
     const days = raw === '' ? null : Number(raw);
     changeSetting({ tokenExpiryPolicyDays: days }, days == null ? 'Token expiry policy: none' : `Token expiry policy: ${raw} days`,
-      input, $('policy-form'));
+      input, input.closest('.row'));
   });
   $('settings-form').addEventListener('submit', (e) => e.preventDefault());
   $('auth-form').addEventListener('submit', (e) => { e.preventDefault(); checkCredential($('credential').value.trim(), $('credential')); });
