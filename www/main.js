@@ -1214,7 +1214,7 @@ function renderMintOptions() {
     const previous = exp.dataset.chosen ? Number(exp.dataset.chosen) : null;
     const fallback = within(DEFAULT_EXPIRY) ? DEFAULT_EXPIRY : Math.max(...choices.map(([s]) => s).filter(within));
     const selected = previous != null && within(previous) && choices.some(([s]) => s === previous) ? previous : fallback;
-    fill(exp, ...choices.map(([secs, label]) => h('option', { value: String(secs), selected: secs === selected },
+    fill(exp, ...choices.map(([secs, label]) => h('option', { value: String(secs), selected: secs === selected, dataset: within(secs) ? {} : { overPolicy: 'true' } },
       within(secs) ? label : `${label} — over the ${plural(days, 'day')} policy`)));
     exp.value = String(selected);
   });

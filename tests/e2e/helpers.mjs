@@ -215,9 +215,17 @@ export async function inViewUnobscured(locator) {
 export async function clippedText(page) {
   return page.evaluate(() => {
     const out = [];
+    // Screen-reader-only content (a 1 px box that hides what overflows) is not shown text.
+    const srOnly = (el) => {
+      for (let a = el; a && a !== document.body; a = a.parentElement) {
+        const r = a.getBoundingClientRect();
+        if (r.width <= 1 && r.height <= 1 && getComputedStyle(a).overflow !== 'visible') return true;
+      }
+      return false;
+    };
     const boxes = document.querySelectorAll('.verdict, .verdict *, .matrix th, .matrix td, .org-action, .org-action *, .why, .why *');
     for (const el of boxes) {
-      if (!el.getClientRects().length || getComputedStyle(el).display === 'inline') continue;
+      if (!el.getClientRects().length || getComputedStyle(el).display === 'inline' || srOnly(el)) continue;
       if (el.scrollWidth > el.clientWidth) out.push(`${el.dataset.testid ?? el.className} "${el.textContent.trim().slice(0, 40)}" ${el.scrollWidth} > ${el.clientWidth}`);
     }
     for (const el of document.querySelectorAll('body *')) {
