@@ -109,7 +109,7 @@ const S = {
   open: null, // { stack: 'project/name', action: key } of the expanded matrix cell
   orgOpen: null, // key of the expanded organization action
   refusal: null, // authenticate's error for the acting token, if it refuses it
-  active: null, // matrix cell key holding the grid's tab stop
+  changes: 0, // successful changes made to the engine: answers asked before one are stale
 };
 
 const $ = (id) => document.getElementById(id);
@@ -234,13 +234,33 @@ function tokenRecords() {
 function tokenStatus(id) {
   const secret = S.secrets.get(id);
   if (!secret) return { known: false };
+  // The same answer until a change, another organization or the next minute (tokens expire).
+  const cache = cached('tokens', `${S.changes}|${S.org}|${Math.floor(nowSecs() / 60)}`);
+  if (cache.has(id)) return cache.get(id);
+  let status;
   try {
     S.engine.authenticate(secret, { now: nowSecs(), organization: S.org });
-    return { known: true, ok: true };
+    status = { known: true, ok: true };
   } catch (err) {
     if (err?.name !== 'ScopegateError') throw err;
-    return { known: true, ok: false, err };
+    status = { known: true, ok: false, err };
   }
+  cache.set(id, status);
+  return status;
+}
+
+/**
+ * Answers are asked once per state: a map that is emptied when `key` (what the answers depend
+ * on: the changes made so far, the actor, the organization) differs from the last one.
+ */
+const CACHES = new Map();
+function cached(name, key) {
+  let c = CACHES.get(name);
+  if (!c || c.key !== key) {
+    c = { key, map: new Map() };
+    CACHES.set(name, c);
+  }
+  return c.map;
 }
 
 function refusalWords(err, record) {
@@ -331,6 +351,20 @@ function refreshRefusal() {
 
 /** One answer for a cell: the engine's explanation, or the credential's refusal. */
 function answer(scope, resource) {
+  const cache = cached('answers', `${S.changes}|${S.actor}|${S.org}|${S.refusal?.code ?? ''}`);
+  const key = `${scope} ${resource}`;
+  if (!cache.has(key)) cache.set(key, ask(scope, resource));
+  return cache.get(key);
+}
+
+function effectivePermission(resource) {
+  if (S.refusal) return 'none';
+  const cache = cached('effective', `${S.changes}|${S.actor}|${S.org}`);
+  if (!cache.has(resource)) cache.set(resource, S.engine.effectivePermission(S.actor, 'stack', resource));
+  return cache.get(resource);
+}
+
+function ask(scope, resource) {
   if (S.refusal) {
     const code = S.refusal.code;
     return { allowed: false, refused: code, short: REFUSAL_LABEL[code] ?? code.replaceAll('_', ' '), sig: `refused:${code}:${S.refusal.message}` };
@@ -367,6 +401,7 @@ function clearResult(el) {
 
 /** Empties every result (a new actor, organization or reset: old answers no longer apply). */
 function clearResults() {
+  clearMarks();
   for (const id of RESULTS) clearResult($(id));
   T.view?.resultRow.remove();
   $('live-alert').replaceChildren();
@@ -442,19 +477,26 @@ function verdicts() {
   return out;
 }
 
-/** "2 cells now allowed for Tess: …", from two sets of verdicts; flashes the cells that flipped. */
+/** The cells the last change flipped, marked until the next change, actor or organization. */
+const MARKED = new Set();
+function clearMarks() {
+  for (const node of MARKED) node.classList.remove('changed');
+  MARKED.clear();
+}
+
+/** "2 cells now allowed for Tess: …", from two sets of verdicts; marks the cells that flipped. */
 function summarize(before, after, who) {
   const allowed = [];
   const denied = [];
+  clearMarks();
   for (const [key, v] of after) {
     const was = before.get(key);
     if (!was || was.allowed === v.allowed) continue;
     (v.allowed ? allowed : denied).push(v.label);
     const node = key.startsWith('org:') ? O.cells.get(key.slice(4))?.button : M.cells.get(key)?.button;
     if (node) {
-      node.classList.remove('changed');
-      void node.offsetWidth; // restart the animation
       node.classList.add('changed');
+      MARKED.add(node);
     }
   }
   const few = (list) => (list.length > 4 ? `${list.slice(0, 4).join(', ')} and ${list.length - 4} more` : list.join(', '));
@@ -472,6 +514,7 @@ function act({ fn, result, place, control, done, refused, structural = false, fo
   const before = verdicts();
   const who = actorName();
   const r = attempt(fn);
+  if (r.ok) S.changes += 1;
   if (r.ok && structural) refreshModel();
   render();
   const text = r.ok
@@ -513,7 +556,7 @@ function renderToolbar() {
     refreshRefusal();
   }
   once(sel, [people, tokens, refused].map((g) => g.map((p) => [p.value, p.label])), () => {
-    fill(sel, 
+    fill(sel,
       h('optgroup', { label: 'People' }, people.map((p) => h('option', { value: p.value }, p.label))),
       h('optgroup', { label: 'Tokens' }, tokens.map((p) => h('option', { value: p.value }, p.label))),
       refused.length
@@ -532,7 +575,8 @@ function renderToolbar() {
   const who = describeActor();
   const lines = who.lines.map((l) => (typeof l === 'string' ? l : l.map((x) => (typeof x === 'string' ? x : x.textContent)).join('')));
   once($('whoami'), [who.title, lines, who.hue, S.refusal?.code, S.refusal?.message], () => {
-    fill($('whoami'), 
+    $('whoami').classList.toggle('is-refused', !!S.refusal);
+    fill($('whoami'),
       h('span', { class: `avatar${who.token ? ' avatar-token' : ''}`, style: `--hue:${who.hue}`, 'aria-hidden': 'true' }, who.initials),
       h('span', { class: 'whoami-text' },
         h('strong', { 'data-testid': 'whoami-name' }, who.title),
@@ -550,7 +594,7 @@ function renderToolbar() {
 function paintVerdict(btn, ans, name, expanded) {
   once(btn, [ans.sig, name], () => {
     const word = ans.refused ? 'Refused' : ans.allowed ? 'Allow' : 'Deny';
-    btn.className = `verdict ${ans.allowed ? 'allow' : 'deny'}${ans.refused ? ' refused' : ''}`;
+    btn.className = `verdict ${ans.allowed ? 'allow' : 'deny'}${ans.refused ? ' refused' : ''}${MARKED.has(btn) ? ' changed' : ''}`;
     btn.dataset.allowed = String(ans.allowed);
     if (ans.refused) btn.dataset.refused = ans.refused;
     else delete btn.dataset.refused;
@@ -652,20 +696,30 @@ function toggleOrgWhy(key) {
 
 // ---- the matrix
 
-const M = {
-  structure: null, // what the rows were built from
-  rows: new Map(), // stack id → { tr, level }
-  cells: new Map(), // 'project/name:action' → { button, allowed, name, stack, action }
-  order: [], // cell keys, row by row
-  whyRow: null,
-};
+/** One organization's matrix: its rows and cells, kept once built (switching back re-attaches them). */
+function matrixState(org) {
+  return {
+    org,
+    structure: null, // what the rows were built from
+    rows: new Map(), // stack id → { tr, level }
+    cells: new Map(), // 'project/name:action' → { button, allowed, name, stack, action }
+    order: [], // cell keys, row by row
+    trs: [], // the body's rows, in order
+    whyRow: null,
+    active: null, // the cell holding the grid's tab stop
+  };
+}
+const MATRICES = new Map();
+let M = matrixState(null);
 
 function buildMatrix(stacks) {
-  // Explicit roles: the phone layout restyles the table as cards, and the grid must stay a grid.
-  fill($('matrix-head'), h('tr', { role: 'row' },
-    h('th', { scope: 'col', class: 'col-stack', role: 'columnheader' }, 'Stack'),
-    ACTIONS.map((a) => h('th', { scope: 'col', role: 'columnheader' }, h('span', { class: 'th-label' }, a.label), h('code', { class: 'th-scope' }, a.scope))),
-  ));
+  if (!$('matrix-head').firstChild) {
+    // Explicit roles: the phone layout restyles the table as cards, and the grid must stay a grid.
+    fill($('matrix-head'), h('tr', { role: 'row' },
+      h('th', { scope: 'col', class: 'col-stack', role: 'columnheader' }, 'Stack'),
+      ACTIONS.map((a) => h('th', { scope: 'col', role: 'columnheader' }, h('span', { class: 'th-label' }, a.label), h('code', { class: 'th-scope' }, a.scope))),
+    ));
+  }
   M.rows.clear();
   M.cells.clear();
   M.order = [];
@@ -696,8 +750,9 @@ function buildMatrix(stacks) {
     rows.push(tr);
   }
   if (!stacks.length) rows.push(h('tr', {}, h('td', { colspan: String(1 + ACTIONS.length), class: 'empty' }, `No stacks in ${S.org}.`)));
+  M.trs = rows;
   fill($('matrix-body'), ...rows);
-  if (!M.cells.has(S.active)) S.active = M.order[0] ?? null;
+  if (!M.cells.has(M.active)) M.active = M.order[0] ?? null;
 }
 
 function renderMatrix() {
@@ -705,6 +760,13 @@ function renderMatrix() {
   const stacks = org?.stacks ?? [];
   const who = actorName();
   const structure = JSON.stringify([S.org, stacks]);
+  if (M.org !== S.org) {
+    // Another organization: its rows as they were left, if they were built before.
+    M.whyRow?.remove();
+    M = MATRICES.get(S.org) ?? matrixState(S.org);
+    MATRICES.set(S.org, M);
+    if (M.structure === structure) fill($('matrix-body'), ...M.trs);
+  }
   if (M.structure !== structure) {
     M.structure = structure;
     buildMatrix(stacks);
@@ -720,7 +782,7 @@ function renderMatrix() {
     const id = `${s.project}/${s.name}`;
     const resource = `${S.org}/${id}`;
     const row = M.rows.get(id);
-    const effective = S.refusal ? 'none' : S.engine.effectivePermission(S.actor, 'stack', resource);
+    const effective = effectivePermission(resource);
     once(row.level, effective, () => {
       row.level.className = `level level-${effective}`;
       row.level.textContent = effective;
@@ -734,7 +796,7 @@ function renderMatrix() {
       const isOpen = S.open?.stack === id && S.open?.action === a.key;
       paintVerdict(c.button, ans, c.name, isOpen);
       setAttr(c.button, 'aria-controls', isOpen ? 'matrix-why' : null);
-      const tab = key === S.active ? 0 : -1;
+      const tab = key === M.active ? 0 : -1;
       if (c.button.tabIndex !== tab) c.button.tabIndex = tab;
       if (isOpen) {
         openAns = ans;
@@ -773,10 +835,10 @@ function toggleWhy(stack, action) {
 
 /** Moves the matrix's one tab stop (roving tabindex). */
 function setActive(key) {
-  if (!M.cells.has(key) || key === S.active) return;
-  const old = M.cells.get(S.active);
+  if (!M.cells.has(key) || key === M.active) return;
+  const old = M.cells.get(M.active);
   if (old) old.button.tabIndex = -1;
-  S.active = key;
+  M.active = key;
   M.cells.get(key).button.tabIndex = 0;
 }
 
@@ -841,7 +903,7 @@ function accessLine(el, ans, can, cannot) {
     else delete el.dataset.reasons;
     if (!ans.allowed && !ans.refused) el.dataset.deny = ans.decision.deny?.code ?? '';
     else delete el.dataset.deny;
-    fill(el, 
+    fill(el,
       lockIcon(ans.allowed),
       h('span', {},
         ans.allowed ? can : cannot, ' ',
@@ -906,14 +968,15 @@ function changeSetting(patch, label, control, row) {
 
 // ---- teams
 
-const T = { key: null, view: null };
+/** The team shown, and every team view built so far (switching back re-attaches it). */
+const T = { key: null, view: null, views: new Map() };
 
 function renderTeamPicker() {
   const teams = orgOf()?.teams ?? [];
   if (!teams.some((t) => t.name === S.team)) S.team = teams[0]?.name ?? null;
   const picker = $('team-picker');
   once(picker, [S.org, teams.map((t) => [t.name, t.displayName])], () => {
-    fill(picker, 
+    fill(picker,
       h('legend', { class: 'visually-hidden' }, 'Team'),
       ...teams.map((t) => h('label', { class: 'seg' },
         h('input', {
@@ -958,20 +1021,18 @@ function buildTeamView(team) {
     h('caption', { class: 'visually-hidden' }, `Stack grants of team ${team.name}`),
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Stack'), h('th', { scope: 'col' }, 'Team permission'))),
     grantsBody);
-  const view = {
+  return {
     team: team.name, intro, access, members, login, admin, submit, addForm, grantsBody, rows: new Map(), items: new Map(),
     resultRow: h('tr', { class: 'result-row' }, h('td', { colspan: '2' })),
+    nodes: [
+      intro,
+      access,
+      h('div', { class: 'team-cols' },
+        h('div', {}, h('h4', {}, 'Members'), members, addForm,
+          h('p', { class: 'hint team-hint' }, 'Team admins may change their own team’s members, stack grants and tokens. ',
+            'Members inherit every grant of the team; try a grant here, then act as a member and watch the matrix.')),
+        h('div', {}, h('h4', {}, 'Stack grants'), h('div', { class: 'grants-scroll' }, grants)))],
   };
-  fill($('team-view'), 
-    intro,
-    access,
-    h('div', { class: 'team-cols' },
-      h('div', {}, h('h4', {}, 'Members'), members, addForm,
-        h('p', { class: 'hint team-hint' }, 'Team admins may change their own team’s members, stack grants and tokens. ',
-          'Members inherit every grant of the team; try a grant here, then act as a member and watch the matrix.')),
-      h('div', {}, h('h4', {}, 'Stack grants'), h('div', { class: 'grants-scroll' }, grants))),
-  );
-  return view;
 }
 
 function renderTeam() {
@@ -988,14 +1049,16 @@ function renderTeam() {
     // Another team: the last result was about the old one.
     clearResult($('team-result'));
     T.key = key;
-    T.view = buildTeamView(team);
+    T.view = T.views.get(key) ?? buildTeamView(team);
+    T.views.set(key, T.view);
+    fill($('team-view'), T.view.nodes);
   }
   const v = T.view;
   const who = actorName();
   const teamLabel = team.displayName ?? team.name;
 
   once(v.intro, [team.displayName, team.name, team.kind, team.description, team.roles], () => {
-    fill(v.intro, 
+    fill(v.intro,
       h('h3', { class: 'team-name' }, teamLabel, ' ', h('code', {}, team.name)),
       team.kind === 'github' ? h('span', { class: 'badge badge-muted' }, 'GitHub team') : null,
       team.description ? h('p', { class: 'muted' }, team.description) : null,
@@ -1187,7 +1250,7 @@ function renderMintOptions() {
   const roleSel = $('mint-role');
   once(roleSel, [S.org, (org?.roles ?? []).map((r) => r.name)], () => {
     const role = roleSel.value || 'member';
-    fill(roleSel, 
+    fill(roleSel,
       h('option', { value: 'member' }, 'Member'),
       h('option', { value: 'admin' }, 'Admin'),
       (org?.roles ?? []).map((r) => h('option', { value: r.name }, `${r.name} (custom)`)));
@@ -1234,7 +1297,7 @@ function syncMintFields() {
   const days = policyDays();
   const hint = $('hint-mint-expires');
   once(hint, [ttl, from, days, Math.floor(nowSecs() / 60)], () => {
-    fill(hint, 
+    fill(hint,
       ttl ? ['Until ', timeEl(nowSecs() + from + ttl), '.'] : 'Never expires (signed tokens must expire).',
       days != null ? ` ${S.org} requires tokens to expire within ${plural(days, 'day')}.` : '');
   });
@@ -1265,6 +1328,7 @@ function mint(control) {
     return;
   }
   const m = r.value;
+  S.changes += 1;
   S.minted.set(m.id, { kind, signed });
   S.secrets.set(m.id, m.token);
   refreshModel();
@@ -1339,10 +1403,14 @@ function buildSkipLinks() {
   }));
 }
 
-/** The sticky toolbar's height, for `scroll-padding-top` (focused and revealed things stay below it). */
+/**
+ * The sticky toolbar's height, as `scroll-padding-top` (focused and revealed things stay below
+ * it). Set as that property, not as a custom property: an inherited value on the root would
+ * restyle the whole document each time the bar changes height.
+ */
 function trackToolbar() {
   const bar = $('toolbar');
-  const set = () => document.documentElement.style.setProperty('--toolbar-h', `${Math.ceil(bar.getBoundingClientRect().height)}px`);
+  const set = () => { document.documentElement.style.scrollPaddingTop = `calc(${Math.ceil(bar.getBoundingClientRect().height)}px + 0.75rem)`; };
   set();
   new ResizeObserver(set).observe(bar);
 }
@@ -1360,6 +1428,7 @@ function build() {
   S.engine = new Scopegate(S.base);
   S.minted.clear();
   S.secrets = new Map(S.credentials.map((c) => [c.id, c.token]));
+  S.changes += 1;
   refreshModel();
 }
 
