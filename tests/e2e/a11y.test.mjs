@@ -96,6 +96,7 @@ async function tagControls(page) {
 async function walk(page) {
   const reached = new Set();
   const hidden = [];
+  const stops = []; // what each Tab reached, in order
   const check = async (where) => {
     const f = await page.evaluate(() => document.activeElement?.dataset?.kb ?? null);
     if (!f) return f;
@@ -117,6 +118,7 @@ async function walk(page) {
     }
     if (f === first) break;
     first ??= f;
+    stops.push((await focused(page)).testid ?? f);
     // In a grid: every cell with the arrow keys, row by row.
     const grid = await page.evaluate(() => {
       const g = document.activeElement.closest('[role="grid"]');
@@ -139,12 +141,12 @@ async function walk(page) {
       await page.keyboard.press('Control+Home');
     }
   }
-  return { reached, hidden };
+  return { reached, hidden, stops };
 }
 
 describe('keyboard only', () => {
   for (const [label, options] of [['1400 px', DESKTOP], ['390 px', PHONE]]) {
-    test(`every control is reachable with Tab (the matrix cells with arrow keys) and never hidden when focused, ${label}`, async () => {
+    test(`every control is reachable with Tab (the matrix cells with arrow keys) and never hidden when focused, ${label}`, async (t) => {
       await scenario(`a11y-tab-walk-${label.replace(' ', '')}`, async (page) => {
         // A state with the most controls: an explanation open, a minted token, a signed format.
         await actAs(page, 'user:tess');
@@ -156,7 +158,7 @@ describe('keyboard only', () => {
         await page.locator('h1').click();
         const controls = await tagControls(page);
         assert.ok(controls.length > 80, `found the page's controls (${controls.length})`);
-        const { reached, hidden } = await walk(page);
+        const { reached, hidden, stops } = await walk(page);
         // A radio group is one Tab stop (the arrow keys move within it, as the flow test does).
         const groups = new Set(controls.filter((c) => c.radio && reached.has(c.kb)).map((c) => c.radio));
         const missed = controls.filter((c) => !reached.has(c.kb) && !(c.radio && groups.has(c.radio))).map((c) => c.what);
@@ -165,6 +167,9 @@ describe('keyboard only', () => {
         // The matrix is one tab stop: its cells are not in the Tab sequence one by one.
         const tabbableCells = await page.locator('[role="grid"] button[data-key][tabindex="0"]').count();
         assert.equal(tabbableCells, 1);
+        const beforeSettings = stops.indexOf('setting:defaultStackPermission');
+        assert.ok(beforeSettings > 0 && beforeSettings <= 20, `${beforeSettings} Tab stops before the settings (of ${stops.length})`);
+        t.diagnostic(`${stops.length} Tab stops, ${beforeSettings} before the settings, ${controls.length} controls`);
       }, options);
     });
   }
