@@ -170,7 +170,6 @@ function timeEl(secs) {
 
 const plural = (n, one, many = `${one}s`) => `${n.toLocaleString()} ${n === 1 ? one : many}`;
 const article = (word) => (/^[aeiou]/i.test(word) ? `an ${word}` : `a ${word}`);
-const listWords = (items) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
 
 /** Seconds since the epoch in a message (10 digits, 2001–2096) are shown as dates. */
 const EPOCH = /\b([1-3]\d{9})\b/g;
@@ -1240,7 +1239,7 @@ function checkCredential(credential, control) {
   announce(`Valid ${kind.toLowerCase()} token: ${a.principal ?? a.subject}, ${a.expires ? `expires ${dateText(a.expires)}` : 'never expires'}.`);
 }
 
-/** The longest expiry choice within the organization's policy (the engine's setting). */
+/** The organization's token expiry policy in days (the engine's setting), or null. */
 function policyDays() {
   return S.engine.settings(S.org)?.tokenExpiryPolicyDays ?? null;
 }
@@ -1368,7 +1367,7 @@ function mint(control) {
         }, 'Copy')))));
   reveal(el, control);
   const summary = summarize(before, verdicts(), who);
-  announce(`${who} minted ${article(format)} ${kind} token, shown once below the form.${status.known && !status.ok ? ` authenticate refuses it now: ${status.err.code}.` : ''} ${summary}`);
+  announce(`${who} minted ${article(format)} ${kind} token, shown once below the form.${status.known && !status.ok ? ` Right now authenticate refuses it: ${status.err.code}.` : ''} ${summary}`);
   keepFocus(control);
 }
 
