@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { get } from 'node:http';
 import {
-  STACKS, actAs, allowed, cell, credential, credentials, deny, env, openWhy, reasons, scenario, setUp, shot, snapshot, tearDown,
+  STACKS, actAs, allowed, cell, credential, credentials, deny, env, reasons, scenario, setUp, shot, snapshot, tearDown,
 } from './helpers.mjs';
 
 before(setUp);
