@@ -75,7 +75,8 @@ describe('redraw only what a change touched', () => {
       await mark(page);
       await actAs(page, 'user:nora');
       const m = await measure(page);
-      assert.ok(m.changed.length > 0 && m.changed.length < 60, `some cells differ between Max and Nora (${m.changed.length})`);
+      // (How many differ depends on the messages: when they name the principal, nearly all do.)
+      assert.ok(m.changed.length > 0, `cells differ between Max and Nora (${m.changed.length})`);
       assert.deepEqual(m.touched, m.changed, 'the touched cells are exactly those whose answer changed');
       assert.equal(m.sameNodes, true, 'every cell is the same node as before');
       assert.equal(m.toJSON, 0, 'no toJSON() to switch actor');
