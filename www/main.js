@@ -1,7 +1,12 @@
 // The sample site. It holds no authorization logic: every allow, deny, refusal and token answer
-// below comes from the engine (`explain`, `effectivePermission`, the management actions,
-// `authenticate`, `mintToken`). The page only reads the engine's current state (`toJSON`) to
-// know what to draw, and turns the engine's answers into markup.
+// below comes from the engine (`explain`, `effectivePermission`, `settings`, the management
+// actions, `authenticate`, `mintToken`). The page turns the engine's answers into markup.
+//
+// Drawing: each region is built once and then updated in place. After every change the page asks
+// the engine again and touches only the nodes whose answer differs from what they show (a
+// signature per node), so focus, scroll position and screen-reader context survive. The
+// organization's structure (teams, members, stacks, token records) is read with `toJSON()` at
+// load, on reset and after a change that alters it, never to redraw.
 
 import init, { Scopegate } from './pkg/scopegate.js';
 
@@ -34,6 +39,22 @@ const TOGGLES = [
 
 const LEVELS = ['none', 'read', 'write', 'admin'];
 
+/** The engine's limits, mirrored in the forms (the engine still decides). */
+const LIMITS = { tokenName: 40, policyMinDays: 1, policyMaxDays: 3650 };
+
+const DAY = 86400;
+/** Expiry choices of the mint form, in seconds from now (0: never). */
+const EXPIRY_CHOICES = [
+  [3600, 'In 1 hour'],
+  [DAY, 'In 1 day'],
+  [7 * DAY, 'In 7 days'],
+  [30 * DAY, 'In 30 days'],
+  [90 * DAY, 'In 90 days'],
+  [365 * DAY, 'In 1 year'],
+  [0, 'Never'],
+];
+const DEFAULT_EXPIRY = 30 * DAY;
+
 /** Short labels for the engine's reason and deny codes (presentation only). */
 const REASON_LABEL = {
   org_admin: () => 'org admin',
@@ -59,21 +80,36 @@ const DENY_LABEL = {
   invalid_resource: 'invalid',
   destination_denied: 'destination',
 };
+/** Short labels for `authenticate`'s refusals of a token. */
+const REFUSAL_LABEL = {
+  token_expired: 'expired',
+  token_revoked: 'deleted',
+  token_not_yet_valid: 'not valid yet',
+  expiry_policy_violation: 'over the expiry policy',
+  wrong_organization: 'other organization',
+  unknown_token: 'unknown token',
+  bad_signature: 'bad signature',
+  unknown_key: 'unknown key',
+};
 
 const ROLE_LABEL = { admin: 'Admin', member: 'Member', 'billing-manager': 'Billing Manager' };
+const KIND_LABEL = { personal: 'Personal', organization: 'Organization', team: 'Team' };
 
 const S = {
   engine: null,
   base: null,
   key: null,
   credentials: [],
+  secrets: new Map(), // token id → token string (the demo credentials and every token minted here)
+  minted: new Map(), // token id → how it was minted
+  model: null, // the engine's state (toJSON), refreshed only when the structure changes
   actor: 'user:max',
   org: 'acme',
   team: null,
   open: null, // { stack: 'project/name', action: key } of the expanded matrix cell
   orgOpen: null, // key of the expanded organization action
-  prev: { who: '', cells: new Map() },
-  minted: new Map(), // token id → how it was minted
+  refusal: null, // authenticate's error for the acting token, if it refuses it
+  changes: 0, // successful changes made to the engine: answers asked before one are stale
 };
 
 const $ = (id) => document.getElementById(id);
@@ -96,77 +132,185 @@ function h(tag, props = {}, ...children) {
   return el;
 }
 
-/** The engine's messages quote names in backticks: render those as code. */
+/** Replaces an element's children, flattening arrays and skipping empty ones (as `h` does). */
+function fill(el, ...children) {
+  const tmp = h('div', {}, ...children);
+  el.replaceChildren(...tmp.childNodes);
+  return el;
+}
+
+/** Runs `draw` only when `value` differs from what the node was last drawn from. */
+function once(el, value, draw) {
+  const key = typeof value === 'string' ? value : JSON.stringify(value);
+  if (el.__sig === key) return false;
+  el.__sig = key;
+  draw();
+  return true;
+}
+
+function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
+}
+
+function setAttr(el, name, value) {
+  if (value == null) el.removeAttribute(name);
+  else if (el.getAttribute(name) !== value) el.setAttribute(name, value);
+}
+
+// ---------------------------------------------------------------- words and dates
+
+const DATE_FORMAT = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const nowSecs = () => Math.floor(Date.now() / 1000);
+const dateText = (secs) => DATE_FORMAT.format(new Date(secs * 1000));
+/** A date as a `<time>`: the reader's locale and zone, the exact instant in `datetime`. */
+function timeEl(secs) {
+  const iso = new Date(secs * 1000).toISOString().replace('.000Z', 'Z');
+  return h('time', { datetime: iso, title: iso }, dateText(secs));
+}
+
+const plural = (n, one, many = `${one}s`) => `${n.toLocaleString()} ${n === 1 ? one : many}`;
+const article = (word) => (/^[aeiou]/i.test(word) ? `an ${word}` : `a ${word}`);
+
+/** Seconds since the epoch in a message (10 digits, 2001–2096) are shown as dates. */
+const EPOCH = /\b([1-3]\d{9})\b/g;
+
+/** The engine's messages quote names in backticks: render those as code, timestamps as dates. */
 function rich(text) {
   const frag = document.createDocumentFragment();
   String(text ?? '').split('`').forEach((part, i) => {
-    if (part) frag.append(i % 2 ? h('code', {}, part) : part);
+    if (!part) return;
+    if (i % 2) {
+      frag.append(h('code', {}, part));
+      return;
+    }
+    let last = 0;
+    for (const m of part.matchAll(EPOCH)) {
+      frag.append(part.slice(last, m.index), timeEl(Number(m[1])));
+      last = m.index + m[0].length;
+    }
+    frag.append(part.slice(last));
   });
   return frag;
 }
 
-const tick = (allowed) => (allowed ? '✓' : '✕');
-const when = (secs) => new Date(secs * 1000).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
-const nowSecs = () => Math.floor(Date.now() / 1000);
-
-// ---------------------------------------------------------------- data the page draws
-
-function data() {
-  return S.engine.toJSON();
+/** The same text, plain, for announcements and titles. */
+function plain(text) {
+  return String(text ?? '').replaceAll('`', '').replace(EPOCH, (_, s) => dateText(Number(s)));
 }
 
-function orgOf(d) {
-  return d.organizations.find((o) => o.name === S.org);
+const tick = (allowed) => (allowed ? '✓' : '✕');
+
+// ---------------------------------------------------------------- the engine's state
+
+function refreshModel() {
+  S.model = S.engine.toJSON();
+}
+
+function orgOf() {
+  return S.model.organizations.find((o) => o.name === S.org) ?? null;
 }
 
 function roleLabel(role) {
   return ROLE_LABEL[role] ?? `${role} (custom role)`;
 }
 
-function userName(d, login) {
-  return d.users?.find((u) => u.login === login)?.name ?? login;
+function userName(login) {
+  return S.model.users?.find((u) => u.login === login)?.name ?? login;
 }
 
-/** Every principal a visitor may act as: users, then the tokens on record. */
-function principals(d) {
-  const org = orgOf(d);
-  const logins = new Set((d.users ?? []).map((u) => u.login));
-  for (const o of d.organizations) for (const m of o.members ?? []) logins.add(m.login);
+/** Every token record, with where it lives. */
+function tokenRecords() {
+  const out = [];
+  for (const o of S.model.organizations) for (const t of o.tokens ?? []) out.push({ t, org: o.name });
+  for (const u of S.model.users ?? []) for (const t of u.tokens ?? []) out.push({ t, user: u.login, kind: 'personal' });
+  return out;
+}
+
+/**
+ * What `authenticate` says about a token on record, checked now against the selected
+ * organization; the page knows the credential of every demo token and of every token minted here.
+ */
+function tokenStatus(id) {
+  const secret = S.secrets.get(id);
+  if (!secret) return { known: false };
+  // The same answer until a change, another organization or the next minute (tokens expire).
+  const cache = cached('tokens', `${S.changes}|${S.org}|${Math.floor(nowSecs() / 60)}`);
+  if (cache.has(id)) return cache.get(id);
+  let status;
+  try {
+    S.engine.authenticate(secret, { now: nowSecs(), organization: S.org });
+    status = { known: true, ok: true };
+  } catch (err) {
+    if (err?.name !== 'ScopegateError') throw err;
+    status = { known: true, ok: false, err };
+  }
+  cache.set(id, status);
+  return status;
+}
+
+/**
+ * Answers are asked once per state: a map that is emptied when `key` (what the answers depend
+ * on: the changes made so far, the actor, the organization) differs from the last one.
+ */
+const CACHES = new Map();
+function cached(name, key) {
+  let c = CACHES.get(name);
+  if (!c || c.key !== key) {
+    c = { key, map: new Map() };
+    CACHES.set(name, c);
+  }
+  return c.map;
+}
+
+function refusalWords(err, record) {
+  const label = REFUSAL_LABEL[err.code] ?? err.code.replaceAll('_', ' ');
+  if (err.code === 'token_expired' && record?.expires) return `expired ${dateText(record.expires)}`;
+  if (err.code === 'token_not_yet_valid' && record?.created) return `not valid before ${dateText(record.created)}`;
+  return label;
+}
+
+/** Every principal a visitor may act as: users, usable tokens, then the tokens authenticate refuses. */
+function principals() {
+  const org = orgOf();
+  const logins = new Set((S.model.users ?? []).map((u) => u.login));
+  for (const o of S.model.organizations) for (const m of o.members ?? []) logins.add(m.login);
   const people = [...logins].map((login) => {
     const member = org?.members?.find((m) => m.login === login);
     const role = member ? roleLabel(member.role ?? 'member') : `not in ${S.org}`;
-    return { value: `user:${login}`, label: `${userName(d, login)} (${login}) — ${role}` };
+    return { value: `user:${login}`, label: `${userName(login)} (${login}) — ${role}` };
   });
   const tokens = [];
-  for (const o of d.organizations) {
-    for (const t of o.tokens ?? []) {
-      if (t.deleted) continue;
-      const what = t.kind === 'team' ? `team ${t.team}` : roleLabel(t.role ?? 'member');
-      const extra = S.minted.has(t.id) ? ' · minted here' : '';
-      tokens.push({ value: `token:${t.id}`, label: `${o.name} ${t.kind} token “${t.name}” — ${what}${extra}` });
+  const refused = [];
+  for (const { t, org: o, user } of tokenRecords()) {
+    let label;
+    if (user) label = `personal token of ${user} (${t.id.slice(0, 13)})`;
+    else label = `${o} ${t.kind} token “${t.name}” — ${t.kind === 'team' ? `team ${t.team}` : roleLabel(t.role ?? 'member')}`;
+    const extra = S.minted.has(t.id) ? 'minted here' : user && t.description ? t.description : '';
+    const status = tokenStatus(t.id);
+    const entry = { value: `token:${t.id}`, status };
+    if (status.known && !status.ok) {
+      entry.label = `${label} — refused: ${refusalWords(status.err, t)}`;
+      refused.push(entry);
+    } else {
+      entry.label = extra ? `${label} · ${extra}` : label;
+      tokens.push(entry);
     }
   }
-  for (const u of d.users ?? []) {
-    for (const t of u.tokens ?? []) {
-      if (t.deleted) continue;
-      const extra = S.minted.has(t.id) ? ' · minted here' : t.description ? ` · ${t.description}` : '';
-      tokens.push({ value: `token:${t.id}`, label: `personal token of ${u.login} (${t.id.slice(0, 13)})${extra}` });
-    }
-  }
-  return { people, tokens };
+  return { people, tokens, refused };
 }
 
-/** What the acting principal is, from the snapshot data (for the summary card). */
-function describeActor(d) {
-  const org = orgOf(d);
-  const [type, id] = [S.actor.slice(0, S.actor.indexOf(':')), S.actor.slice(S.actor.indexOf(':') + 1)];
+/** What the acting principal is, from the organization's data (for the summary card). */
+function describeActor() {
+  const org = orgOf();
+  const at = S.actor.indexOf(':');
+  const [type, id] = [S.actor.slice(0, at), S.actor.slice(at + 1)];
   if (type === 'user') {
     const member = org?.members?.find((m) => m.login === id);
     const teams = (org?.teams ?? []).filter((t) => t.members.includes(id) || t.admins.includes(id));
     const teamText = teams.map((t) => `${t.displayName ?? t.name}${t.admins.includes(id) ? ' (team admin)' : ''}`);
     return {
-      initials: userName(d, id).split(/\s+/).map((w) => w[0]).join('').slice(0, 2).toUpperCase(),
-      title: userName(d, id),
+      initials: userName(id).split(/\s+/).map((w) => w[0]).join('').slice(0, 2).toUpperCase(),
+      title: userName(id),
       lines: [
         member ? `${roleLabel(member.role ?? 'member')} of ${S.org}` : `not a member of ${S.org}`,
         teamText.length ? `teams: ${teamText.join(', ')}` : 'no teams',
@@ -174,200 +318,571 @@ function describeActor(d) {
       hue: [...id].reduce((a, c) => a + c.charCodeAt(0) * 37, 0) % 360,
     };
   }
-  for (const o of d.organizations) {
-    const t = (o.tokens ?? []).find((x) => x.id === id);
-    if (t) {
-      return {
-        initials: t.kind === 'team' ? 'TT' : 'OT',
-        title: `${t.kind === 'team' ? 'Team' : 'Organization'} token “${t.name}”`,
-        lines: [
-          t.kind === 'team' ? `team ${t.team} of ${o.name}` : `${roleLabel(t.role ?? 'member')} of ${o.name}`,
-          t.expires ? `expires ${when(t.expires)}` : 'never expires',
-        ],
-        hue: 200,
-        token: true,
-      };
+  const found = tokenRecords().find((r) => r.t.id === id);
+  if (found) {
+    const { t, org: o, user } = found;
+    const expiry = t.expires ? ['expires ', timeEl(t.expires)] : 'never expires';
+    if (user) {
+      return { initials: 'PT', title: `Personal token of ${userName(user)}`, lines: [`acts as ${user}`, expiry], hue: 280, token: true, record: t };
     }
-  }
-  for (const u of d.users ?? []) {
-    const t = (u.tokens ?? []).find((x) => x.id === id);
-    if (t) {
-      return {
-        initials: 'PT',
-        title: `Personal token of ${userName(d, u.login)}`,
-        lines: [`acts as ${u.login}`, t.expires ? `expires ${when(t.expires)}` : 'never expires'],
-        hue: 280,
-        token: true,
-      };
-    }
+    return {
+      initials: t.kind === 'team' ? 'TT' : 'OT',
+      title: `${t.kind === 'team' ? 'Team' : 'Organization'} token “${t.name}”`,
+      lines: [t.kind === 'team' ? `team ${t.team} of ${o}` : `${roleLabel(t.role ?? 'member')} of ${o}`, expiry],
+      hue: 200,
+      token: true,
+      record: t,
+    };
   }
   return { initials: '?', title: S.actor, lines: ['unknown principal'], hue: 0 };
 }
 
-function actorName(d) {
-  return describeActor(d).title;
+function actorName() {
+  return describeActor().title;
 }
 
-// ---------------------------------------------------------------- rendering
-
-function render() {
-  const focused = document.activeElement?.dataset?.testid;
-  const d = data();
-  renderToolbar(d);
-  renderOrgActions(d);
-  renderMatrix(d);
-  renderSettings(d);
-  renderTeams(d);
-  renderMintOptions(d);
-  if (focused) document.querySelector(`[data-testid="${CSS.escape(focused)}"]`)?.focus();
+/** Is the acting token refused by `authenticate`? Then no question is asked as it. */
+function refreshRefusal() {
+  const id = S.actor.startsWith('token:') ? S.actor.slice(6) : null;
+  const status = id ? tokenStatus(id) : { known: false };
+  S.refusal = status.known && !status.ok ? status.err : null;
 }
 
-function renderToolbar(d) {
-  const sel = $('act-as');
-  const { people, tokens } = principals(d);
-  const all = [...people, ...tokens].map((p) => p.value);
-  if (!all.includes(S.actor)) S.actor = people[0]?.value ?? '';
-  sel.replaceChildren(
-    h('optgroup', { label: 'People' }, people.map((p) => h('option', { value: p.value }, p.label))),
-    h('optgroup', { label: 'Tokens' }, tokens.map((p) => h('option', { value: p.value }, p.label))),
-  );
-  sel.value = S.actor;
-
-  const orgSel = $('org');
-  orgSel.replaceChildren(...d.organizations.map((o) => h('option', { value: o.name }, o.name)));
-  orgSel.value = S.org;
-
-  const who = describeActor(d);
-  $('whoami').replaceChildren(
-    h('span', { class: `avatar${who.token ? ' avatar-token' : ''}`, style: `--hue:${who.hue}`, 'aria-hidden': 'true' }, who.initials),
-    h('span', { class: 'whoami-text' },
-      h('strong', { 'data-testid': 'whoami-name' }, who.title),
-      h('span', { class: 'muted' }, who.lines.join(' · '))),
-  );
+/** One answer for a cell: the engine's explanation, or the credential's refusal. */
+function answer(scope, resource) {
+  const cache = cached('answers', `${S.changes}|${S.actor}|${S.org}|${S.refusal?.code ?? ''}`);
+  const key = `${scope} ${resource}`;
+  if (!cache.has(key)) cache.set(key, ask(scope, resource));
+  return cache.get(key);
 }
 
-/** A verdict cell: colour, icon, word and a short source; the full answer on demand. */
-function verdictButton(decision, testid, expanded, onclick, extraClass = '') {
+function effectivePermission(resource) {
+  if (S.refusal) return 'none';
+  const cache = cached('effective', `${S.changes}|${S.actor}|${S.org}`);
+  if (!cache.has(resource)) cache.set(resource, S.engine.effectivePermission(S.actor, 'stack', resource));
+  return cache.get(resource);
+}
+
+function ask(scope, resource) {
+  if (S.refusal) {
+    const code = S.refusal.code;
+    return { allowed: false, refused: code, short: REFUSAL_LABEL[code] ?? code.replaceAll('_', ' '), sig: `refused:${code}:${S.refusal.message}` };
+  }
+  const decision = S.engine.explain(S.actor, scope, resource);
   const first = decision.reasons[0];
   const short = decision.allowed
     ? (REASON_LABEL[first?.code]?.(first) ?? first?.code ?? '') + (decision.reasons.length > 1 ? ` +${decision.reasons.length - 1}` : '')
     : DENY_LABEL[decision.deny?.code] ?? decision.deny?.code ?? '';
-  const title = decision.allowed
-    ? `Allowed: ${decision.reasons.map((r) => r.message.replaceAll('`', '')).join('; ')}`
-    : `Denied: ${(decision.deny?.message ?? '').replaceAll('`', '')}`;
-  return h('button', {
-    type: 'button',
-    class: `verdict ${decision.allowed ? 'allow' : 'deny'} ${extraClass}`,
-    'data-testid': testid,
-    'data-allowed': String(decision.allowed),
-    'aria-expanded': String(expanded),
-    title,
-    onclick,
+  return { allowed: decision.allowed, decision, short, sig: JSON.stringify(decision) };
+}
+
+// ---------------------------------------------------------------- announcements and results
+
+/** One polite summary (or an assertive refusal) for screen readers; a new node re-announces. */
+function announce(text, urgent = false) {
+  $(urgent ? 'live-alert' : 'live-status').replaceChildren(h('p', {}, text));
+  if (urgent) $('live-status').replaceChildren();
+}
+
+const RESULTS = ['settings-result', 'team-result', 'auth-result', 'mint-result'];
+
+/** Each result's own place (the end of its panel or form), where it goes back when cleared. */
+const HOME = new Map();
+
+/** Empties a result and puts it back in its place. */
+function clearResult(el) {
+  el.replaceChildren();
+  for (const k of Object.keys(el.dataset)) if (k !== 'testid') delete el.dataset[k];
+  unlinkResult(el);
+  const home = HOME.get(el.id);
+  if (home && el.parentElement !== home) home.append(el);
+}
+
+/** Empties every result (a new actor, organization or reset: old answers no longer apply). */
+function clearResults() {
+  clearMarks();
+  for (const id of RESULTS) clearResult($(id));
+  T.view?.resultRow.remove();
+  $('live-alert').replaceChildren();
+}
+
+/** Links a result to the control it answers (`aria-describedby`), undoing any earlier link. */
+function linkResult(el, control) {
+  unlinkResult(el);
+  if (!control) return;
+  const ids = (control.getAttribute('aria-describedby') ?? '').split(/\s+/).filter(Boolean);
+  if (!ids.includes(el.id)) control.setAttribute('aria-describedby', [...ids, el.id].join(' '));
+  el.__control = control;
+}
+
+function unlinkResult(el) {
+  const control = el.__control;
+  if (!control) return;
+  const ids = (control.getAttribute('aria-describedby') ?? '').split(/\s+/).filter((x) => x && x !== el.id);
+  setAttr(control, 'aria-describedby', ids.length ? ids.join(' ') : null);
+  el.__control = null;
+}
+
+/** Links a result to its control and scrolls both into view (below the sticky toolbar). */
+function reveal(el, control) {
+  linkResult(el, control);
+  el.scrollIntoView({ block: 'nearest' });
+  control?.scrollIntoView({ block: 'nearest' });
+}
+
+/** The answer of an action. Returns the text to announce. */
+function showResult(el, ok, title, err, more) {
+  el.dataset.state = ok ? 'ok' : 'refused';
+  delete el.dataset.deny;
+  delete el.dataset.action;
+  if (ok) {
+    delete el.dataset.code;
+    fill(el, h('div', { class: 'callout callout-ok' },
+      h('span', { class: 'callout-icon', 'aria-hidden': 'true' }, '✓'),
+      h('div', {}, h('p', {}, rich(title)), more ? h('p', { class: 'result-more', 'data-testid': 'result-more' }, more) : null)));
+    return plain(title) + (more ? ` ${more}` : '');
+  }
+  el.dataset.code = err.code;
+  if (err.details?.deny?.code) el.dataset.deny = err.details.deny.code;
+  if (err.details?.action) el.dataset.action = err.details.action;
+  const reason = err.details?.deny?.message ?? err.message;
+  fill(el, h('div', { class: 'callout callout-refused' },
+    h('span', { class: 'callout-icon', 'aria-hidden': 'true' }, '✕'),
+    h('div', {},
+      h('p', { class: 'callout-title' }, rich(title)),
+      h('p', {}, h('span', { class: 'code-tag code-tag-deny', 'data-testid': 'error-code' }, err.code),
+        err.details?.deny ? [' ', h('span', { class: 'code-tag', 'data-testid': 'error-deny' }, err.details.deny.code)] : null,
+        ' ', h('span', { 'data-testid': 'error-reason' }, rich(reason))),
+      err.details?.action ? h('p', { class: 'muted' }, 'Action checked: ', h('code', {}, err.details.action)) : null)));
+  return `${plain(title)} ${err.code}: ${plain(reason)}`;
+}
+
+/** Runs one engine call as the actor; a `ScopegateError` is an answer to show, anything else a bug. */
+function attempt(fn, { asActor = true } = {}) {
+  if (asActor && S.refusal) return { ok: false, err: S.refusal };
+  try {
+    return { ok: true, value: fn() };
+  } catch (err) {
+    if (err?.name !== 'ScopegateError') throw err;
+    return { ok: false, err };
+  }
+}
+
+/** Every verdict on screen (matrix cells and organization actions), for the change summary. */
+function verdicts() {
+  const out = new Map();
+  for (const [key, c] of M.cells) out.set(key, { allowed: c.allowed, label: c.name });
+  for (const [key, c] of O.cells) out.set(`org:${key}`, { allowed: c.allowed, label: c.name });
+  return out;
+}
+
+/** The cells the last change flipped, marked until the next change, actor or organization. */
+const MARKED = new Set();
+function clearMarks() {
+  for (const node of MARKED) node.classList.remove('changed');
+  MARKED.clear();
+}
+
+/** "2 cells now allowed for Tess: …", from two sets of verdicts; marks the cells that flipped. */
+function summarize(before, after, who) {
+  const allowed = [];
+  const denied = [];
+  clearMarks();
+  for (const [key, v] of after) {
+    const was = before.get(key);
+    if (!was || was.allowed === v.allowed) continue;
+    (v.allowed ? allowed : denied).push(v.label);
+    const node = key.startsWith('org:') ? O.cells.get(key.slice(4))?.button : M.cells.get(key)?.button;
+    if (node) {
+      node.classList.add('changed');
+      MARKED.add(node);
+    }
+  }
+  const few = (list) => (list.length > 4 ? `${list.slice(0, 4).join(', ')} and ${list.length - 4} more` : list.join(', '));
+  const parts = [];
+  if (allowed.length) parts.push(`${plural(allowed.length, 'cell')} now allowed for ${who}: ${few(allowed)}.`);
+  if (denied.length) parts.push(`${plural(denied.length, 'cell')} now denied for ${who}: ${few(denied)}.`);
+  return parts.length ? parts.join(' ') : `No cell of the matrix changed for ${who}.`;
+}
+
+/**
+ * A management action made as the actor: the engine decides, the page redraws what changed,
+ * shows the answer next to `control`, announces it with the matrix summary, and keeps focus.
+ */
+function act({ fn, result, place, control, done, refused, structural = false, focusAfter }) {
+  const before = verdicts();
+  const who = actorName();
+  const r = attempt(fn);
+  if (r.ok) S.changes += 1;
+  if (r.ok && structural) refreshModel();
+  render();
+  const text = r.ok
+    ? showResult(result, true, done(r.value), null, summarize(before, verdicts(), who))
+    : showResult(result, false, refused, r.err);
+  place?.();
+  reveal(result, control?.isConnected ? control : null);
+  announce(text, !r.ok);
+  keepFocus(focusAfter?.(r.ok) ?? control);
+  return r;
+}
+
+/** Focus stays where it was, or goes to `target` if the focused node is gone or disabled. */
+function keepFocus(target) {
+  const el = document.activeElement;
+  if (el && el !== document.body && el.isConnected && !el.disabled) return;
+  if (target?.isConnected && !target.disabled) target.focus({ preventScroll: false });
+}
+
+// ---------------------------------------------------------------- drawing
+
+function render() {
+  refreshRefusal();
+  renderToolbar();
+  renderOrgActions();
+  renderMatrix();
+  renderSettings();
+  renderTeamPicker();
+  renderTeam();
+  renderMintOptions();
+}
+
+function renderToolbar() {
+  const sel = $('act-as');
+  const { people, tokens, refused } = principals();
+  const all = [...people, ...tokens, ...refused].map((p) => p.value);
+  if (!all.includes(S.actor)) {
+    S.actor = people[0]?.value ?? '';
+    refreshRefusal();
+  }
+  once(sel, [people, tokens, refused].map((g) => g.map((p) => [p.value, p.label])), () => {
+    fill(sel,
+      h('optgroup', { label: 'People' }, people.map((p) => h('option', { value: p.value }, p.label))),
+      h('optgroup', { label: 'Tokens' }, tokens.map((p) => h('option', { value: p.value }, p.label))),
+      refused.length
+        ? h('optgroup', { label: 'Tokens authenticate refuses' }, refused.map((p) => h('option', { value: p.value, dataset: { refused: p.status.err.code } }, p.label)))
+        : null,
+    );
+  });
+  if (sel.value !== S.actor) sel.value = S.actor;
+
+  const orgSel = $('org');
+  once(orgSel, S.model.organizations.map((o) => o.name), () => {
+    fill(orgSel, ...S.model.organizations.map((o) => h('option', { value: o.name }, o.name)));
+  });
+  if (orgSel.value !== S.org) orgSel.value = S.org;
+
+  const who = describeActor();
+  const lines = who.lines.map((l) => (typeof l === 'string' ? l : l.map((x) => (typeof x === 'string' ? x : x.textContent)).join('')));
+  once($('whoami'), [who.title, lines, who.hue, S.refusal?.code, S.refusal?.message], () => {
+    $('whoami').classList.toggle('is-refused', !!S.refusal);
+    fill($('whoami'),
+      h('span', { class: `avatar${who.token ? ' avatar-token' : ''}`, style: `--hue:${who.hue}`, 'aria-hidden': 'true' }, who.initials),
+      h('span', { class: 'whoami-text' },
+        h('strong', { 'data-testid': 'whoami-name' }, who.title),
+        h('span', { class: 'muted whoami-lines' }, who.lines.map((l, i) => [i ? ' · ' : '', l])),
+        S.refusal
+          ? h('span', { class: 'whoami-refused', 'data-testid': 'actor-refused', 'data-code': S.refusal.code },
+            h('span', { class: 'code-tag code-tag-deny' }, S.refusal.code), ' ', rich(S.refusal.message),
+            ' — no question is asked as this token.')
+          : null),
+    );
+  });
+}
+
+/** Draws a verdict button from an answer (only when the answer differs from what it shows). */
+function paintVerdict(btn, ans, name, expanded) {
+  once(btn, [ans.sig, name], () => {
+    const word = ans.refused ? 'Refused' : ans.allowed ? 'Allow' : 'Deny';
+    btn.className = `verdict ${ans.allowed ? 'allow' : 'deny'}${ans.refused ? ' refused' : ''}${MARKED.has(btn) ? ' changed' : ''}`;
+    btn.dataset.allowed = String(ans.allowed);
+    if (ans.refused) btn.dataset.refused = ans.refused;
+    else delete btn.dataset.refused;
+    btn.querySelector('.verdict-icon').textContent = tick(ans.allowed);
+    btn.querySelector('.verdict-word').textContent = word;
+    btn.querySelector('.verdict-src').textContent = ans.short;
+    // The name starts with what the cell shows, then says which action on what.
+    btn.setAttribute('aria-label', `${word} ${ans.short}: ${name}`);
+    btn.title = ans.refused
+      ? `Refused: ${plain(S.refusal?.message)}`
+      : ans.allowed
+        ? `Allowed: ${ans.decision.reasons.map((r) => plain(r.message)).join('; ')}`
+        : `Denied: ${plain(ans.decision.deny?.message)}`;
+  });
+  setAttr(btn, 'aria-expanded', String(expanded));
+}
+
+function verdictSkeleton(testid, onclick) {
+  return h('button', { type: 'button', class: 'verdict', 'data-testid': testid, 'aria-expanded': 'false', onclick },
+    h('span', { class: 'verdict-icon', 'aria-hidden': 'true' }),
+    h('span', { class: 'verdict-word' }),
+    ' ', // the visible text reads "Allow team platform", as the accessible name starts
+    h('span', { class: 'verdict-src' }));
+}
+
+/** The full explanation of one answer. */
+function explanation(ans, scope, resource, testid, onClose, effective) {
+  const verdict = ans.refused ? 'refused' : ans.allowed ? 'allowed' : 'denied';
+  const box = h('div', {
+    class: `why ${ans.allowed ? 'allow' : 'deny'}`, 'data-testid': testid, role: 'group', 'aria-label': `Why: ${scope} on ${resource}`,
+    dataset: ans.refused ? { refused: ans.refused } : ans.allowed ? { reasons: ans.decision.reasons.map((r) => r.code).join(' ') } : { deny: ans.decision.deny?.code ?? '' },
   },
-  h('span', { class: 'verdict-icon', 'aria-hidden': 'true' }, tick(decision.allowed)),
-  h('span', { class: 'verdict-word' }, decision.allowed ? 'Allow' : 'Deny'),
-  h('span', { class: 'verdict-src' }, short));
+  h('div', { class: 'why-head' },
+    h('p', {},
+      h('strong', {}, actorName()), ' → ', h('code', {}, scope), ' on ', h('code', {}, resource), ': ',
+      h('span', { class: `pill ${ans.allowed ? 'pill-allow' : 'pill-deny'}` }, `${tick(ans.allowed)} ${verdict}`)),
+    h('button', { type: 'button', class: 'btn btn-small btn-ghost', 'data-testid': 'why-close', onclick: onClose, 'aria-label': `Close the explanation of ${scope} on ${resource}` }, 'Close')),
+  ans.refused
+    ? h('p', { class: 'why-deny' }, h('span', { class: 'code-tag code-tag-deny' }, ans.refused), ' ', rich(S.refusal?.message),
+      ' ', h('span', { class: 'muted' }, '(from authenticate: a request with this token gets no answer, so no scope is checked)'))
+    : ans.allowed
+      ? h('div', {}, h('p', { class: 'why-label' }, ans.decision.reasons.length > 1 ? 'Granted by each of:' : 'Granted by:'),
+        h('ul', { class: 'why-list' }, ans.decision.reasons.map((r) =>
+          h('li', { dataset: { code: r.code, ...pick(r, ['team', 'role', 'permission', 'permissionSet', 'setting']) } },
+            h('span', { class: 'code-tag' }, r.code), ' ', rich(r.message)))))
+      : h('p', { class: 'why-deny', dataset: pick(ans.decision.deny ?? {}, ['scope', 'permission', 'setting', 'organization']) },
+        h('span', { class: 'code-tag code-tag-deny' }, ans.decision.deny?.code ?? 'deny'), ' ', rich(ans.decision.deny?.message ?? '')),
+  effective ? h('p', { class: 'muted why-foot' }, 'Effective permission on this stack: ', h('strong', {}, effective), '.') : null);
+  return box;
 }
 
-/** The full explanation of one decision. */
-function explanation(d, decision, scope, resource, testid, onClose, effective) {
-  return h('div', { class: `why ${decision.allowed ? 'allow' : 'deny'}`, 'data-testid': testid },
-    h('div', { class: 'why-head' },
-      h('p', {},
-        h('strong', {}, actorName(d)), ' → ', h('code', {}, scope), ' on ', h('code', {}, resource), ': ',
-        h('span', { class: `pill ${decision.allowed ? 'pill-allow' : 'pill-deny'}` }, `${tick(decision.allowed)} ${decision.allowed ? 'allowed' : 'denied'}`)),
-      h('button', { type: 'button', class: 'btn btn-small btn-ghost', onclick: onClose, 'aria-label': 'Close the explanation' }, 'Close')),
-    decision.allowed
-      ? h('div', {}, h('p', { class: 'why-label' }, decision.reasons.length > 1 ? 'Granted by each of:' : 'Granted by:'),
-        h('ul', { class: 'why-list' }, decision.reasons.map((r) =>
-          h('li', {}, h('span', { class: 'code-tag' }, r.code), ' ', rich(r.message)))))
-      : h('p', { class: 'why-deny' }, h('span', { class: 'code-tag code-tag-deny' }, decision.deny?.code ?? 'deny'), ' ', rich(decision.deny?.message ?? '')),
-    effective ? h('p', { class: 'muted why-foot' }, 'Effective permission on this stack: ', h('strong', {}, effective), '.') : null,
-  );
+function pick(obj, keys) {
+  const out = {};
+  for (const k of keys) if (obj[k] != null) out[k] = String(obj[k]);
+  return out;
 }
 
-function renderOrgActions(d) {
-  const resource = S.org;
+// ---- organization actions
+
+const O = { built: false, cells: new Map(), whySig: null };
+
+function renderOrgActions() {
   const box = $('org-actions');
-  box.replaceChildren(...ORG_ACTIONS.map((a) => {
-    const decision = S.engine.explain(S.actor, a.scope, resource);
-    return h('div', { class: 'org-action' },
-      h('span', { class: 'org-action-label' }, a.label, h('code', {}, a.scope)),
-      verdictButton(decision, `org:${a.key}`, S.orgOpen === a.key, () => {
-        S.orgOpen = S.orgOpen === a.key ? null : a.key;
-        renderOrgActions(data());
-      }));
-  }));
+  if (!O.built) {
+    fill(box, ...ORG_ACTIONS.map((a) => {
+      const button = verdictSkeleton(`org:${a.key}`, () => toggleOrgWhy(a.key));
+      button.setAttribute('aria-controls', 'org-why');
+      O.cells.set(a.key, { button, allowed: null, name: `${a.label} (${a.scope})` });
+      return h('div', { class: 'org-action', role: 'listitem' },
+        h('span', { class: 'org-action-label', 'aria-hidden': 'true' }, a.label, h('code', {}, a.scope)),
+        button);
+    }));
+    box.setAttribute('role', 'list');
+    box.setAttribute('aria-label', 'Organization actions');
+    O.built = true;
+  }
+  const answers = new Map();
+  for (const a of ORG_ACTIONS) {
+    const ans = answer(a.scope, S.org);
+    answers.set(a.key, ans);
+    const c = O.cells.get(a.key);
+    c.allowed = ans.allowed;
+    paintVerdict(c.button, ans, c.name, S.orgOpen === a.key);
+  }
   const open = ORG_ACTIONS.find((a) => a.key === S.orgOpen);
-  $('org-why').replaceChildren(open
-    ? explanation(d, S.engine.explain(S.actor, open.scope, resource), open.scope, resource, `why:org:${open.key}`, () => {
-      S.orgOpen = null;
-      renderOrgActions(data());
-      document.querySelector(`[data-testid="org:${open.key}"]`)?.focus();
-    })
-    : '');
+  const why = $('org-why');
+  once(why, open ? [open.key, answers.get(open.key).sig, actorName(), S.org] : '', () => {
+    fill(why, open
+      ? explanation(answers.get(open.key), open.scope, S.org, `why:org:${open.key}`, () => toggleOrgWhy(open.key))
+      : '');
+  });
 }
 
-function renderMatrix(d) {
-  const org = orgOf(d);
-  const stacks = org?.stacks ?? [];
-  const who = `${S.actor}@${S.org}`;
-  const prev = S.prev.who === who ? S.prev.cells : new Map();
-  const cells = new Map();
+function toggleOrgWhy(key) {
+  S.orgOpen = S.orgOpen === key ? null : key;
+  renderOrgActions();
+  O.cells.get(key).button.focus();
+}
 
-  $('matrix-sub').replaceChildren(`What `, h('strong', {}, actorName(d)), ` may do on the ${stacks.length} stacks of `, h('code', {}, S.org), '.');
-  $('matrix-caption').textContent = `Stack actions for ${actorName(d)} in ${S.org}`;
-  $('matrix-head').replaceChildren(h('tr', {},
-    h('th', { scope: 'col', class: 'col-stack' }, 'Stack'),
-    ACTIONS.map((a) => h('th', { scope: 'col' }, h('span', { class: 'th-label' }, a.label), h('code', { class: 'th-scope' }, a.scope))),
-  ));
+// ---- the matrix
 
+/** One organization's matrix: its rows and cells, kept once built (switching back re-attaches them). */
+function matrixState(org) {
+  return {
+    org,
+    structure: null, // what the rows were built from
+    rows: new Map(), // stack id → { tr, level }
+    cells: new Map(), // 'project/name:action' → { button, allowed, name, stack, action }
+    order: [], // cell keys, row by row
+    trs: [], // the body's rows, in order
+    whyRow: null,
+    active: null, // the cell holding the grid's tab stop
+  };
+}
+const MATRICES = new Map();
+let M = matrixState(null);
+
+function buildMatrix(stacks) {
+  if (!$('matrix-head').firstChild) {
+    // Explicit roles: the phone layout restyles the table as cards, and the grid must stay a grid.
+    fill($('matrix-head'), h('tr', { role: 'row' },
+      h('th', { scope: 'col', class: 'col-stack', role: 'columnheader' }, 'Stack'),
+      ACTIONS.map((a) => h('th', { scope: 'col', role: 'columnheader' }, h('span', { class: 'th-label' }, a.label), h('code', { class: 'th-scope' }, a.scope))),
+    ));
+  }
+  M.rows.clear();
+  M.cells.clear();
+  M.order = [];
+  M.whyRow = null;
   const rows = [];
   for (const s of stacks) {
     const id = `${s.project}/${s.name}`;
-    const resource = `${S.org}/${id}`;
-    const effective = S.engine.effectivePermission(S.actor, 'stack', resource);
     const creator = s.creator?.user ? `created by ${s.creator.user}` : s.creator?.token ? `created by token ${s.creator.token}` : 'no creator on record';
-    const row = h('tr', { 'data-testid': `row:${id}` },
-      h('th', { scope: 'row', class: 'col-stack' },
+    const level = h('span', { class: 'level', 'data-testid': `effective:${id}` });
+    const tr = h('tr', { 'data-testid': `row:${id}`, class: 'stack-row', role: 'row' },
+      h('th', { scope: 'row', class: 'col-stack', role: 'rowheader' },
         h('span', { class: 'stack-line' },
           h('span', { class: 'stack-name' }, h('span', { class: 'muted' }, `${s.project}/`), s.name),
-          h('span', { class: `level level-${effective}`, 'data-testid': `effective:${id}`, title: `effective permission: ${effective}` }, effective)),
+          level),
         h('span', { class: 'stack-meta' },
           Object.entries(s.tags ?? {}).map(([k, v]) => h('span', { class: 'tag' }, v === 'true' ? k : `${k}:${v}`)),
-          h('span', { class: 'creator' }, creator))),
-    );
+          h('span', { class: 'creator' }, creator))));
     for (const a of ACTIONS) {
-      const decision = S.engine.explain(S.actor, a.scope, resource);
       const key = `${id}:${a.key}`;
-      cells.set(key, decision.allowed);
-      const changed = prev.has(key) && prev.get(key) !== decision.allowed;
-      const isOpen = S.open?.stack === id && S.open?.action === a.key;
-      const button = verdictButton(decision, `cell:${key}`, isOpen, () => {
-        S.open = isOpen ? null : { stack: id, action: a.key };
-        renderMatrix(data());
-        document.querySelector(`[data-testid="cell:${CSS.escape(key)}"]`)?.focus();
-      }, changed ? 'changed' : '');
-      if (isOpen) button.setAttribute('aria-controls', 'matrix-why');
-      button.setAttribute('aria-label', `${a.label} ${id}: ${decision.allowed ? 'allowed' : 'denied'}, ${button.querySelector('.verdict-src').textContent}`);
-      row.append(h('td', {}, button));
+      const button = verdictSkeleton(`cell:${key}`, () => toggleWhy(id, a.key));
+      button.tabIndex = -1;
+      button.dataset.key = key;
+      M.cells.set(key, { button, allowed: null, name: `${a.label} ${id}`, stack: id, action: a.key });
+      M.order.push(key);
+      tr.append(h('td', { role: 'gridcell' }, h('span', { class: 'cell-action', 'aria-hidden': 'true' }, a.label), button));
     }
-    rows.push(row);
-    if (S.open?.stack === id) {
-      const a = ACTIONS.find((x) => x.key === S.open.action);
-      const decision = S.engine.explain(S.actor, a.scope, resource);
-      rows.push(h('tr', { class: 'why-row' }, h('td', { colspan: String(1 + ACTIONS.length), id: 'matrix-why' },
-        explanation(d, decision, a.scope, resource, `why:${id}:${a.key}`, () => {
-          S.open = null;
-          renderMatrix(data());
-          document.querySelector(`[data-testid="cell:${CSS.escape(`${id}:${a.key}`)}"]`)?.focus();
-        }, effective))));
-    }
+    M.rows.set(id, { tr, level });
+    rows.push(tr);
   }
   if (!stacks.length) rows.push(h('tr', {}, h('td', { colspan: String(1 + ACTIONS.length), class: 'empty' }, `No stacks in ${S.org}.`)));
-  $('matrix-body').replaceChildren(...rows);
-  S.prev = { who, cells };
+  M.trs = rows;
+  fill($('matrix-body'), ...rows);
+  if (!M.cells.has(M.active)) M.active = M.order[0] ?? null;
 }
+
+function renderMatrix() {
+  const org = orgOf();
+  const stacks = org?.stacks ?? [];
+  const who = actorName();
+  const structure = JSON.stringify([S.org, stacks]);
+  if (M.org !== S.org) {
+    // Another organization: its rows as they were left, if they were built before.
+    M.whyRow?.remove();
+    M = MATRICES.get(S.org) ?? matrixState(S.org);
+    MATRICES.set(S.org, M);
+    if (M.structure === structure) fill($('matrix-body'), ...M.trs);
+  }
+  if (M.structure !== structure) {
+    M.structure = structure;
+    buildMatrix(stacks);
+  }
+  once($('matrix-sub'), [who, stacks.length, S.org], () => {
+    fill($('matrix-sub'), 'What ', h('strong', {}, who), ` may do on the ${plural(stacks.length, 'stack')} of `, h('code', {}, S.org), '.');
+    $('matrix-caption').textContent = `Stack actions for ${who} in ${S.org}`;
+  });
+
+  let openAns = null;
+  let openEffective = null;
+  for (const s of stacks) {
+    const id = `${s.project}/${s.name}`;
+    const resource = `${S.org}/${id}`;
+    const row = M.rows.get(id);
+    const effective = effectivePermission(resource);
+    once(row.level, effective, () => {
+      row.level.className = `level level-${effective}`;
+      row.level.textContent = effective;
+      row.level.title = `effective permission: ${effective}`;
+    });
+    for (const a of ACTIONS) {
+      const key = `${id}:${a.key}`;
+      const c = M.cells.get(key);
+      const ans = answer(a.scope, resource);
+      c.allowed = ans.allowed;
+      const isOpen = S.open?.stack === id && S.open?.action === a.key;
+      paintVerdict(c.button, ans, c.name, isOpen);
+      setAttr(c.button, 'aria-controls', isOpen ? 'matrix-why' : null);
+      const tab = key === M.active ? 0 : -1;
+      if (c.button.tabIndex !== tab) c.button.tabIndex = tab;
+      if (isOpen) {
+        openAns = ans;
+        openEffective = effective;
+      }
+    }
+  }
+
+  // The explanation row, under the row of the open cell.
+  if (!openAns) {
+    M.whyRow?.remove();
+    M.whyRow = null;
+    return;
+  }
+  const { stack, action } = S.open;
+  const a = ACTIONS.find((x) => x.key === action);
+  if (!M.whyRow) {
+    M.whyRow = h('tr', { class: 'why-row', role: 'row' }, h('td', { colspan: String(1 + ACTIONS.length), id: 'matrix-why', role: 'gridcell' }));
+    M.whyRow.__sig = null;
+  }
+  const anchor = M.rows.get(stack).tr;
+  if (anchor.nextElementSibling !== M.whyRow) anchor.after(M.whyRow);
+  once(M.whyRow, [stack, action, openAns.sig, openEffective, who], () => {
+    fill(M.whyRow.firstChild, explanation(openAns, a.scope, `${S.org}/${stack}`, `why:${stack}:${action}`,
+      () => toggleWhy(stack, action), openEffective));
+  });
+}
+
+function toggleWhy(stack, action) {
+  const isOpen = S.open?.stack === stack && S.open?.action === action;
+  S.open = isOpen ? null : { stack, action };
+  setActive(`${stack}:${action}`);
+  renderMatrix();
+  M.cells.get(`${stack}:${action}`)?.button.focus();
+}
+
+/** Moves the matrix's one tab stop (roving tabindex). */
+function setActive(key) {
+  if (!M.cells.has(key) || key === M.active) return;
+  const old = M.cells.get(M.active);
+  if (old) old.button.tabIndex = -1;
+  M.active = key;
+  M.cells.get(key).button.tabIndex = 0;
+}
+
+/** Arrow keys, Home and End move between cells of the matrix (a grid: one tab stop). */
+function onMatrixKey(e) {
+  const key = e.target?.dataset?.key;
+  if (!key || !M.cells.has(key)) return;
+  const cols = ACTIONS.length;
+  const i = M.order.indexOf(key);
+  const row = Math.floor(i / cols);
+  const col = i % cols;
+  const rows = Math.ceil(M.order.length / cols);
+  let to = null;
+  switch (e.key) {
+    case 'ArrowRight': to = col < cols - 1 ? i + 1 : null; break;
+    case 'ArrowLeft': to = col > 0 ? i - 1 : null; break;
+    case 'ArrowDown': to = row < rows - 1 ? i + cols : null; break;
+    case 'ArrowUp': to = row > 0 ? i - cols : null; break;
+    case 'Home': to = e.ctrlKey ? 0 : row * cols; break;
+    case 'End': to = e.ctrlKey ? M.order.length - 1 : row * cols + cols - 1; break;
+    case 'PageDown': to = Math.min(rows - 1, row + 5) * cols + col; break;
+    case 'PageUp': to = Math.max(0, row - 5) * cols + col; break;
+    default: return;
+  }
+  e.preventDefault();
+  if (to == null || !M.order[to]) return;
+  setActive(M.order[to]);
+  M.cells.get(M.order[to]).button.focus();
+}
+
+/** Escape closes the explanation that holds focus or belongs to the focused cell (else any). */
+function onEscape(e) {
+  if (e.key !== 'Escape' || e.defaultPrevented) return;
+  const inOrg = e.target.closest?.('#org-actions, #org-why');
+  const inMatrix = e.target.closest?.('#matrix-body');
+  if (S.orgOpen && (inOrg || !S.open || !inMatrix)) {
+    e.preventDefault();
+    toggleOrgWhy(S.orgOpen);
+  } else if (S.open) {
+    e.preventDefault();
+    toggleWhy(S.open.stack, S.open.action);
+  }
+}
+
+// ---- settings
 
 /** A padlock, open or closed (inline SVG: no icon font, no emoji font needed). */
 function lockIcon(open) {
@@ -377,195 +892,305 @@ function lockIcon(open) {
   return span;
 }
 
-function accessLine(el, decision, can, cannot) {
-  el.className = `access ${decision.allowed ? 'access-yes' : 'access-no'}`;
-  el.dataset.allowed = String(decision.allowed);
-  el.replaceChildren(
-    lockIcon(decision.allowed),
-    h('span', {},
-      decision.allowed ? can : cannot, ' ',
-      h('span', { class: 'muted' }, decision.allowed
-        ? ['(', rich(decision.reasons.map((r) => r.message).join('; ')), ')']
-        : ['(', rich(decision.deny?.message ?? ''), ')'])),
-  );
+function accessLine(el, ans, can, cannot) {
+  once(el, [ans.sig, can, cannot], () => {
+    el.className = `access ${ans.allowed ? 'access-yes' : 'access-no'}`;
+    el.dataset.allowed = String(ans.allowed);
+    if (ans.refused) el.dataset.refused = ans.refused;
+    else delete el.dataset.refused;
+    if (ans.allowed) el.dataset.reasons = ans.decision.reasons.map((r) => r.code).join(' ');
+    else delete el.dataset.reasons;
+    if (!ans.allowed && !ans.refused) el.dataset.deny = ans.decision.deny?.code ?? '';
+    else delete el.dataset.deny;
+    fill(el,
+      lockIcon(ans.allowed),
+      h('span', {},
+        ans.allowed ? can : cannot, ' ',
+        h('span', { class: 'muted' }, ans.refused
+          ? ['(', h('code', {}, ans.refused), ': ', rich(S.refusal?.message), ')']
+          : ans.allowed
+            ? ['(', rich(ans.decision.reasons.map((r) => r.message).join('; ')), ')']
+            : ['(', rich(ans.decision.deny?.message ?? ''), ')'])),
+    );
+  });
 }
 
-function renderSettings(d) {
+function renderSettings() {
   const settings = S.engine.settings(S.org);
-  const decision = S.engine.explain(S.actor, 'organization:update', S.org);
-  accessLine($('settings-access'), decision,
-    `${actorName(d)} can change these settings.`,
-    `${actorName(d)} cannot change these settings; try one to see the engine refuse it.`);
+  const who = actorName();
+  accessLine($('settings-access'), answer('organization:update', S.org),
+    `${who} can change these settings.`,
+    `${who} cannot change these settings; try one to see the engine refuse it.`);
   if (!settings) return;
-  $('setting-defaultStackPermission').value = settings.defaultStackPermission;
-  $('setting-tokenExpiryPolicyDays').value = settings.tokenExpiryPolicyDays == null ? '' : String(settings.tokenExpiryPolicyDays);
-  if (settings.tokenExpiryPolicyDays != null && $('setting-tokenExpiryPolicyDays').value !== String(settings.tokenExpiryPolicyDays)) {
-    const sel = $('setting-tokenExpiryPolicyDays');
-    sel.append(h('option', { value: String(settings.tokenExpiryPolicyDays) }, `Expire within ${settings.tokenExpiryPolicyDays} days`));
-    sel.value = String(settings.tokenExpiryPolicyDays);
+  const perm = $('setting-defaultStackPermission');
+  if (perm.value !== settings.defaultStackPermission) perm.value = settings.defaultStackPermission;
+  const policy = $('setting-tokenExpiryPolicyDays');
+  const days = settings.tokenExpiryPolicyDays == null ? '' : String(settings.tokenExpiryPolicyDays);
+  // The field shows the engine's value, except while the visitor is editing it.
+  if (policy.dataset.engine !== days) {
+    policy.dataset.engine = days;
+    policy.value = days;
   }
   for (const [name] of TOGGLES) {
     const input = $(`setting-${name}`);
-    input.checked = settings[name];
-    input.setAttribute('aria-checked', String(settings[name]));
+    if (input.checked !== settings[name]) input.checked = settings[name];
   }
 }
 
 function buildToggles() {
-  $('toggles').replaceChildren(...TOGGLES.map(([name, label, hint]) =>
-    h('li', { class: 'toggle' },
+  fill($('toggles'), TOGGLES.map(([name, label, hint]) => {
+    const text = h('label', { for: `setting-${name}` }, h('span', { class: 'switch', 'aria-hidden': 'true' }), h('span', { class: 'toggle-label' }, label));
+    return h('li', { class: 'toggle' },
       h('input', {
         type: 'checkbox', role: 'switch', id: `setting-${name}`, 'data-testid': `setting:${name}`,
         'aria-describedby': `hint-${name}`,
-        onchange: (e) => changeSetting({ [name]: e.target.checked }, `${label}: ${e.target.checked ? 'on' : 'off'}`),
+        onchange: (e) => changeSetting({ [name]: e.target.checked }, `${label}: ${e.target.checked ? 'on' : 'off'}`, e.target, text),
       }),
-      h('label', { for: `setting-${name}` }, h('span', { class: 'switch', 'aria-hidden': 'true' }), h('span', { class: 'toggle-label' }, label)),
-      h('p', { class: 'hint', id: `hint-${name}` }, hint))));
+      text,
+      h('p', { class: 'hint', id: `hint-${name}` }, hint));
+  }));
 }
 
-/** The answer of a management action, shown where it was made. */
-function showResult(el, ok, title, err) {
-  el.dataset.state = ok ? 'ok' : 'refused';
-  if (ok) {
-    delete el.dataset.code;
-    el.replaceChildren(h('div', { class: 'callout callout-ok' },
-      h('span', { class: 'callout-icon', 'aria-hidden': 'true' }, '✓'), h('div', {}, rich(title))));
-    return;
-  }
-  el.dataset.code = err.code;
-  const reason = err.details?.deny?.message ?? err.message;
-  el.replaceChildren(h('div', { class: 'callout callout-refused' },
-    h('span', { class: 'callout-icon', 'aria-hidden': 'true' }, '✕'),
-    h('div', {},
-      h('p', { class: 'callout-title' }, rich(title)),
-      h('p', {}, h('span', { class: 'code-tag code-tag-deny', 'data-testid': 'error-code' }, err.code),
-        err.details?.deny ? [' ', h('span', { class: 'code-tag' }, err.details.deny.code)] : null,
-        ' ', h('span', { 'data-testid': 'error-reason' }, rich(reason))),
-      err.details?.action ? h('p', { class: 'muted' }, 'Action checked: ', h('code', {}, err.details.action)) : null)));
+/** A settings change; its result goes right after `row`, the line of the control. */
+function changeSetting(patch, label, control, row) {
+  const who = actorName();
+  const result = $('settings-result');
+  act({
+    fn: () => S.engine.updateSettings(S.actor, S.org, patch),
+    result,
+    place: () => { if (row.nextElementSibling !== result) row.after(result); },
+    control,
+    done: () => `${who} changed “${label}”.`,
+    refused: `${who} may not change “${label}”.`,
+  });
 }
 
-/** Runs one engine call; a `ScopegateError` is an answer to show, anything else a real bug. */
-function attempt(fn) {
-  try {
-    return { ok: true, value: fn() };
-  } catch (err) {
-    if (err?.name !== 'ScopegateError') throw err;
-    return { ok: false, err };
-  }
-}
+// ---- teams
 
-function changeSetting(patch, label) {
-  const d = data();
-  const who = actorName(d);
-  const r = attempt(() => S.engine.updateSettings(S.actor, S.org, patch));
-  showResult($('settings-result'), r.ok,
-    r.ok ? `${who} changed “${label}”.` : `${who} may not change “${label}”.`, r.err);
-  render();
-}
+/** The team shown, and every team view built so far (switching back re-attaches it). */
+const T = { key: null, view: null, views: new Map() };
 
-function renderTeams(d) {
-  const org = orgOf(d);
-  const teams = org?.teams ?? [];
+function renderTeamPicker() {
+  const teams = orgOf()?.teams ?? [];
   if (!teams.some((t) => t.name === S.team)) S.team = teams[0]?.name ?? null;
   const picker = $('team-picker');
-  picker.replaceChildren(
-    h('legend', { class: 'visually-hidden' }, 'Team'),
-    ...teams.map((t) => h('label', { class: 'seg' },
-      h('input', {
-        type: 'radio', name: 'team', value: t.name, checked: t.name === S.team,
-        'data-testid': `team-tab:${t.name}`,
-        onchange: () => { S.team = t.name; render(); },
-      }),
-      h('span', {}, t.displayName ?? t.name))),
-  );
-  const view = $('team-view');
-  const team = teams.find((t) => t.name === S.team);
-  if (!team) {
-    view.replaceChildren(h('p', { class: 'muted' }, `${S.org} has no teams.`));
-    return;
+  once(picker, [S.org, teams.map((t) => [t.name, t.displayName])], () => {
+    fill(picker,
+      h('legend', { class: 'visually-hidden' }, 'Team'),
+      ...teams.map((t) => h('label', { class: 'seg' },
+        h('input', {
+          type: 'radio', name: 'team', value: t.name,
+          'data-testid': `team-tab:${t.name}`,
+          onchange: () => { S.team = t.name; renderTeam(); },
+        }),
+        h('span', {}, t.displayName ?? t.name))),
+    );
+  });
+  for (const input of picker.querySelectorAll('input')) {
+    if (input.checked !== (input.value === S.team)) input.checked = input.value === S.team;
   }
+}
+
+function buildTeamView(team) {
+  const intro = h('div', { class: 'team-intro' });
   const access = h('p', { class: 'access', 'data-testid': 'team-access' });
-  accessLine(access, S.engine.explain(S.actor, 'team:update', `${S.org}/${team.name}`),
-    `${actorName(d)} can edit ${team.displayName ?? team.name}.`,
-    `${actorName(d)} cannot edit ${team.displayName ?? team.name}.`);
-
-  const everyone = [...new Set([...team.admins, ...team.members])];
-  const candidates = (org.members ?? []).map((m) => m.login).filter((l) => !everyone.includes(l));
-  const members = h('ul', { class: 'people', 'data-testid': 'team-members' }, everyone.map((login) =>
-    h('li', { class: 'person' },
-      h('span', { class: 'avatar avatar-small', style: `--hue:${[...login].reduce((a, c) => a + c.charCodeAt(0) * 37, 0) % 360}`, 'aria-hidden': 'true' }, login.slice(0, 2).toUpperCase()),
-      h('span', {}, userName(d, login), ' ', h('span', { class: 'muted' }, login)),
-      team.admins.includes(login) ? h('span', { class: 'badge', 'data-testid': `team-admin:${login}` }, 'team admin') : null,
-      h('button', {
-        type: 'button', class: 'btn btn-small btn-ghost', 'aria-label': `Remove ${login} from ${team.name}`,
-        'data-testid': `remove-member:${login}`,
-        onclick: () => teamAction(`remove ${login} from team \`${team.name}\``,
-          () => S.engine.removeTeamMember(S.actor, S.org, team.name, login)),
-      }, 'Remove'))));
-
+  const members = h('ul', { class: 'people', 'data-testid': 'team-members', 'aria-label': `Members of ${team.displayName ?? team.name}` });
+  const login = h('select', { id: 'add-login', name: 'login', 'data-testid': 'add-member-login' });
+  const admin = h('input', { type: 'checkbox', id: 'add-admin', name: 'admin', 'data-testid': 'add-member-admin' });
+  const submit = h('button', { type: 'submit', class: 'btn btn-small', 'data-testid': 'add-member-submit' }, 'Add');
   const addForm = h('form', {
     class: 'add-member',
     onsubmit: (e) => {
       e.preventDefault();
-      const login = e.target.elements.login.value;
-      const admin = e.target.elements.admin.checked;
-      if (!login) return;
-      teamAction(`add ${login} to team \`${team.name}\`${admin ? ' as team admin' : ''}`,
-        () => S.engine.setTeamMember(S.actor, S.org, team.name, login, admin));
+      if (!login.value) return;
+      const who = login.value;
+      const asAdmin = admin.checked;
+      const what = `add ${who} to team \`${team.name}\`${asAdmin ? ' as team admin' : ''}`;
+      teamAction(what, () => S.engine.setTeamMember(S.actor, S.org, team.name, who, asAdmin), {
+        control: submit, below: addForm,
+        focusAfter: () => (submit.disabled ? login : submit),
+      });
     },
   },
-  h('div', { class: 'field field-inline' },
-    h('label', { for: 'add-login' }, 'Add member'),
-    h('select', { id: 'add-login', name: 'login', 'data-testid': 'add-member-login' },
-      candidates.length ? candidates.map((l) => h('option', { value: l }, l)) : h('option', { value: '' }, 'everyone is in'))),
-  h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'admin', 'data-testid': 'add-member-admin' }), ' team admin'),
-  h('button', { type: 'submit', class: 'btn btn-small', 'data-testid': 'add-member-submit', disabled: !candidates.length }, 'Add'));
-
+  h('div', { class: 'field field-inline' }, h('label', { for: 'add-login' }, 'Add member'), login),
+  h('span', { class: 'check' }, admin, h('label', { for: 'add-admin' }, 'team admin')),
+  submit);
+  const grantsBody = h('tbody');
   const grants = h('table', { class: 'grants', 'data-testid': 'grants' },
     h('caption', { class: 'visually-hidden' }, `Stack grants of team ${team.name}`),
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Stack'), h('th', { scope: 'col' }, 'Team permission'))),
-    h('tbody', {}, (org.stacks ?? []).map((s) => {
-      const id = `${s.project}/${s.name}`;
-      const level = team.stacks?.[id] ?? 'none';
-      const selectId = `grant-${team.name}-${id.replace(/[^a-z0-9-]/gi, '_')}`;
-      return h('tr', { class: level === 'none' ? 'grant-none' : '' },
-        h('th', { scope: 'row' }, h('label', { for: selectId }, h('span', { class: 'muted' }, `${s.project}/`), s.name)),
-        h('td', {}, h('select', {
-          id: selectId, class: `level-select level-${level}`, 'data-testid': `grant:${team.name}:${id}`,
-          onchange: (e) => {
-            const to = e.target.value;
-            teamAction(`set team \`${team.name}\` to \`${to}\` on \`${id}\``,
-              () => S.engine.setTeamPermission(S.actor, S.org, team.name, 'stack', id, to));
-          },
-        }, LEVELS.map((l) => h('option', { value: l, selected: l === level }, l)))));
-    })));
+    grantsBody);
+  return {
+    team: team.name, intro, access, members, login, admin, submit, addForm, grantsBody, rows: new Map(), items: new Map(),
+    resultRow: h('tr', { class: 'result-row' }, h('td', { colspan: '2' })),
+    nodes: [
+      intro,
+      access,
+      h('div', { class: 'team-cols' },
+        h('div', {}, h('h4', {}, 'Members'), members, addForm,
+          h('p', { class: 'hint team-hint' }, 'Team admins may change their own team’s members, stack grants and tokens. ',
+            'Members inherit every grant of the team; try a grant here, then act as a member and watch the matrix.')),
+        h('div', {}, h('h4', {}, 'Stack grants'), h('div', { class: 'grants-scroll' }, grants)))],
+  };
+}
 
-  view.replaceChildren(
-    h('div', { class: 'team-intro' },
-      h('h3', { class: 'team-name' }, team.displayName ?? team.name, ' ', h('code', {}, team.name)),
+function renderTeam() {
+  const org = orgOf();
+  const team = (org?.teams ?? []).find((t) => t.name === S.team);
+  if (!team) {
+    T.key = null;
+    T.view = null;
+    fill($('team-view'), h('p', { class: 'muted' }, `${S.org} has no teams.`));
+    return;
+  }
+  const key = `${S.org}/${team.name}`;
+  if (T.key !== key) {
+    // Another team: the last result was about the old one.
+    clearResult($('team-result'));
+    T.key = key;
+    T.view = T.views.get(key) ?? buildTeamView(team);
+    T.views.set(key, T.view);
+    fill($('team-view'), T.view.nodes);
+  }
+  const v = T.view;
+  const who = actorName();
+  const teamLabel = team.displayName ?? team.name;
+
+  once(v.intro, [team.displayName, team.name, team.kind, team.description, team.roles], () => {
+    fill(v.intro,
+      h('h3', { class: 'team-name' }, teamLabel, ' ', h('code', {}, team.name)),
       team.kind === 'github' ? h('span', { class: 'badge badge-muted' }, 'GitHub team') : null,
       team.description ? h('p', { class: 'muted' }, team.description) : null,
-      team.roles?.length ? h('p', { class: 'muted' }, 'Roles: ', team.roles.map((r, i) => [i ? ', ' : '', h('code', {}, r)])) : null),
-    access,
-    h('div', { class: 'team-cols' },
-      h('div', {}, h('h4', {}, 'Members'), members, addForm,
-        h('p', { class: 'hint team-hint' }, 'Team admins may change their own team’s members, stack grants and tokens. ',
-          'Members inherit every grant of the team; try a grant here, then act as a member and watch the matrix.')),
-      h('div', {}, h('h4', {}, 'Stack grants'), h('div', { class: 'grants-scroll' }, grants))),
-  );
+      team.roles?.length ? h('p', { class: 'muted' }, 'Roles: ', team.roles.map((r, i) => [i ? ', ' : '', h('code', {}, r)])) : null);
+  });
+  accessLine(v.access, answer('team:update', `${S.org}/${team.name}`), `${who} can edit ${teamLabel}.`, `${who} cannot edit ${teamLabel}.`);
+
+  // Members, keyed by login: a removed person's row goes, the others stay as they are.
+  const everyone = [...new Set([...team.admins, ...team.members])];
+  for (const [login, li] of v.items) {
+    if (!everyone.includes(login)) {
+      li.remove();
+      v.items.delete(login);
+    }
+  }
+  let prev = null;
+  for (const login of everyone) {
+    let li = v.items.get(login);
+    if (!li) {
+      li = memberItem(team, login);
+      v.items.set(login, li);
+    }
+    const isAdmin = team.admins.includes(login);
+    once(li.__badge, isAdmin, () => {
+      fill(li.__badge, isAdmin ? h('span', { class: 'badge', 'data-testid': `team-admin:${login}` }, 'team admin') : '');
+    });
+    if (prev ? prev.nextElementSibling !== li : v.members.firstElementChild !== li) {
+      if (prev) prev.after(li);
+      else v.members.prepend(li);
+    }
+    prev = li;
+  }
+
+  const candidates = (org.members ?? []).map((m) => m.login).filter((l) => !everyone.includes(l));
+  once(v.login, candidates, () => {
+    const keep = v.login.value;
+    fill(v.login, ...(candidates.length ? candidates.map((l) => h('option', { value: l }, l)) : [h('option', { value: '' }, 'everyone is in')]));
+    if (candidates.includes(keep)) v.login.value = keep;
+  });
+  if (v.submit.disabled !== !candidates.length) v.submit.disabled = !candidates.length;
+
+  // Grants, one row per stack, patched in place.
+  const stacks = org.stacks ?? [];
+  once(v.grantsBody, stacks.map((s) => `${s.project}/${s.name}`), () => {
+    v.rows.clear();
+    fill(v.grantsBody, ...stacks.map((s) => {
+      const id = `${s.project}/${s.name}`;
+      const selectId = `grant-${team.name}-${id.replace(/[^a-z0-9-]/gi, '_')}`;
+      const select = h('select', {
+        id: selectId, class: 'level-select', 'data-testid': `grant:${team.name}:${id}`,
+        onchange: (e) => {
+          const to = e.target.value;
+          teamAction(`set team \`${team.name}\` to \`${to}\` on \`${id}\``,
+            () => S.engine.setTeamPermission(S.actor, S.org, team.name, 'stack', id, to), {
+              control: select, belowRow: () => v.rows.get(id).tr,
+            });
+        },
+      }, LEVELS.map((l) => h('option', { value: l }, l)));
+      const tr = h('tr', {},
+        h('th', { scope: 'row' }, h('label', { for: selectId }, h('span', { class: 'muted' }, `${s.project}/`), s.name)),
+        h('td', {}, select));
+      v.rows.set(id, { tr, select });
+      return tr;
+    }));
+  });
+  for (const s of stacks) {
+    const id = `${s.project}/${s.name}`;
+    const level = team.stacks?.[id] ?? 'none';
+    const { tr, select } = v.rows.get(id);
+    if (select.value !== level) select.value = level;
+    const cls = `level-select level-${level}`;
+    if (select.className !== cls) select.className = cls;
+    tr.classList.toggle('grant-none', level === 'none');
+  }
 }
 
-function teamAction(what, fn) {
-  const who = actorName(data());
-  const r = attempt(fn);
-  showResult($('team-result'), r.ok, r.ok ? `${who}: ${what} — done.` : `${who} may not ${what}.`, r.err);
-  render();
+function memberItem(team, login) {
+  const badge = h('span', { class: 'badge-slot' });
+  const remove = h('button', {
+    type: 'button', class: 'btn btn-small btn-ghost', 'aria-label': `Remove ${login} from ${team.name}`,
+    'data-testid': `remove-member:${login}`,
+    onclick: () => {
+      const li = T.view.items.get(login);
+      // Where focus goes if the row goes: the next person's Remove, the previous one's, or the form.
+      const next = li.nextElementSibling ?? li.previousElementSibling;
+      teamAction(`remove ${login} from team \`${team.name}\``, () => S.engine.removeTeamMember(S.actor, S.org, team.name, login), {
+        control: remove, below: T.view.addForm,
+        focusAfter: (ok) => (ok ? next?.querySelector('button') ?? T.view.login : remove),
+      });
+    },
+  }, 'Remove');
+  const li = h('li', { class: 'person' },
+    h('span', { class: 'avatar avatar-small', style: `--hue:${[...login].reduce((a, c) => a + c.charCodeAt(0) * 37, 0) % 360}`, 'aria-hidden': 'true' }, login.slice(0, 2).toUpperCase()),
+    h('span', {}, userName(login), ' ', h('span', { class: 'muted' }, login)),
+    badge,
+    remove);
+  li.__badge = badge;
+  return li;
 }
 
-// ---------------------------------------------------------------- tokens
+/**
+ * A team change (its structure changes, so the model is read again). The result goes right after
+ * `below`, or in a table row right under the grant row `belowRow()`.
+ */
+function teamAction(what, fn, { control, below, belowRow, focusAfter }) {
+  const who = actorName();
+  const result = $('team-result');
+  const v = T.view;
+  act({
+    fn,
+    result,
+    structural: true,
+    place: () => {
+      if (belowRow) {
+        const tr = belowRow();
+        if (tr.nextElementSibling !== v.resultRow) tr.after(v.resultRow);
+        v.resultRow.firstChild.append(result);
+      } else {
+        below.after(result);
+        v.resultRow.remove();
+      }
+    },
+    control,
+    focusAfter,
+    done: () => `${who}: ${what} — done.`,
+    refused: `${who} may not ${what}.`,
+  });
+}
+
+// ---- tokens
 
 function renderCredentials() {
-  $('cred-list').replaceChildren(...S.credentials.map((c) =>
+  fill($('cred-list'), ...S.credentials.map((c) =>
     h('li', {},
       h('span', { class: 'cred-label' }, c.label, c.expect ? h('span', { class: 'badge badge-muted' }, c.expect) : null),
       h('button', {
@@ -576,25 +1201,29 @@ function renderCredentials() {
       h('code', { class: 'cred-token' }, c.token))));
 }
 
-function checkCredential(credential) {
+function checkCredential(credential, control) {
   const el = $('auth-result');
-  const r = attempt(() => S.engine.authenticate(credential, { organization: S.org }));
+  const r = attempt(() => S.engine.authenticate(credential, { now: nowSecs(), organization: S.org }), { asActor: false });
+  delete el.dataset.deny;
+  delete el.dataset.action;
   if (!r.ok) {
     el.dataset.state = 'refused';
     el.dataset.code = r.err.code;
-    el.replaceChildren(h('div', { class: 'callout callout-refused' },
+    fill(el, h('div', { class: 'callout callout-refused' },
       h('span', { class: 'callout-icon', 'aria-hidden': 'true' }, '✕'),
       h('div', {},
         h('p', { class: 'callout-title' }, 'Refused'),
         h('p', {}, h('span', { class: 'code-tag code-tag-deny', 'data-testid': 'auth-code' }, r.err.code), ' ', rich(r.err.message)),
-        r.err.code === 'token_expired' ? h('p', { class: 'muted' }, `Checked at ${when(nowSecs())}.`) : null)));
+        h('p', { class: 'muted' }, 'Checked ', timeEl(nowSecs()), ` against ${S.org}.`))));
+    reveal(el, control);
+    announce(`Refused: ${r.err.code}: ${plain(r.err.message)}`, true);
     return;
   }
   const a = r.value;
   el.dataset.state = 'ok';
   el.dataset.code = 'ok';
-  const kind = { personal: 'Personal', organization: 'Organization', team: 'Team' }[a.kind] ?? a.kind;
-  el.replaceChildren(h('div', { class: 'callout callout-ok' },
+  const kind = KIND_LABEL[a.kind] ?? a.kind;
+  fill(el, h('div', { class: 'callout callout-ok' },
     h('span', { class: 'callout-icon', 'aria-hidden': 'true' }, '✓'),
     h('div', {},
       h('p', { class: 'callout-title' }, `${kind} token`, a.signed ? ' · signed' : ' · opaque'),
@@ -602,41 +1231,83 @@ function checkCredential(credential) {
         h('dt', {}, 'Principal'), h('dd', { 'data-testid': 'auth-principal' }, h('code', {}, a.principal ?? '(claims only)')),
         h('dt', {}, a.kind === 'personal' ? 'User' : a.kind === 'team' ? 'Team' : 'Acts as'), h('dd', {}, a.subject),
         h('dt', {}, 'Organization'), h('dd', {}, a.organization ?? 'any of the user’s'),
-        h('dt', {}, 'Expires'), h('dd', {}, a.expires ? when(a.expires) : 'never')),
+        h('dt', {}, 'Expires'), h('dd', { 'data-testid': 'auth-expires' }, a.expires ? timeEl(a.expires) : 'never')),
       a.principal
-        ? h('button', { type: 'button', class: 'btn btn-small btn-primary', 'data-testid': 'auth-act-as', onclick: () => actAs(a.principal) }, 'Act as this token')
+        ? h('button', { type: 'button', class: 'btn btn-small btn-primary', 'data-testid': 'auth-act-as', onclick: () => actAs(a.principal, true) }, 'Act as this token')
         : null)));
+  reveal(el, control);
+  announce(`Valid ${kind.toLowerCase()} token: ${a.principal ?? a.subject}, ${a.expires ? `expires ${dateText(a.expires)}` : 'never expires'}.`);
 }
 
-function renderMintOptions(d) {
-  const org = orgOf(d);
+/** The organization's token expiry policy in days (the engine's setting), or null. */
+function policyDays() {
+  return S.engine.settings(S.org)?.tokenExpiryPolicyDays ?? null;
+}
+
+function renderMintOptions() {
+  const org = orgOf();
   const roleSel = $('mint-role');
-  const role = roleSel.value || 'member';
-  roleSel.replaceChildren(
-    h('option', { value: 'member' }, 'Member'),
-    h('option', { value: 'admin' }, 'Admin'),
-    (org?.roles ?? []).map((r) => h('option', { value: r.name }, `${r.name} (custom)`)));
-  roleSel.value = [...roleSel.options].some((o) => o.value === role) ? role : 'member';
+  once(roleSel, [S.org, (org?.roles ?? []).map((r) => r.name)], () => {
+    const role = roleSel.value || 'member';
+    fill(roleSel,
+      h('option', { value: 'member' }, 'Member'),
+      h('option', { value: 'admin' }, 'Admin'),
+      (org?.roles ?? []).map((r) => h('option', { value: r.name }, `${r.name} (custom)`)));
+    roleSel.value = [...roleSel.options].some((o) => o.value === role) ? role : 'member';
+  });
   const teamSel = $('mint-team');
-  const team = teamSel.value;
-  teamSel.replaceChildren(...(org?.teams ?? []).map((t) => h('option', { value: t.name }, t.displayName ?? t.name)));
-  if ([...teamSel.options].some((o) => o.value === team)) teamSel.value = team;
-  $('mint-submit').textContent = `Mint as ${actorName(d)}`;
+  once(teamSel, [S.org, (org?.teams ?? []).map((t) => [t.name, t.displayName])], () => {
+    const team = teamSel.value;
+    fill(teamSel, ...(org?.teams ?? []).map((t) => h('option', { value: t.name }, t.displayName ?? t.name)));
+    if ([...teamSel.options].some((o) => o.value === team)) teamSel.value = team;
+  });
+  setText($('mint-submit'), `Mint as ${actorName()}`);
+
+  // Expiry choices: those over the organization's policy say so; the default is within it.
+  const days = policyDays();
+  const exp = $('mint-expires');
+  once(exp, [S.org, days], () => {
+    const within = (secs) => days == null || (secs > 0 && secs <= days * DAY);
+    const choices = EXPIRY_CHOICES.map(([secs, label]) => [secs, label]);
+    if (days != null && !choices.some(([secs]) => secs === days * DAY)) {
+      choices.push([days * DAY, `In ${plural(days, 'day')} (the policy’s limit)`]);
+      choices.sort((x, y) => (x[0] || Infinity) - (y[0] || Infinity));
+    }
+    const previous = exp.dataset.chosen ? Number(exp.dataset.chosen) : null;
+    const fallback = within(DEFAULT_EXPIRY) ? DEFAULT_EXPIRY : Math.max(...choices.map(([s]) => s).filter(within));
+    const selected = previous != null && within(previous) && choices.some(([s]) => s === previous) ? previous : fallback;
+    fill(exp, ...choices.map(([secs, label]) => h('option', { value: String(secs), selected: secs === selected, dataset: within(secs) ? {} : { overPolicy: 'true' } },
+      within(secs) ? label : `${label} — over the ${plural(days, 'day')} policy`)));
+    exp.value = String(selected);
+  });
   syncMintFields();
 }
 
 function syncMintFields() {
   const kind = $('mint-kind').value;
+  const signed = $('mint-format').value === 'signed';
   $('mint-role-field').hidden = kind !== 'organization';
   $('mint-team-field').hidden = kind !== 'team';
   $('mint-name-field').hidden = kind === 'personal';
+  $('mint-name').required = kind !== 'personal';
+  $('mint-from-field').hidden = !signed;
+  const ttl = Number($('mint-expires').value);
+  const from = signed ? Number($('mint-from').value) : 0;
+  const days = policyDays();
+  const hint = $('hint-mint-expires');
+  once(hint, [ttl, from, days, Math.floor(nowSecs() / 60)], () => {
+    fill(hint,
+      ttl ? ['Until ', timeEl(nowSecs() + from + ttl), '.'] : 'Never expires (signed tokens must expire).',
+      days != null ? ` ${S.org} requires tokens to expire within ${plural(days, 'day')}.` : '');
+  });
 }
 
-function mint() {
+function mint(control) {
   const kind = $('mint-kind').value;
   const signed = $('mint-format').value === 'signed';
   const ttl = Number($('mint-expires').value);
-  const now = nowSecs();
+  const from = signed ? Number($('mint-from').value) : 0;
+  const now = nowSecs() + from;
   const request = { kind, expires: ttl ? now + ttl : 0 };
   if (kind !== 'personal') {
     request.organization = S.org;
@@ -644,44 +1315,103 @@ function mint() {
   }
   if (kind === 'organization') request.role = $('mint-role').value;
   if (kind === 'team') request.team = $('mint-team').value;
-  const who = actorName(data());
-  const r = attempt(() => S.engine.mintToken(S.actor, request, signed ? { now, signingKey: S.key } : { now }));
+  const who = actorName();
   const el = $('mint-result');
+  const before = verdicts();
+  const r = attempt(() => S.engine.mintToken(S.actor, request, signed ? { now, signingKey: S.key } : { now }));
   if (!r.ok) {
-    showResult(el, false, `${who} may not mint this ${kind} token.`, r.err);
+    const text = showResult(el, false, `${who} may not mint this ${kind} token.`, r.err);
+    reveal(el, control);
+    announce(text, true);
+    keepFocus(control);
     return;
   }
   const m = r.value;
+  S.changes += 1;
   S.minted.set(m.id, { kind, signed });
+  S.secrets.set(m.id, m.token);
+  refreshModel();
+  render();
   el.dataset.state = 'ok';
   delete el.dataset.code;
+  delete el.dataset.deny;
+  delete el.dataset.action;
   const principal = `token:${m.id}`;
-  el.replaceChildren(h('div', { class: 'callout callout-ok' },
+  const status = tokenStatus(m.id);
+  const format = signed ? 'signed' : 'opaque';
+  fill(el, h('div', { class: 'callout callout-ok' },
     h('span', { class: 'callout-icon', 'aria-hidden': 'true' }, '✓'),
     h('div', { class: 'minted' },
-      h('p', { class: 'callout-title' }, `${who} minted a ${signed ? 'signed' : 'opaque'} ${kind} token. It is shown once:`),
+      h('p', { class: 'callout-title' }, `${who} minted ${article(format)} ${kind} token. It is shown once:`),
       h('label', { for: 'minted-token', class: 'visually-hidden' }, 'Minted token'),
       h('textarea', { id: 'minted-token', class: 'token-out', 'data-testid': 'mint-token', readonly: true, rows: signed ? '5' : '1', spellcheck: 'false' }, m.token),
-      h('p', { class: 'muted' }, 'Record ', h('code', {}, m.id), ' is stored in the engine (its ', signed ? 'id for revocation' : 'SHA-256 digest', ', not the secret).'),
+      h('p', { class: 'muted' }, 'Record ', h('code', {}, m.id), ' is stored in the engine (its ', signed ? 'id for revocation' : 'SHA-256 digest', ', not the secret).',
+        m.record?.expires ? [' Expires ', timeEl(m.record.expires), '.'] : ' Never expires.'),
+      status.known && !status.ok
+        ? h('p', { 'data-testid': 'mint-refused' }, 'Right now ', h('code', {}, 'authenticate'), ' refuses it: ',
+          h('span', { class: 'code-tag code-tag-deny' }, status.err.code), ' ', rich(status.err.message))
+        : null,
       h('div', { class: 'row' },
-        h('button', { type: 'button', class: 'btn btn-small btn-primary', 'data-testid': 'mint-act-as', onclick: () => actAs(principal) }, 'Act as this token'),
+        h('button', { type: 'button', class: 'btn btn-small btn-primary', 'data-testid': 'mint-act-as', onclick: () => actAs(principal, true) }, 'Act as this token'),
         h('button', {
           type: 'button', class: 'btn btn-small', 'data-testid': 'mint-check',
-          onclick: () => { $('credential').value = m.token; checkCredential(m.token); },
+          onclick: (e) => { $('credential').value = m.token; checkCredential(m.token, e.currentTarget); },
         }, 'Check it above'),
         h('button', {
-          type: 'button', class: 'btn btn-small btn-ghost',
-          onclick: (e) => navigator.clipboard?.writeText(m.token).then(() => { e.target.textContent = 'Copied'; }, () => { e.target.textContent = 'Copy failed'; }),
+          type: 'button', class: 'btn btn-small btn-ghost', 'data-testid': 'mint-copy',
+          onclick: (e) => {
+            const b = e.currentTarget;
+            const copied = navigator.clipboard?.writeText(m.token) ?? Promise.reject(new Error('no clipboard'));
+            copied.then(() => { b.textContent = 'Copied'; }, () => { b.textContent = 'Copy failed'; });
+          },
         }, 'Copy')))));
-  render();
+  reveal(el, control);
+  const summary = summarize(before, verdicts(), who);
+  announce(`${who} minted ${article(format)} ${kind} token, shown once below the form.${status.known && !status.ok ? ` Right now authenticate refuses it: ${status.err.code}.` : ''} ${summary}`);
+  keepFocus(control);
 }
 
-function actAs(principal) {
+/** Acts as another principal: every answer is asked again; old results are cleared. */
+function actAs(principal, fromButton = false) {
+  const changed = principal !== S.actor;
   S.actor = principal;
   S.open = null;
+  S.orgOpen = null;
+  clearResults();
   render();
-  $('act-as').focus();
-  $('whoami').scrollIntoView({ block: 'nearest' });
+  const sel = $('act-as');
+  if (fromButton) sel.focus();
+  if (changed || fromButton) {
+    const allowed = [...M.cells.values()].filter((c) => c.allowed).length;
+    const who = actorName();
+    announce(S.refusal
+      ? `Acting as ${who}: authenticate refuses this token (${S.refusal.code}); no question is asked as it.`
+      : `Acting as ${who}: ${allowed} of ${plural(M.cells.size, 'stack action')} allowed.`);
+  }
+}
+
+// ---------------------------------------------------------------- page furniture
+
+/** A skip link for every panel on the page (panels added later get theirs too). */
+function buildSkipLinks() {
+  const panels = [...document.querySelectorAll('main section[aria-labelledby]')].filter((s) => !s.hidden);
+  fill($('skip-list'), ...panels.map((s) => {
+    if (!s.hasAttribute('tabindex')) s.tabIndex = -1;
+    const title = document.getElementById(s.getAttribute('aria-labelledby'))?.textContent.trim() ?? s.id;
+    return h('li', {}, h('a', { class: 'skip-link', href: `#${s.id}`, 'data-testid': `skip:${s.id}` }, `Skip to ${title}`));
+  }));
+}
+
+/**
+ * The sticky toolbar's height, as `scroll-padding-top` (focused and revealed things stay below
+ * it). Set as that property, not as a custom property: an inherited value on the root would
+ * restyle the whole document each time the bar changes height.
+ */
+function trackToolbar() {
+  const bar = $('toolbar');
+  const set = () => { document.documentElement.style.scrollPaddingTop = `calc(${Math.ceil(bar.getBoundingClientRect().height)}px + 0.75rem)`; };
+  set();
+  new ResizeObserver(set).observe(bar);
 }
 
 // ---------------------------------------------------------------- start
@@ -696,6 +1426,9 @@ function build() {
   S.engine?.free?.();
   S.engine = new Scopegate(S.base);
   S.minted.clear();
+  S.secrets = new Map(S.credentials.map((c) => [c.id, c.token]));
+  S.changes += 1;
+  refreshModel();
 }
 
 async function main() {
@@ -711,38 +1444,60 @@ async function main() {
   S.base = snapshot;
   S.credentials = creds.credentials;
   build();
+  for (const id of RESULTS) HOME.set(id, $(id).parentElement);
 
   buildToggles();
   renderCredentials();
-  $('signing-key-note').replaceChildren('Signed tokens use the demo Ed25519 key ', h('code', {}, S.key.kid),
+  fill($('signing-key-note'), 'Signed tokens use the demo Ed25519 key ', h('code', {}, S.key.kid),
     ', generated in this tab at load; its public half was added to the snapshot’s ', h('code', {}, 'signing.keys'), '.');
+  $('policy-form').querySelector('input').min = String(LIMITS.policyMinDays);
+  $('policy-form').querySelector('input').max = String(LIMITS.policyMaxDays);
+  $('mint-name').maxLength = LIMITS.tokenName;
 
   $('act-as').addEventListener('change', (e) => actAs(e.target.value));
-  $('org').addEventListener('change', (e) => { S.org = e.target.value; S.open = null; S.orgOpen = null; render(); });
+  $('org').addEventListener('change', (e) => {
+    S.org = e.target.value;
+    S.open = null;
+    S.orgOpen = null;
+    clearResults();
+    render();
+    announce(`Organization ${S.org}: ${plural(M.cells.size, 'stack action')} for ${actorName()}.`);
+  });
   $('reset').addEventListener('click', () => {
     build();
-    for (const id of ['settings-result', 'team-result', 'auth-result', 'mint-result']) {
-      $(id).replaceChildren();
-      delete $(id).dataset.state;
-      delete $(id).dataset.code;
-    }
+    clearResults();
+    S.open = null;
+    S.orgOpen = null;
     render();
+    announce('The demo organization was reset to its snapshot.');
   });
   $('setting-defaultStackPermission').addEventListener('change', (e) =>
-    changeSetting({ defaultStackPermission: e.target.value }, `Default stack permission: ${e.target.value}`));
-  $('setting-tokenExpiryPolicyDays').addEventListener('change', (e) => {
-    const days = e.target.value ? Number(e.target.value) : null;
-    changeSetting({ tokenExpiryPolicyDays: days }, days ? `Token expiry policy: ${days} days` : 'Token expiry policy: none');
+    changeSetting({ defaultStackPermission: e.target.value }, `Default stack permission: ${e.target.value}`, e.target, e.target));
+  $('policy-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const input = $('setting-tokenExpiryPolicyDays');
+    const raw = input.value.trim();
+    const days = raw === '' ? null : Number(raw);
+    changeSetting({ tokenExpiryPolicyDays: days }, days == null ? 'Token expiry policy: none' : `Token expiry policy: ${raw} days`,
+      input, input.closest('.row'));
   });
   $('settings-form').addEventListener('submit', (e) => e.preventDefault());
-  $('auth-form').addEventListener('submit', (e) => { e.preventDefault(); checkCredential($('credential').value.trim()); });
-  $('mint-form').addEventListener('submit', (e) => { e.preventDefault(); mint(); });
+  $('auth-form').addEventListener('submit', (e) => { e.preventDefault(); checkCredential($('credential').value.trim(), $('credential')); });
+  $('mint-form').addEventListener('submit', (e) => { e.preventDefault(); mint($('mint-submit')); });
   $('mint-kind').addEventListener('change', syncMintFields);
+  $('mint-format').addEventListener('change', syncMintFields);
+  $('mint-from').addEventListener('change', syncMintFields);
+  $('mint-expires').addEventListener('change', (e) => { e.target.dataset.chosen = e.target.value; syncMintFields(); });
+  $('matrix-body').addEventListener('keydown', onMatrixKey);
+  $('matrix-body').addEventListener('focusin', (e) => { if (e.target.dataset?.key) setActive(e.target.dataset.key); });
+  document.addEventListener('keydown', onEscape);
 
   for (const id of ['act-as', 'org', 'reset']) $(id).disabled = false;
   for (const id of ['matrix-panel', 'settings-panel', 'teams-panel', 'tokens-panel']) $(id).hidden = false;
   $('boot').remove();
   render();
+  buildSkipLinks();
+  trackToolbar();
   document.body.dataset.ready = 'true';
 }
 
