@@ -540,6 +540,7 @@ function render() {
   renderToolbar();
   renderOrgActions();
   renderMatrix();
+  renderAccess();
   renderSettings();
   renderTeamPicker();
   renderTeam();
@@ -775,12 +776,17 @@ function renderMatrix() {
     $('matrix-caption').textContent = `Stack actions for ${who} in ${S.org}`;
   });
 
+  // "Stacks I can see": the rows the engine's resource search returns for `stack:read`.
+  const onlyVisible = $('matrix-visible').checked;
+  const visible = onlyVisible ? new Set(S.engine.searchResources(S.actor, 'stack:read', S.org).ids) : null;
   let openAns = null;
   let openEffective = null;
   for (const s of stacks) {
     const id = `${s.project}/${s.name}`;
     const resource = `${S.org}/${id}`;
     const row = M.rows.get(id);
+    const hide = visible !== null && !visible.has(resource);
+    if (row.tr.hidden !== hide) row.tr.hidden = hide;
     const effective = effectivePermission(resource);
     once(row.level, effective, () => {
       row.level.className = `level level-${effective}`;
@@ -1390,6 +1396,55 @@ function actAs(principal, fromButton = false) {
   }
 }
 
+// ---------------------------------------------------------------- who has access
+
+const A = { stack: null, action: 'update', sig: null };
+
+/** The Access panel: every subject that may use the chosen action on the chosen stack, with the
+ *  reasons the engine gives (`searchSubjects`), redrawn only when that answer changes. */
+function renderAccess() {
+  const stacks = orgOf()?.stacks ?? [];
+  const ids = stacks.map((s) => `${s.project}/${s.name}`);
+  if (!ids.includes(A.stack)) A.stack = ids[0] ?? null;
+  const stackSelect = $('access-stack');
+  once(stackSelect, [S.org, ids], () => {
+    fill(stackSelect, ...ids.map((id) => h('option', { value: id }, id)));
+  });
+  if (A.stack !== null && stackSelect.value !== A.stack) stackSelect.value = A.stack;
+  const actionSelect = $('access-action');
+  once(actionSelect, 'actions', () => {
+    fill(actionSelect, ...ACTIONS.map((a) => h('option', { value: a.key }, `${a.label} (${a.scope})`)));
+  });
+  if (actionSelect.value !== A.action) actionSelect.value = A.action;
+  const list = $('access-list');
+  if (A.stack === null) {
+    A.sig = null;
+    fill(list, h('li', { class: 'access-empty' }, 'This organization has no stacks.'));
+    return;
+  }
+  const action = ACTIONS.find((a) => a.key === A.action) ?? ACTIONS[0];
+  const resource = `${S.org}/${A.stack}`;
+  const subjects = S.engine.searchSubjects(action.scope, resource, { tokens: true });
+  const sig = JSON.stringify([resource, action.scope, subjects]);
+  if (sig === A.sig) return;
+  A.sig = sig;
+  setText($('access-sub'), `${plural(subjects.length, 'principal')} may ${action.label.toLowerCase()} ${A.stack} (${action.scope}).`);
+  if (subjects.length === 0) {
+    fill(list, h('li', { class: 'access-empty' }, 'Nobody.'));
+    return;
+  }
+  fill(list, ...subjects.map((subject) => h('li', { class: 'access-item', 'data-testid': `access:${subject.principal}` },
+    h('span', { class: 'access-name' }, subject.kind === 'token' ? `token ${subject.name}` : userName(subject.name)),
+    h('span', { class: 'access-why' }, subject.reasons.map((r) => r.message).join('; ')),
+  )));
+}
+
+function onAccessChange() {
+  A.stack = $('access-stack').value || null;
+  A.action = $('access-action').value || A.action;
+  renderAccess();
+}
+
 // ---------------------------------------------------------------- page furniture
 
 /** A skip link for every panel on the page (panels added later get theirs too). */
@@ -1489,11 +1544,14 @@ async function main() {
   $('mint-from').addEventListener('change', syncMintFields);
   $('mint-expires').addEventListener('change', (e) => { e.target.dataset.chosen = e.target.value; syncMintFields(); });
   $('matrix-body').addEventListener('keydown', onMatrixKey);
+  $('access-stack').addEventListener('change', onAccessChange);
+  $('matrix-visible').addEventListener('change', () => renderMatrix());
+  $('access-action').addEventListener('change', onAccessChange);
   $('matrix-body').addEventListener('focusin', (e) => { if (e.target.dataset?.key) setActive(e.target.dataset.key); });
   document.addEventListener('keydown', onEscape);
 
   for (const id of ['act-as', 'org', 'reset']) $(id).disabled = false;
-  for (const id of ['matrix-panel', 'settings-panel', 'teams-panel', 'tokens-panel']) $(id).hidden = false;
+  for (const id of ['matrix-panel', 'access-panel', 'settings-panel', 'teams-panel', 'tokens-panel']) $(id).hidden = false;
   $('boot').remove();
   render();
   buildSkipLinks();

@@ -289,7 +289,9 @@ describe('keyboard only', () => {
           const all = [...document.querySelectorAll('a[href], button, summary, input[type="checkbox"], input[type="radio"], select')]
             .filter((el) => !el.disabled && el.getClientRects().length && !el.closest('[hidden]'));
           const key = (el) => el.dataset.testid ?? el.id ?? el.textContent.trim();
-          const el = all.find((x) => !done.includes(key(x)) && key(x) !== 'reset' && key(x) !== 'org');
+          // The matrix filter hides rows (and their cells): it is operated last, with the others below.
+          const last = ['reset', 'org', 'matrix-visible'];
+          const el = all.find((x) => !done.includes(key(x)) && !last.includes(key(x)));
           if (!el) return null;
           document.querySelectorAll('[data-kb-next]').forEach((x) => x.removeAttribute('data-kb-next'));
           el.dataset.kbNext = '1';
@@ -305,7 +307,10 @@ describe('keyboard only', () => {
         await assertFocusNotOnBody(page, `${key} on ${next.key}`);
       }
       assert.ok(seen.size > 100, `operated ${seen.size} controls`);
-      // Last, the organization (another organization redraws the page) and Reset.
+      // Last, the matrix filter, the organization (another organization redraws the page) and Reset.
+      await page.getByTestId('matrix-visible').focus();
+      await page.keyboard.press('Space');
+      await assertFocusNotOnBody(page, 'Space on the matrix filter');
       await page.getByTestId('org').focus();
       await page.keyboard.press('ArrowDown');
       await assertFocusNotOnBody(page, 'choosing another organization');
