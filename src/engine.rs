@@ -106,6 +106,11 @@ impl Engine {
         self.store.generation()
     }
 
+    /// The names of the organizations, in snapshot order.
+    pub fn organizations(&self) -> Vec<&str> {
+        self.store.orgs().map(|(_, org)| org.name()).collect()
+    }
+
     /// The settings of an organization.
     pub fn settings(&self, org: &str) -> Option<Settings> {
         self.store.settings(org)

@@ -27,6 +27,10 @@ use convert::{answer, throw, thrown};
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = include_str!("wasm/types.d.ts");
 
+/// The snapshot document, field by field (checked against the wire types by a test).
+#[wasm_bindgen(typescript_custom_section)]
+const SNAPSHOT_TYPES: &str = include_str!("wasm/snapshot.d.ts");
+
 /// An authorization engine loaded from one snapshot.
 #[wasm_bindgen]
 #[derive(Debug)]
@@ -130,6 +134,12 @@ impl Scopegate {
     #[wasm_bindgen(getter)]
     pub fn revision(&self) -> f64 {
         self.engine().revision() as f64
+    }
+
+    /// The names of the organizations, in snapshot order.
+    #[wasm_bindgen(getter)]
+    pub fn organizations(&self) -> Vec<String> {
+        self.engine().organizations().into_iter().map(str::to_string).collect()
     }
 
     /// May `principal` (`alice`, `user:alice`, `token:<id>`) use `scope` on `resource`? Names

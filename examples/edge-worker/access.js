@@ -129,17 +129,11 @@ export function callerOf(snap, who, credential, now) {
 
     /**
      * The ids of `org` on which the caller may use `scope` (`searchResources`, in creation
-     * order; `options.tags` filters). A signed token without a record has no name to search by:
-     * its candidates are the organization's resources, each checked as the caller.
+     * order; `options.tags` filters), searched as the caller's handle: a signed token without a
+     * record has no name, but its handle names it.
      */
     search(scope, org, options = {}) {
-      if (caller.name) return snap.gate.searchResources(caller.name, scope, org, options).ids;
-      const admin = enumeratorOf(snap, org);
-      if (!admin) return [];
-      // The limit applies to what the caller may use, so it is applied after the checks.
-      const { limit, ...filters } = options;
-      const ids = snap.gate.searchResources(admin, scope, org, filters).ids.filter((id) => snap.gate.checkAs(who.handle, scope, id));
-      return limit === undefined ? ids : ids.slice(0, limit);
+      return snap.gate.searchResources(who.handle, scope, org, options).ids;
     },
 
     /** `check` as the caller. */

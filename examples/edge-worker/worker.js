@@ -79,17 +79,6 @@ export function headerValue(value) {
 }
 
 /**
- * The organization names of a snapshot's text, in order. This is all the worker reads of the
- * snapshot itself: the engine has no call that lists the organizations a user belongs to, which
- * List stacks without `?organization=` and AuthZEN resource searches need. Every stack, tag,
- * member and decision comes from the engine.
- */
-function organizationNames(text) {
-  const orgs = JSON.parse(text).organizations;
-  return Array.isArray(orgs) ? orgs.map((org) => org?.name).filter((name) => typeof name === 'string') : [];
-}
-
-/**
  * The gateway, independent of where its configuration comes from.
  *
  * @param {object} options
@@ -150,7 +139,7 @@ export function createGateway({
     }
     let organizations;
     try {
-      organizations = organizationNames(envelope.snapshot);
+      organizations = gate.organizations;
     } catch (e) {
       gate.free();
       throw e;

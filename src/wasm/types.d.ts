@@ -152,21 +152,6 @@ export interface Settings {
   tokenExpiryPolicyDays: number | null;
 }
 
-/** A snapshot v1 document; see `snapshot.schema.json` for every field. */
-export interface Snapshot {
-  version: 1;
-  revision?: number;
-  users?: Record<string, unknown>[];
-  organizations?: Record<string, unknown>[];
-  signing?: {
-    issuer?: string;
-    audience?: string;
-    leewaySeconds?: number;
-    keys?: ({ kid: string; alg: "EdDSA"; publicKey: string } | { kid: string; alg: "HS256"; secret: string })[];
-  };
-  revokedTokenIds?: string[];
-}
-
 /** Unknown fields are refused (`invalid_argument`), as in every options object. */
 export interface AuthenticateOptions {
   /** Seconds since the epoch; defaults to the current time. */

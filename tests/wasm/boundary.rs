@@ -83,6 +83,7 @@ const MEMBERS: &[Member] = &[
     Member { name: "generateSigningKey", kind: Kind::Static, args: &[(A, "kid", "k1")] },
     Member { name: "errorCodes", kind: Kind::Static, args: &[] },
     Member { name: "revision", kind: Kind::Getter, args: &[] },
+    Member { name: "organizations", kind: Kind::Getter, args: &[] },
     Member {
         name: "check",
         kind: Kind::Method,
