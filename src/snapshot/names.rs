@@ -68,24 +68,7 @@ impl Problems {
     }
 }
 
-/// A value cut to a length that is safe to put in a message, with control characters escaped so
-/// that a message stays on one line.
-pub(crate) fn shorten(s: &str) -> String {
-    const MAX: usize = 64;
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i == MAX {
-            out.push('…');
-            break;
-        }
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
+pub(crate) use crate::model::shorten;
 
 /// The alphabets and lengths of names.
 #[derive(Debug, Clone, Copy)]
