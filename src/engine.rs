@@ -100,12 +100,6 @@ impl Engine {
         self.store.revision()
     }
 
-    /// A counter raised by every change to the state (management actions, token changes), for
-    /// callers that cache resolved names.
-    pub fn generation(&self) -> u64 {
-        self.store.generation()
-    }
-
     /// The names of the organizations, in snapshot order.
     pub fn organizations(&self) -> Vec<&str> {
         self.store.orgs().map(|(_, org)| org.name()).collect()

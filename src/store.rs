@@ -35,8 +35,6 @@ use crate::model::{Settings, TokenKind};
 pub struct Store {
     /// The snapshot revision this state derives from.
     revision: u64,
-    /// Raised by every mutation, so that caches of resolved names know when to forget.
-    generation: u64,
     users: Vec<User>,
     user_by_login: Names<UserId>,
     orgs: Vec<Org>,
@@ -55,10 +53,6 @@ impl Store {
     /// The snapshot revision.
     pub fn revision(&self) -> u64 {
         self.revision
-    }
-    /// A counter raised by every change to the state.
-    pub fn generation(&self) -> u64 {
-        self.generation
     }
     /// A user.
     #[inline]

@@ -450,8 +450,8 @@ function questions(snap, caller) {
 
 // ---- HTTP ----------------------------------------------------------------------------------------
 
-/** Reads at most `max` bytes of a body as text; `null` when it is longer. */
-async function readText(request, max) {
+/** Reads at most `max` bytes of a body as text; `null` when it is longer (the gateway uses it too). */
+export async function readText(request, max) {
   const declared = Number(request.headers.get('content-length') ?? Number.NaN);
   if (declared > max) return null;
   if (!request.body) return '';

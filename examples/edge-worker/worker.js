@@ -23,7 +23,7 @@ import wasmModule from 'scopegate/scopegate_bg.wasm';
 import bundledSnapshot from './snapshot/default.json';
 import { actionOf, matchRoute, resourceOf } from './routes.js';
 import { callerOf, hasStacks, organizationName, outsiderDeny, saysOutside, shown } from './access.js';
-import { answerAuthzen, isAuthzen } from './authzen.js';
+import { answerAuthzen, isAuthzen, readText } from './authzen.js';
 
 // Instantiating the module uses no randomness, so it is fine at global scope (workerd has none
 // there). Loading a snapshot waits for the first request, where the environment is known.
@@ -229,28 +229,8 @@ export function createGateway({
    */
   async function readBody(request, route) {
     if (!route.variants || !request.body) return null;
-    const declared = Number(request.headers.get('content-length') ?? Number.NaN);
-    if (declared > MAX_INSPECTED_BODY) return { tooLarge: true };
-    const reader = request.body.getReader();
-    const chunks = [];
-    let size = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > MAX_INSPECTED_BODY) {
-        await reader.cancel();
-        return { tooLarge: true };
-      }
-      chunks.push(value);
-    }
-    const bytes = new Uint8Array(size);
-    let at = 0;
-    for (const chunk of chunks) {
-      bytes.set(chunk, at);
-      at += chunk.byteLength;
-    }
-    const text = new TextDecoder().decode(bytes);
+    const text = await readText(request, MAX_INSPECTED_BODY);
+    if (text === null) return { tooLarge: true };
     let json = null;
     try {
       json = JSON.parse(text);

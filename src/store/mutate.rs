@@ -19,30 +19,22 @@ pub(crate) struct Exists;
 pub(crate) struct AccessRefused;
 
 impl Store {
-    fn touch(&mut self) {
-        self.generation = self.generation.wrapping_add(1);
-    }
-
     fn org_mut(&mut self, org: OrgId) -> Option<&mut Org> {
-        self.generation = self.generation.wrapping_add(1);
         self.orgs.get_mut(org.index())
     }
 
     /// Sets the snapshot revision.
     pub(crate) fn set_revision(&mut self, revision: u64) {
-        self.touch();
         self.revision = revision;
     }
 
     /// Sets the signed-token configuration.
     pub(crate) fn set_signing(&mut self, signing: SigningConfig) {
-        self.touch();
         self.signing = signing;
     }
 
     /// Puts a token id on the revocation list.
     pub(crate) fn revoke(&mut self, id: &str) {
-        self.touch();
         self.revoked.insert(id.into());
     }
 
@@ -51,7 +43,6 @@ impl Store {
         if self.user_by_login.contains(login) {
             return Err(Exists);
         }
-        self.touch();
         let id = UserId::new(self.users.len());
         self.users.push(User { login: login.into(), name: name.map(Into::into), memberships: Vec::new() });
         self.user_by_login.insert(login.into(), id);
@@ -71,7 +62,6 @@ impl Store {
         if self.org_by_name.contains(name) {
             return Err(Exists);
         }
-        self.touch();
         let id = OrgId::new(self.orgs.len());
         self.orgs.push(Org::new(name, settings));
         self.org_by_name.insert(name.into(), id);
@@ -402,7 +392,6 @@ impl Store {
                 return Err(TokenConflict::Name);
             }
         }
-        self.touch();
         let id = TokenId::new(self.tokens.len());
         if let Some(digest) = token.digest {
             self.token_by_digest.insert(digest, id);
@@ -432,7 +421,6 @@ impl Store {
 
     /// Records who minted a token.
     pub(crate) fn set_token_created_by(&mut self, token: TokenId, user: UserId) {
-        self.touch();
         if let Some(t) = self.tokens.get_mut(token.index()) {
             t.created_by = Some(user);
         }
@@ -440,7 +428,6 @@ impl Store {
 
     /// Deletes a token: it stops validating at once, and its name stays reserved.
     pub(crate) fn delete_token(&mut self, token: TokenId) {
-        self.touch();
         if let Some(t) = self.tokens.get_mut(token.index()) {
             t.deleted = true;
         }
