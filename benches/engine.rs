@@ -109,20 +109,19 @@ fn main() {
         let load = start.elapsed();
         let (by_id, allowed) =
             rate(&questions, Duration::from_secs(2), |u, s| engine.check(u, "stack:write", s));
-        let entry = engine.resolve_scope("stack:write").unwrap_or_default();
         let resolved: Vec<_> = questions
             .iter()
             .filter_map(|(u, s)| {
                 let who = engine.resolve_principal(u)?;
-                let (scope, resource) = engine.resolve_resource(entry, s).ok()?;
-                Some((who, scope, resource))
+                let target = engine.resolve_target("stack:write", s).ok()?;
+                Some((who, target))
             })
             .collect();
         let mut i = 0;
         let (by_handle, _) = rate(&questions, Duration::from_secs(2), |_, _| {
             i = (i + 1) % resolved.len();
-            let (who, scope, resource) = resolved[i];
-            engine.check_resolved(who, scope, resource)
+            let (who, target) = &resolved[i];
+            engine.check_resolved(who, target)
         });
         println!(
             "{:>8} | {:>9} | {:>10.2} | {:>16} | {:>16} | {:>5}/{}",

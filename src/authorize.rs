@@ -23,13 +23,15 @@ pub use search::{ResourcePage, ResourceQuery, Semantics, Subject};
 use actor::Actor;
 pub(crate) use evaluate::SpecialScopes;
 use evaluate::{Eval, Explain, Quick, Trace, decision};
+use std::sync::{Arc, Weak};
+
 use rustc_hash::FxHashMap;
 
 use crate::catalog::{Catalog, EntityScope, OrgScope, ScopeEntry};
 use crate::decision::{Decision, Deny, ResourceKind};
 use crate::error::ManageError;
 use crate::model::{EntityKind, Permission};
-use crate::store::{EntityId, OrgId, PrincipalRef, Store, TeamId, Who};
+use crate::store::{EntityId, OrgId, PrincipalRef, Store, TeamId, TokenId, Who};
 
 /// The question-answering view of one state: the catalog, the scopes the evaluator treats
 /// specially, and the store. Cheap to copy; built per call by the engine and the management
@@ -41,55 +43,176 @@ pub(crate) struct Authorizer<'a> {
     pub store: &'a Store,
 }
 
-/// Pre-resolved principals and (scope, resource) targets, for callers that ask the same
-/// questions many times: a handle is an index into this table. Registering the same principal
-/// or target again gives the same handle, so the table grows only with distinct ones. Handles
-/// stay safe across changes: a removed stack or member makes its handles deny.
-#[derive(Debug, Clone, Default)]
+/// The identity of one engine, which the principals, targets and handle tables it resolves
+/// carry. Each engine makes its own at construction (a clone is another engine), so a value
+/// resolved by one engine is recognised as foreign by any other, including an engine made after
+/// the first one was dropped: a value holds a weak reference to the identity's allocation, which
+/// keeps its address from being reused.
+#[derive(Debug)]
+pub(crate) struct EngineId(Arc<()>);
+
+impl EngineId {
+    /// A new identity, distinct from every other live or dropped one.
+    pub fn new() -> Self {
+        Self(Arc::new(()))
+    }
+
+    /// The weak reference that values resolved by this engine carry.
+    pub fn tag(&self) -> Weak<()> {
+        Arc::downgrade(&self.0)
+    }
+
+    /// Whether `tag` is this identity's (one pointer compare).
+    #[inline]
+    pub fn owns(&self, tag: &Weak<()>) -> bool {
+        std::ptr::eq(tag.as_ptr(), Arc::as_ptr(&self.0))
+    }
+}
+
+/// A principal resolved by one engine, to ask many questions as (see
+/// [`Engine::resolve_principal`](crate::Engine::resolve_principal)). It cannot be built by hand,
+/// and it answers only on the engine that resolved it: on any other engine a question as it is
+/// denied with [`Deny::ForeignHandle`]. A principal whose token was deleted after it was resolved
+/// is denied with [`Deny::UnknownPrincipal`], one whose membership ended with
+/// [`Deny::NotAMember`].
+#[derive(Debug, Clone)]
+pub struct Principal {
+    who: Who,
+    /// The token record it was resolved through, checked again on every use.
+    token: Option<TokenId>,
+    engine: Weak<()>,
+}
+
+impl Principal {
+    /// A principal not yet bound to an engine (the engine binds it before handing it out).
+    pub(crate) fn new(who: Who, token: Option<TokenId>) -> Self {
+        Self { who, token, engine: Weak::new() }
+    }
+
+    /// The same principal, bound to `engine`.
+    pub(crate) fn bound(mut self, engine: &EngineId) -> Self {
+        self.engine = engine.tag();
+        self
+    }
+}
+
+/// Two principals are equal when they act as the same identity on the same engine (a personal
+/// token and its user are equal).
+impl PartialEq for Principal {
+    fn eq(&self, other: &Self) -> bool {
+        self.who == other.who && self.engine.ptr_eq(&other.engine)
+    }
+}
+
+impl Eq for Principal {}
+
+/// A (scope, resource) pair resolved by one engine (see
+/// [`Engine::resolve_target`](crate::Engine::resolve_target)). Like a [`Principal`], it cannot be
+/// built by hand and answers only on the engine that resolved it; a target whose resource was
+/// removed since is denied with [`Deny::UnknownResource`].
+#[derive(Debug, Clone)]
+pub struct Target {
+    scope: ScopeRef,
+    resource: ResourceRef,
+    engine: Weak<()>,
+}
+
+impl Target {
+    /// The same target, bound to `engine`.
+    pub(crate) fn bound(mut self, engine: &EngineId) -> Self {
+        self.engine = engine.tag();
+        self
+    }
+}
+
+impl PartialEq for Target {
+    fn eq(&self, other: &Self) -> bool {
+        self.scope == other.scope && self.resource == other.resource && self.engine.ptr_eq(&other.engine)
+    }
+}
+
+impl Eq for Target {}
+
+/// Pre-resolved principals and targets of one engine, for callers that ask the same questions
+/// many times: a handle is a number into this table. Registering the same principal or target
+/// again gives the same handle, so the table grows only with distinct ones. A table answers only
+/// on the engine that made it ([`Engine::handles`](crate::Engine::handles)), and handles stay
+/// safe across changes: a removed stack, member or token makes its handles deny.
+#[derive(Debug, Clone)]
 pub struct Handles {
-    principals: Vec<Who>,
-    principal_ids: FxHashMap<Who, u32>,
+    engine: Weak<()>,
+    principals: Vec<(Who, Option<TokenId>)>,
+    principal_ids: FxHashMap<(Who, Option<TokenId>), u32>,
     targets: Vec<(ScopeRef, ResourceRef)>,
     target_ids: FxHashMap<(ScopeRef, ResourceRef), u32>,
 }
 
 impl Handles {
-    /// The handle of a resolved principal.
-    pub fn add_principal(&mut self, who: Who) -> u32 {
-        let next = self.principals.len() as u32;
-        let handle = *self.principal_ids.entry(who).or_insert(next);
-        if handle == next {
-            self.principals.push(who);
+    /// An empty table for `engine`.
+    pub(crate) fn new(engine: &EngineId) -> Self {
+        Self {
+            engine: engine.tag(),
+            principals: Vec::new(),
+            principal_ids: FxHashMap::default(),
+            targets: Vec::new(),
+            target_ids: FxHashMap::default(),
         }
-        handle
+    }
+
+    /// The handle of a resolved principal.
+    ///
+    /// # Errors
+    ///
+    /// [`Deny::ForeignHandle`] when `principal` was resolved by another engine than the table's.
+    pub fn add_principal(&mut self, principal: &Principal) -> Result<u32, Deny> {
+        if !self.engine.ptr_eq(&principal.engine) {
+            return Err(Deny::ForeignHandle);
+        }
+        let key = (principal.who, principal.token);
+        let next = u32::try_from(self.principals.len()).map_err(|_| Deny::ForeignHandle)?;
+        let handle = *self.principal_ids.entry(key).or_insert(next);
+        if handle == next {
+            self.principals.push(key);
+        }
+        Ok(handle)
     }
 
     /// The handle of a resolved target.
-    pub fn add_target(&mut self, scope: ScopeRef, resource: ResourceRef) -> u32 {
-        let next = self.targets.len() as u32;
-        let handle = *self.target_ids.entry((scope, resource)).or_insert(next);
-        if handle == next {
-            self.targets.push((scope, resource));
+    ///
+    /// # Errors
+    ///
+    /// [`Deny::ForeignHandle`] when `target` was resolved by another engine than the table's.
+    pub fn add_target(&mut self, target: &Target) -> Result<u32, Deny> {
+        if !self.engine.ptr_eq(&target.engine) {
+            return Err(Deny::ForeignHandle);
         }
-        handle
+        let key = (target.scope, target.resource);
+        let next = u32::try_from(self.targets.len()).map_err(|_| Deny::ForeignHandle)?;
+        let handle = *self.target_ids.entry(key).or_insert(next);
+        if handle == next {
+            self.targets.push(key);
+        }
+        Ok(handle)
     }
 
-    /// The principal of a handle.
-    #[inline]
-    pub fn principal(&self, handle: u32) -> Option<Who> {
-        self.principals.get(handle as usize).copied()
+    /// The principal of a handle; `None` for a number the table never gave.
+    #[must_use]
+    pub fn principal(&self, handle: u32) -> Option<Principal> {
+        let &(who, token) = self.principals.get(handle as usize)?;
+        Some(Principal { who, token, engine: self.engine.clone() })
     }
 
-    /// The target of a handle.
-    #[inline]
-    pub fn target(&self, handle: u32) -> Option<(ScopeRef, ResourceRef)> {
-        self.targets.get(handle as usize).copied()
+    /// The target of a handle; `None` for a number the table never gave.
+    #[must_use]
+    pub fn target(&self, handle: u32) -> Option<Target> {
+        let &(scope, resource) = self.targets.get(handle as usize)?;
+        Some(Target { scope, resource, engine: self.engine.clone() })
     }
 }
 
 /// A resource resolved against the index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ResourceRef {
+pub(crate) enum ResourceRef {
     /// An organization.
     Org(OrgId),
     /// A team of an organization.
@@ -100,7 +223,7 @@ pub enum ResourceRef {
 
 /// A scope resolved against the catalog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ScopeRef {
+pub(crate) enum ScopeRef {
     /// An organization-level scope.
     Org(OrgScope),
     /// An entity scope.
@@ -111,11 +234,6 @@ impl Authorizer<'_> {
     /// Resolves a principal string; `None` when unknown (or a deleted token).
     pub fn resolve_principal(&self, principal: &str) -> Option<Who> {
         self.store.resolve(PrincipalRef::parse(principal))
-    }
-
-    /// Resolves a scope name; `None` when the catalog does not know it.
-    pub fn resolve_scope(&self, scope: &str) -> Option<ScopeEntry> {
-        self.catalog.lookup(scope)
     }
 
     /// Resolves a resource string for a scope (see the module docs for the shapes).
@@ -172,11 +290,73 @@ impl Authorizer<'_> {
         self.decide(who, scope, resource, &mut Quick).is_ok()
     }
 
-    /// The check on handles from a [`Handles`] table; an unknown handle is a deny.
+    /// Resolves a principal string into a value not yet bound to an engine; `None` when unknown
+    /// (or a deleted token).
+    pub(crate) fn resolve(&self, principal: &str) -> Option<Principal> {
+        match PrincipalRef::parse(principal) {
+            PrincipalRef::User(login) => {
+                self.store.user_id(login).map(|u| Principal::new(Who::User(u), None))
+            }
+            PrincipalRef::Token(id) => {
+                let idx = self.store.token_id(id)?;
+                self.store.who_of_token(idx).map(|who| Principal::new(who, Some(idx)))
+            }
+        }
+    }
+
+    /// A resolved principal as the store knows it, if it belongs to `engine` and its token (if
+    /// any) was not deleted since.
+    pub(crate) fn live_principal(&self, engine: &EngineId, principal: &Principal) -> Result<Who, Deny> {
+        if !engine.owns(&principal.engine) {
+            return Err(Deny::ForeignHandle);
+        }
+        self.live(principal.who, principal.token)
+    }
+
     #[inline]
-    pub fn check_handles(&self, handles: &Handles, principal: u32, target: u32) -> bool {
-        match (handles.principal(principal), handles.target(target)) {
-            (Some(who), Some((scope, resource))) => self.check_resolved(who, scope, resource),
+    fn live(&self, who: Who, token: Option<TokenId>) -> Result<Who, Deny> {
+        match token {
+            Some(idx) if self.store.token(idx).is_none_or(|t| t.deleted()) => Err(Deny::UnknownPrincipal),
+            _ => Ok(who),
+        }
+    }
+
+    /// Resolves a scope and a resource string into a target not yet bound to an engine.
+    pub(crate) fn resolve_target(&self, scope: &str, resource: &str) -> Result<Target, Deny> {
+        let entry = self.catalog.lookup(scope).ok_or(Deny::UnknownScope)?;
+        let (scope, resource) = self.resolve_resource(entry, resource)?;
+        Ok(Target { scope, resource, engine: Weak::new() })
+    }
+
+    /// A resolved target as the store knows it, if it belongs to `engine`.
+    pub(crate) fn live_target(
+        &self,
+        engine: &EngineId,
+        target: &Target,
+    ) -> Result<(ScopeRef, ResourceRef), Deny> {
+        if !engine.owns(&target.engine) {
+            return Err(Deny::ForeignHandle);
+        }
+        Ok((target.scope, target.resource))
+    }
+
+    /// The check on handles from a [`Handles`] table of `engine`; an unknown handle, a table of
+    /// another engine or a deleted token is a deny.
+    #[inline]
+    pub(crate) fn check_handles(
+        &self,
+        engine: &EngineId,
+        handles: &Handles,
+        principal: u32,
+        target: u32,
+    ) -> bool {
+        if !engine.owns(&handles.engine) {
+            return false;
+        }
+        match (handles.principals.get(principal as usize), handles.targets.get(target as usize)) {
+            (Some(&(who, token)), Some(&(scope, resource))) => {
+                self.live(who, token).is_ok() && self.check_resolved(who, scope, resource)
+            }
             _ => false,
         }
     }

@@ -65,6 +65,7 @@ impl Decision {
 
 /// One source of a grant.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Reason {
     /// The principal is an organization admin (the Admin role, or an admin organization token).
     OrgAdmin,
@@ -172,6 +173,7 @@ impl fmt::Display for Reason {
 
 /// Why a question was denied.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Deny {
     /// The principal is not known (or its token was deleted).
     UnknownPrincipal,
@@ -204,6 +206,9 @@ pub enum Deny {
         /// The destination organization.
         org: String,
     },
+    /// A resolved principal, target or handle table was made by another engine (or by an engine
+    /// that no longer exists): it names nothing on this one.
+    ForeignHandle,
 }
 
 impl Deny {
@@ -219,6 +224,7 @@ impl Deny {
             Self::SettingDisabled { .. } => "setting_disabled",
             Self::MachineToken => "machine_token",
             Self::DestinationDenied { .. } => "destination_denied",
+            Self::ForeignHandle => "foreign_handle",
         }
     }
 
@@ -272,6 +278,9 @@ impl Deny {
             Self::MachineToken => format!("`{}` is closed to machine tokens", shorten(q.scope)),
             Self::DestinationDenied { org } => {
                 format!("{who} may not create stacks in the destination organization `{}`", shorten(org))
+            }
+            Self::ForeignHandle => {
+                "the handle was made by another engine, or by one that no longer exists".to_string()
             }
         }
     }

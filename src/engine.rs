@@ -3,14 +3,13 @@
 //! through `token`, checked changes through `manage`, the wire format through `snapshot`.
 //! No rule lives here.
 
-pub use crate::authorize::{Handles, ResourcePage, ResourceQuery, ResourceRef, ScopeRef, Semantics, Subject};
+pub use crate::authorize::{Handles, Principal, ResourcePage, ResourceQuery, Semantics, Subject, Target};
 pub use crate::decision::{Decision, Deny, Question, Reason, ResourceKind, forbidden_message};
 pub use crate::manage::{MintRequest, Minted, SettingsPatch, TokenView};
-pub use crate::store::{ClaimsPrincipal, PrincipalRef, Who};
 pub use crate::token::Authenticated;
 
-use crate::authorize::{Authorizer, SpecialScopes};
-use crate::catalog::{Catalog, ScopeEntry};
+use crate::authorize::{Authorizer, EngineId, SpecialScopes};
+use crate::catalog::Catalog;
 use crate::error::{ManageError, SnapshotErrors, TokenError};
 use crate::manage::Manager;
 use crate::model::{EntityKind, Permission, Settings};
@@ -19,11 +18,23 @@ use crate::store::Store;
 use crate::token::{SigningKey, Verifier};
 
 /// A snapshot loaded into indexed form, ready for questions and management actions.
-#[derive(Debug, Clone)]
+///
+/// Each engine has its own identity: the [`Principal`]s, [`Target`]s and [`Handles`] it
+/// resolves answer only on it. A clone is another engine with the same state.
+#[derive(Debug)]
 pub struct Engine {
     catalog: Catalog,
     special: SpecialScopes,
     store: Store,
+    id: EngineId,
+}
+
+impl Clone for Engine {
+    /// Another engine with the same state and a new identity: values resolved by `self` are
+    /// foreign to the clone.
+    fn clone(&self) -> Self {
+        Self::from_parts(self.catalog.clone(), self.store.clone())
+    }
 }
 
 impl Engine {
@@ -53,7 +64,7 @@ impl Engine {
 
     fn from_parts(catalog: Catalog, store: Store) -> Self {
         let special = SpecialScopes::new(&catalog);
-        Self { catalog, special, store }
+        Self { catalog, special, store, id: EngineId::new() }
     }
 
     fn view(&self) -> Authorizer<'_> {
@@ -112,60 +123,91 @@ impl Engine {
 
     // ---- questions ----
 
-    /// Resolves a principal string; `None` when unknown (or a deleted token).
-    pub fn resolve_principal(&self, principal: &str) -> Option<Who> {
-        self.view().resolve_principal(principal)
+    /// Resolves a principal string (`alice`, `user:alice`, `token:<id>`) once, to ask many
+    /// questions as; `None` when unknown (or a deleted token). The principal answers only on this
+    /// engine.
+    #[must_use]
+    pub fn resolve_principal(&self, principal: &str) -> Option<Principal> {
+        self.view().resolve(principal).map(|p| p.bound(&self.id))
     }
 
-    /// Resolves a scope name; `None` when the catalog does not know it.
-    pub fn resolve_scope(&self, scope: &str) -> Option<ScopeEntry> {
-        self.view().resolve_scope(scope)
+    /// Resolves a scope and a resource string once, for [`Engine::check_resolved`] and
+    /// [`Handles`]. The target answers only on this engine.
+    ///
+    /// # Errors
+    ///
+    /// The deny a question on them would give: [`Deny::UnknownScope`],
+    /// [`Deny::UnknownResource`] or [`Deny::InvalidResource`] (the resource does not fit the
+    /// scope).
+    pub fn resolve_target(&self, scope: &str, resource: &str) -> Result<Target, Deny> {
+        self.view().resolve_target(scope, resource).map(|t| t.bound(&self.id))
     }
 
-    /// Resolves a resource string for a scope (see [`crate::authorize`] for the shapes).
-    pub fn resolve_resource(
-        &self,
-        scope: ScopeEntry,
-        resource: &str,
-    ) -> Result<(ScopeRef, ResourceRef), Deny> {
-        self.view().resolve_resource(scope, resource)
+    /// An empty table of handles for this engine.
+    #[must_use]
+    pub fn handles(&self) -> Handles {
+        Handles::new(&self.id)
     }
 
     /// May `principal` use `scope` on `resource`? Deny by default.
+    #[must_use]
     pub fn check(&self, principal: &str, scope: &str, resource: &str) -> bool {
         self.view().check(principal, scope, resource)
     }
 
     /// Like [`Engine::check`], with every granting source or the reason for the deny.
+    #[must_use]
     pub fn explain(&self, principal: &str, scope: &str, resource: &str) -> Decision {
         self.view().explain(principal, scope, resource)
     }
 
-    /// The check on pre-resolved handles (the fast path for repeated questions).
+    /// The check on a resolved principal and target (the fast path for repeated questions);
+    /// a principal or target of another engine is a deny.
     #[inline]
-    pub fn check_resolved(&self, who: Who, scope: ScopeRef, resource: ResourceRef) -> bool {
-        self.view().check_resolved(who, scope, resource)
+    #[must_use]
+    pub fn check_resolved(&self, principal: &Principal, target: &Target) -> bool {
+        let view = self.view();
+        match (view.live_principal(&self.id, principal), view.live_target(&self.id, target)) {
+            (Ok(who), Ok((scope, resource))) => view.check_resolved(who, scope, resource),
+            _ => false,
+        }
     }
 
-    /// The check on handles from a [`Handles`] table; an unknown handle is a deny.
+    /// The explanation on a resolved principal and target; [`Deny::ForeignHandle`] when either
+    /// was resolved by another engine.
+    #[must_use]
+    pub fn explain_resolved(&self, principal: &Principal, target: &Target) -> Decision {
+        let view = self.view();
+        match (view.live_principal(&self.id, principal), view.live_target(&self.id, target)) {
+            (Ok(who), Ok((scope, resource))) => view.explain_resolved(who, scope, resource),
+            (Err(deny), _) | (_, Err(deny)) => Decision::denied(deny),
+        }
+    }
+
+    /// The check on handles from a [`Handles`] table of this engine; an unknown handle, or a
+    /// table of another engine, is a deny.
     #[inline]
+    #[must_use]
     pub fn check_handles(&self, handles: &Handles, principal: u32, target: u32) -> bool {
-        self.view().check_handles(handles, principal, target)
+        self.view().check_handles(&self.id, handles, principal, target)
     }
 
     /// [`Engine::check`] as an already resolved principal.
-    pub fn check_as(&self, who: Who, scope: &str, resource: &str) -> bool {
-        self.view().check_as(who, scope, resource)
+    #[must_use]
+    pub fn check_as(&self, principal: &Principal, scope: &str, resource: &str) -> bool {
+        let view = self.view();
+        view.live_principal(&self.id, principal).is_ok_and(|who| view.check_as(who, scope, resource))
     }
 
-    /// [`Engine::explain`] as an already resolved principal.
-    pub fn explain_as(&self, who: Who, scope: &str, resource: &str) -> Decision {
-        self.view().explain_as(who, scope, resource)
-    }
-
-    /// The explanation on pre-resolved handles.
-    pub fn explain_resolved(&self, who: Who, scope: ScopeRef, resource: ResourceRef) -> Decision {
-        self.view().explain_resolved(who, scope, resource)
+    /// [`Engine::explain`] as an already resolved principal; [`Deny::ForeignHandle`] when it
+    /// was resolved by another engine.
+    #[must_use]
+    pub fn explain_as(&self, principal: &Principal, scope: &str, resource: &str) -> Decision {
+        let view = self.view();
+        match view.live_principal(&self.id, principal) {
+            Ok(who) => view.explain_as(who, scope, resource),
+            Err(deny) => Decision::denied(deny),
+        }
     }
 
     /// May `principal` move stack `stack` (`org/project/stack`) to organization `destination`?
@@ -218,12 +260,16 @@ impl Engine {
     /// [`Engine::search_resources`] as an already resolved principal (from a handle).
     pub fn search_resources_as(
         &self,
-        who: Who,
+        principal: &Principal,
         scope: &str,
         org: &str,
         query: &ResourceQuery,
     ) -> ResourcePage {
-        self.view().search_resources_as(who, scope, org, query)
+        let view = self.view();
+        match view.live_principal(&self.id, principal) {
+            Ok(who) => view.search_resources_as(who, scope, org, query),
+            Err(_) => ResourcePage::default(),
+        }
     }
 
     /// Every member (and with `tokens`, every organization and team token) that may use `scope`
@@ -254,7 +300,9 @@ impl Engine {
         now: u64,
         org: Option<&str>,
     ) -> Result<Authenticated, TokenError> {
-        self.verifier().authenticate(credential, now, org)
+        let mut found = self.verifier().authenticate(credential, now, org)?;
+        found.principal = found.principal.bound(&self.id);
+        Ok(found)
     }
 
     /// The tokens `actor` may see in `org` (organization and team tokens it may list), or the

@@ -50,6 +50,8 @@ mod wasm;
 #[cfg(target_arch = "wasm32")]
 pub use wasm::Scopegate;
 
-pub use engine::{Decision, Deny, Engine, Reason};
+pub use engine::{
+    Authenticated, Decision, Deny, Engine, Handles, MintRequest, Minted, Principal, Reason, Target,
+};
 pub use error::{ErrorCode, ManageError, SnapshotError, SnapshotErrorKind, SnapshotErrors, TokenError};
 pub use model::{BuiltinRole, EntityKind, Permission, Settings, Toggle, TokenKind};

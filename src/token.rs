@@ -17,9 +17,10 @@ pub use jwt::Claims;
 pub(crate) use jwt::sign as sign_claims;
 pub use keys::{Algorithm, SigningKey};
 
+use crate::authorize::Principal;
 use crate::error::TokenError;
 use crate::model::TokenKind;
-use crate::store::{Store, Who};
+use crate::store::Store;
 
 /// Longest credential accepted, in bytes; anything longer is `malformed_token` before any work.
 pub const MAX_CREDENTIAL_BYTES: usize = 8192;
@@ -29,9 +30,10 @@ pub const MAX_LIFETIME_SECONDS: u64 = 2 * 365 * 86_400;
 
 /// A validated credential: who it acts as.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Authenticated {
-    /// The principal to ask questions as.
-    pub principal: Who,
+    /// The principal to ask questions as, on the engine that authenticated the credential.
+    pub principal: Principal,
     /// The principal as a string for [`Engine::check`] (`user:<login>` or `token:<id>`), when it
     /// has a record; `None` for a signed machine token known only by its claims.
     pub principal_name: Option<String>,

@@ -18,7 +18,7 @@ use crate::api::{
     self, AuthenticateOptions, AuthenticatedAnswer, Explanation, GeneratedKey, ListTokensOptions,
     MintOptions, MintRequestInput, MintedAnswer, SigningKeyInput, TokenInfo,
 };
-use crate::engine::{Decision, Engine, Handles, Question, Who};
+use crate::engine::{Decision, Engine, Handles, Principal, Question};
 use crate::token::SigningKey;
 use args::Name;
 use cache::Interned;
@@ -43,7 +43,8 @@ pub struct Scopegate {
 
 impl Scopegate {
     fn with(engine: Engine) -> Self {
-        Self { interned: Interned::new(engine), handles: Handles::default(), handle_names: Vec::new() }
+        let handles = engine.handles();
+        Self { interned: Interned::new(engine), handles, handle_names: Vec::new() }
     }
 
     fn engine(&self) -> &Engine {
@@ -51,8 +52,9 @@ impl Scopegate {
     }
 
     /// A handle for `who`, remembering the first name it was known by.
-    fn add_handle(&mut self, who: Who, name: Option<&str>) -> u32 {
-        let handle = self.handles.add_principal(who);
+    fn add_handle(&mut self, who: &Principal, name: Option<&str>) -> u32 {
+        // The principal comes from this instance's engine, which made the table.
+        let handle = self.handles.add_principal(who).unwrap_or(u32::MAX);
         if handle as usize == self.handle_names.len() {
             self.handle_names.push(name.map(Into::into));
         }
@@ -224,7 +226,7 @@ impl Scopegate {
     ) -> Result<Option<u32>, JsValue> {
         let principal = args::name(&principal, "principal")?;
         let Some(who) = self.engine().resolve_principal(principal.asked()) else { return Ok(None) };
-        Ok(Some(self.add_handle(who, Some(principal.shown()))))
+        Ok(Some(self.add_handle(&who, Some(principal.shown()))))
     }
 
     /// A handle for a (scope, resource) pair, for `checkHandles`; `undefined` when unknown.
@@ -237,9 +239,8 @@ impl Scopegate {
         let scope = args::name(&scope, "scope")?;
         let resource = args::name(&resource, "resource")?;
         let engine = self.interned.engine();
-        let Some(entry) = engine.resolve_scope(scope.asked()) else { return Ok(None) };
-        let Ok((scope, resource)) = engine.resolve_resource(entry, resource.asked()) else { return Ok(None) };
-        Ok(Some(self.handles.add_target(scope, resource)))
+        let Ok(target) = engine.resolve_target(scope.asked(), resource.asked()) else { return Ok(None) };
+        Ok(self.handles.add_target(&target).ok())
     }
 
     /// The fastest check: pre-resolved handles. An unknown handle is a deny.
@@ -266,7 +267,7 @@ impl Scopegate {
         let scope = args::name(&scope, "scope")?;
         let resource = args::name(&resource, "resource")?;
         let Some(who) = self.handles.principal(principal) else { return Ok(false) };
-        Ok(scope.whole() && resource.whole() && self.engine().check_as(who, scope.asked(), resource.asked()))
+        Ok(scope.whole() && resource.whole() && self.engine().check_as(&who, scope.asked(), resource.asked()))
     }
 
     /// `explain` as a principal handle.
@@ -281,7 +282,7 @@ impl Scopegate {
         let scope = args::name(&scope, "scope")?;
         let resource = args::name(&resource, "resource")?;
         let decision = match self.handles.principal(handle) {
-            Some(who) => self.engine().explain_as(who, scope.asked(), resource.asked()),
+            Some(who) => self.engine().explain_as(&who, scope.asked(), resource.asked()),
             None => self.engine().explain("", scope.asked(), resource.asked()),
         };
         let name = self.handle_names.get(handle as usize).and_then(Option::as_deref);
@@ -301,7 +302,7 @@ impl Scopegate {
         let now = args::now(options.now);
         let found =
             self.engine().authenticate(&credential, now, options.organization.as_deref()).map_err(thrown)?;
-        let handle = self.add_handle(found.principal, found.principal_name.as_deref());
+        let handle = self.add_handle(&found.principal, found.principal_name.as_deref());
         Ok(answer(&AuthenticatedAnswer::new(&found, handle)))
     }
 

@@ -140,7 +140,22 @@ fn an_export_with_secrets_round_trips_signed_tokens() {
     let before = engine.authenticate(&minted.token, NOW, None).unwrap();
     let with_secrets = engine.to_json_with(ExportOptions { include_secrets: true });
     let reloaded = Engine::from_json(&with_secrets).unwrap();
-    assert_eq!(reloaded.authenticate(&minted.token, NOW, None).unwrap(), before);
+    // The same answer, but for the principal, which belongs to the engine that resolved it.
+    let after = reloaded.authenticate(&minted.token, NOW, None).unwrap();
+    let described = |a: &scopegate::Authenticated| {
+        (
+            a.principal_name.clone(),
+            a.token_id.clone(),
+            a.kind,
+            a.organization.clone(),
+            a.subject.clone(),
+            a.expires,
+            a.signed,
+        )
+    };
+    assert_eq!(described(&after), described(&before));
+    assert_ne!(after.principal, before.principal);
+    assert_eq!(Some(after.principal), reloaded.resolve_principal("max"));
     assert_eq!(answers(&reloaded), answers(&engine));
     // Without secrets the HS256 key is gone: its tokens are refused, everything else answers alike.
     let without = Engine::from_json(&engine.to_json()).unwrap();

@@ -667,7 +667,7 @@ proptest! {
 // ---------------------------------------------------------------------------------------------
 // Lifetime, deletion, determinism, tampering
 
-fn expected_principal(engine: &Engine, kind: Kind, minted: &Minted) -> scopegate::engine::Who {
+fn expected_principal(engine: &Engine, kind: Kind, minted: &Minted) -> scopegate::Principal {
     let name = match kind {
         Kind::Personal => "alice".to_string(),
         _ => format!("token:{}", minted.id),
@@ -681,7 +681,7 @@ fn check_principal(
     kind: Kind,
     minted: &Minted,
 ) -> Result<(), TestCaseError> {
-    prop_assert_eq!(found.principal, expected_principal(engine, kind, minted));
+    prop_assert_eq!(&found.principal, &expected_principal(engine, kind, minted));
     prop_assert_eq!(&found.token_id, &minted.id);
     let (want_kind, want_org, want_subject) = match kind {
         Kind::Personal => (TokenKind::Personal, None, "alice"),

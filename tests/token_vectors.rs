@@ -299,23 +299,22 @@ fn accepted_principals_answer_questions_as_expected() {
         let case = cases(&vectors).iter().find(|c| c["name"] == name).expect("case exists");
         run(&engine, &vectors, case).unwrap_or_else(|e| panic!("{name}: {e}"))
     };
-    let ask = |who, scope: &str, resource: &str| {
-        let entry = engine.resolve_scope(scope).expect("known scope");
-        let (scope, resource) = engine.resolve_resource(entry, resource).expect("known resource");
-        engine.check_resolved(who, scope, resource)
+    let ask = |who: &scopegate::Principal, scope: &str, resource: &str| {
+        let target = engine.resolve_target(scope, resource).expect("known scope and resource");
+        engine.check_resolved(who, &target)
     };
     let admin = case("opaque-org-admin");
     let member = case("opaque-org-member");
     let claims_admin = case("claims-org-admin");
     let claims_member = case("claims-org-default-role");
-    assert!(ask(admin.principal, "organization:update", "acme"));
-    assert!(ask(claims_admin.principal, "organization:update", "acme"));
-    assert!(!ask(member.principal, "organization:update", "acme"));
-    assert!(!ask(claims_member.principal, "organization:update", "acme"));
+    assert!(ask(&admin.principal, "organization:update", "acme"));
+    assert!(ask(&claims_admin.principal, "organization:update", "acme"));
+    assert!(!ask(&member.principal, "organization:update", "acme"));
+    assert!(!ask(&claims_member.principal, "organization:update", "acme"));
     // Team platform holds WRITE on app/prod: its tokens may write, not delete.
     for name in ["opaque-team", "claims-team"] {
         let team = case(name);
-        assert!(ask(team.principal, "stack:write", "acme/app/prod"), "{name}");
-        assert!(!ask(team.principal, "stack:delete", "acme/app/prod"), "{name}");
+        assert!(ask(&team.principal, "stack:write", "acme/app/prod"), "{name}");
+        assert!(!ask(&team.principal, "stack:delete", "acme/app/prod"), "{name}");
     }
 }

@@ -5,11 +5,10 @@
 use std::collections::BTreeSet;
 
 use scopegate::engine::SettingsPatch;
-use scopegate::engine::Who;
 use scopegate::engine::{MintRequest, Minted};
 use scopegate::token::Authenticated;
 use scopegate::token::SigningKey;
-use scopegate::{Engine, ManageError, Permission, TokenKind};
+use scopegate::{Engine, ManageError, Permission, Principal, TokenKind};
 use serde_json::{Value, json};
 
 /// "Now" for every test, seconds since the epoch.
@@ -176,18 +175,16 @@ fn auth_code(engine: &Engine, token: &str, now: u64, org: Option<&str>) -> &'sta
 fn ask(engine: &Engine, who: &Authenticated, scope: &str, resource: &str) -> bool {
     let name = who.principal_name.as_deref().expect("a recorded token has a principal name");
     let by_name = engine.check(name, scope, resource);
-    let entry = engine.resolve_scope(scope).expect("known scope");
-    let (s, r) = engine.resolve_resource(entry, resource).expect("known resource");
-    let resolved = engine.check_resolved(who.principal, s, r);
+    let target = engine.resolve_target(scope, resource).expect("known scope and resource");
+    let resolved = engine.check_resolved(&who.principal, &target);
     assert_eq!(by_name, resolved, "{scope} on {resource}: the string and resolved paths disagree");
     resolved
 }
 
 /// Asks a question on a pre-resolved principal handle.
-fn ask_resolved(engine: &Engine, who: Who, scope: &str, resource: &str) -> bool {
-    let entry = engine.resolve_scope(scope).expect("known scope");
-    let (s, r) = engine.resolve_resource(entry, resource).expect("known resource");
-    engine.check_resolved(who, s, r)
+fn ask_resolved(engine: &Engine, who: &Principal, scope: &str, resource: &str) -> bool {
+    let target = engine.resolve_target(scope, resource).expect("known scope and resource");
+    engine.check_resolved(who, &target)
 }
 
 fn ids(views: &[scopegate::engine::TokenView]) -> BTreeSet<String> {
@@ -215,7 +212,7 @@ fn personal_token_acts_as_its_user_in_every_organization() {
     assert_eq!(a.organization, None);
     assert_eq!(a.token_id, alice.id);
     assert!(!a.signed);
-    assert_eq!(Some(a.principal), engine.resolve_principal("alice"), "a personal token is its user");
+    assert_eq!(Some(a.principal.clone()), engine.resolve_principal("alice"), "a personal token is its user");
 
     // alice is Admin in acme and a built-in Member in globex (default stack permission write).
     let expected = [
@@ -234,7 +231,7 @@ fn personal_token_acts_as_its_user_in_every_organization() {
 
     // bob is the reverse: built-in Member in acme (read by default), Admin in globex.
     let b = auth(&engine, &bob.token, NOW, None);
-    assert_eq!(Some(b.principal), engine.resolve_principal("bob"));
+    assert_eq!(Some(b.principal.clone()), engine.resolve_principal("bob"));
     let expected = [
         ("org_member:add", "acme", false),
         ("stack:read", "acme/app/prod", true),
@@ -249,7 +246,7 @@ fn personal_token_acts_as_its_user_in_every_organization() {
     // Used against either organization, it still acts as its user.
     for org in ["acme", "globex"] {
         let with_org = auth(&engine, &alice.token, NOW, Some(org));
-        assert_eq!(Some(with_org.principal), engine.resolve_principal("alice"));
+        assert_eq!(Some(with_org.principal.clone()), engine.resolve_principal("alice"));
     }
 }
 
@@ -260,7 +257,7 @@ fn a_user_mints_personal_tokens_only_for_themself() {
     assert_eq!(bob.user.as_deref(), Some("bob"));
     let found = auth(&engine, &bob.token, NOW, None);
     assert_eq!(found.subject, "bob");
-    assert_eq!(Some(found.principal), engine.resolve_principal("bob"));
+    assert_eq!(Some(found.principal.clone()), engine.resolve_principal("bob"));
 
     // A personal token acting as alice mints for alice, never for anyone else.
     let alice = mint(&mut engine, "alice", &personal(0));
@@ -801,7 +798,7 @@ fn deletion_takes_effect_immediately() {
     assert!(engine.check(&principal(&org), "org_member:add", "acme"));
     assert!(engine.check(&principal(&pat), "stack:read", "acme/app/prod"));
     let handle = auth(&engine, &org.token, NOW, Some("acme")).principal;
-    assert!(ask_resolved(&engine, handle, "org_member:add", "acme"));
+    assert!(ask_resolved(&engine, &handle, "org_member:add", "acme"));
 
     engine.delete_token("alice", &org.id).unwrap();
     engine.delete_token("bob", &pat.id).unwrap();
@@ -812,7 +809,7 @@ fn deletion_takes_effect_immediately() {
         assert_eq!(engine.resolve_principal(&principal(token)), None, "a deleted token is unknown");
     }
     assert!(!engine.check(&principal(&org), "org_member:add", "acme"));
-    assert!(!ask_resolved(&engine, handle, "org_member:add", "acme"), "a handle resolved earlier denies");
+    assert!(!ask_resolved(&engine, &handle, "org_member:add", "acme"), "a handle resolved earlier denies");
     assert!(!engine.check(&principal(&pat), "stack:read", "acme/app/prod"));
     // bob himself is untouched.
     assert!(engine.check("bob", "stack:read", "acme/app/prod"));
@@ -983,12 +980,12 @@ fn a_minted_record_stored_in_a_snapshot_validates_after_reload() {
     assert!(ask(&fresh, &t, "stack:write", "acme/app/dev"));
     assert!(!ask(&fresh, &t, "stack:read", "acme/app/prod"), "no member default for team tokens");
     let p = auth(&fresh, &pat.token, NOW, None);
-    assert_eq!(Some(p.principal), fresh.resolve_principal("bob"));
+    assert_eq!(Some(p.principal.clone()), fresh.resolve_principal("bob"));
     let s = auth(&fresh, &signed_org.token, NOW, Some("acme"));
     assert_eq!((s.token_id.as_str(), s.signed), (signed_org.id.as_str(), true));
     assert!(ask(&fresh, &s, "org_member:add", "acme"));
     let sp = auth(&fresh, &signed_pat.token, NOW, None);
-    assert_eq!(Some(sp.principal), fresh.resolve_principal("alice"));
+    assert_eq!(Some(sp.principal.clone()), fresh.resolve_principal("alice"));
 
     // The minting engine's own export also validates them.
     let reloaded = Engine::from_json(&export).unwrap();
@@ -997,11 +994,18 @@ fn a_minted_record_stored_in_a_snapshot_validates_after_reload() {
         assert_eq!(found.token_id, minted.id);
         let before = auth(&engine, &minted.token, NOW, None);
         // Handles belong to one engine; everything else is the same answer.
-        assert_eq!(
-            Authenticated { principal: before.principal, ..found },
-            before,
-            "same answer after reload"
-        );
+        let described = |a: &Authenticated| {
+            (
+                a.principal_name.clone(),
+                a.token_id.clone(),
+                a.kind,
+                a.organization.clone(),
+                a.subject.clone(),
+                a.expires,
+                a.signed,
+            )
+        };
+        assert_eq!(described(&found), described(&before), "same answer after reload");
     }
 }
 
@@ -1167,7 +1171,7 @@ fn team_token_stops_working_when_its_team_is_deleted() {
         .unwrap();
     let by_claims = auth(&engine, &unrecorded.token, NOW, Some("acme"));
     assert_eq!((by_claims.principal_name.as_deref(), by_claims.subject.as_str()), (None, "platform"));
-    assert!(ask_resolved(&engine, by_claims.principal, "stack:write", "acme/app/dev"));
+    assert!(ask_resolved(&engine, &by_claims.principal, "stack:write", "acme/app/dev"));
 
     engine.delete_team("alice", "acme", "platform").unwrap();
     // delete_team documents that the team's tokens go with it: they are revoked.
@@ -1177,10 +1181,10 @@ fn team_token_stops_working_when_its_team_is_deleted() {
         assert!(!engine.check(&principal(token), "stack:read", "acme/app/dev"));
     }
     // A handle resolved before the deletion denies too.
-    assert!(!ask_resolved(&engine, a.principal, "stack:read", "acme/app/dev"));
+    assert!(!ask_resolved(&engine, &a.principal, "stack:read", "acme/app/dev"));
     // Its claims name a team that no longer exists.
     assert_eq!(auth_code(&engine, &unrecorded.token, NOW, Some("acme")), "unknown_token");
-    assert!(!ask_resolved(&engine, by_claims.principal, "stack:write", "acme/app/dev"));
+    assert!(!ask_resolved(&engine, &by_claims.principal, "stack:write", "acme/app/dev"));
     assert!(engine.authenticate(&data.token, NOW, Some("acme")).is_ok(), "other teams' tokens live on");
 
     // After export and reload: still revoked, and the names stay taken.

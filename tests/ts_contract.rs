@@ -90,6 +90,9 @@ fn every_reason() -> Vec<Reason> {
             Reason::ExplicitGrant { .. } => 8,
             Reason::Setting { .. } => 9,
             Reason::TeamAdmin { .. } => 10,
+            // `Reason` is non-exhaustive outside the crate; `Reason::code` is the exhaustive
+            // match, and a variant listed here without a position fails the assert.
+            _ => usize::MAX,
         };
         assert_eq!(position, i);
     }
@@ -108,6 +111,7 @@ fn every_deny() -> Vec<Deny> {
         Deny::SettingDisabled { toggle: Toggle::StackAdminsCanDeleteStacks },
         Deny::MachineToken,
         Deny::DestinationDenied { org: "other".into() },
+        Deny::ForeignHandle,
     ];
     for (i, deny) in all.iter().enumerate() {
         let position = match deny {
@@ -120,6 +124,9 @@ fn every_deny() -> Vec<Deny> {
             Deny::SettingDisabled { .. } => 6,
             Deny::MachineToken => 7,
             Deny::DestinationDenied { .. } => 8,
+            Deny::ForeignHandle => 9,
+            // `Deny` is non-exhaustive outside the crate, as `Reason` above.
+            _ => usize::MAX,
         };
         assert_eq!(position, i);
     }

@@ -118,7 +118,8 @@ impl DenyAnswer {
             | Deny::UnknownResource
             | Deny::InvalidResource
             | Deny::NotAMember
-            | Deny::MachineToken => {}
+            | Deny::MachineToken
+            | Deny::ForeignHandle => {}
         }
         answer
     }

@@ -12,6 +12,7 @@ use sha2::Sha256;
 
 use super::Authenticated;
 use super::keys::{SigningKey, SigningMaterial};
+use crate::authorize::Principal;
 use crate::error::TokenError;
 use crate::model::{BuiltinRole, Loose, TokenKind, base64url};
 use crate::snapshot::{NameRule, shorten};
@@ -304,8 +305,8 @@ impl super::Verifier<'_> {
         role: Option<&str>,
         exp: u64,
     ) -> Result<Authenticated, TokenError> {
-        let base = |principal, principal_name, subject: &str| Authenticated {
-            principal,
+        let base = |who, principal_name, subject: &str| Authenticated {
+            principal: Principal::new(who, None),
             principal_name,
             token_id: jti.to_string(),
             kind,

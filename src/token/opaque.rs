@@ -5,6 +5,7 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use super::Authenticated;
+use crate::authorize::Principal;
 use crate::error::TokenError;
 use crate::store::TokenId;
 
@@ -71,7 +72,7 @@ impl super::Verifier<'_> {
         // A team token whose team is gone, or a personal token whose user left every
         // organization, still resolves; questions then deny.
         Ok(Authenticated {
-            principal: who,
+            principal: Principal::new(who, Some(idx)),
             principal_name: Some(format!("token:{}", record.id())),
             token_id: record.id().to_string(),
             kind,

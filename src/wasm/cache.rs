@@ -13,7 +13,7 @@ use rustc_hash::FxHashMap;
 use wasm_bindgen::prelude::*;
 
 use super::args;
-use crate::engine::{Engine, ResourceRef, ScopeRef, Who};
+use crate::engine::{Engine, Principal, Target};
 
 /// Entries (principals, scope names, resource names and pairs together) at which the cache is
 /// dropped and starts again.
@@ -56,14 +56,14 @@ impl NumberMap {
 struct Cache {
     /// Principal string → index into `who`.
     principals: NumberMap,
-    who: Vec<Who>,
+    who: Vec<Principal>,
     /// Scope string → scope id, resource string → resource id (ids of names seen in a pair).
     scopes: NumberMap,
     resources: NumberMap,
     next_scope: u32,
     next_resource: u32,
     /// (scope id, resource id) → the resolved pair.
-    targets: FxHashMap<(u32, u32), (ScopeRef, ResourceRef)>,
+    targets: FxHashMap<(u32, u32), Target>,
     entries: u32,
 }
 
@@ -103,25 +103,25 @@ impl Cache {
     }
 
     #[inline]
-    fn principal(&self, key: &JsValue) -> Option<Who> {
-        self.who.get(self.principals.id(key)? as usize).copied()
+    fn principal(&self, key: &JsValue) -> Option<&Principal> {
+        self.who.get(self.principals.id(key)? as usize)
     }
 
     #[inline]
-    fn target(&self, scope: &JsValue, resource: &JsValue) -> Option<(ScopeRef, ResourceRef)> {
+    fn target(&self, scope: &JsValue, resource: &JsValue) -> Option<&Target> {
         let scope = self.scopes.id(scope)?;
         let resource = self.resources.id(resource)?;
-        self.targets.get(&(scope, resource)).copied()
+        self.targets.get(&(scope, resource))
     }
 
-    fn add_principal(&mut self, key: &JsValue, who: Who) {
+    fn add_principal(&mut self, key: &JsValue, who: Principal) {
         self.make_room();
         self.principals.insert(key, self.who.len() as f64);
         self.who.push(who);
         self.entries += 1;
     }
 
-    fn add_target(&mut self, scope: &JsValue, resource: &JsValue, target: (ScopeRef, ResourceRef)) {
+    fn add_target(&mut self, scope: &JsValue, resource: &JsValue, target: Target) {
         self.make_room();
         let scope = match self.scopes.id(scope) {
             Some(id) => id,
@@ -184,9 +184,11 @@ impl Interned {
     ) -> Result<bool, JsValue> {
         let who = self.cache.principal(principal);
         let target = self.cache.target(scope, resource);
-        if let (Some(who), Some((scope, resource))) = (who, target) {
-            return Ok(self.engine.check_resolved(who, scope, resource));
+        if let (Some(who), Some(target)) = (who, target) {
+            return Ok(self.engine.check_resolved(who, target));
         }
+        let who = who.cloned();
+        let target = target.cloned();
         let principal_name = match who {
             Some(_) => None,
             None => Some(args::name(principal, "principal")?),
@@ -199,7 +201,7 @@ impl Interned {
             (Some(who), _) => who,
             (None, Some(name)) if name.whole() => match self.engine.resolve_principal(name.asked()) {
                 Some(who) => {
-                    self.cache.add_principal(principal, who);
+                    self.cache.add_principal(principal, who.clone());
                     who
                 }
                 None => return Ok(false),
@@ -209,10 +211,9 @@ impl Interned {
         let target = match (target, target_names) {
             (Some(target), _) => target,
             (None, Some((scope_name, resource_name))) if scope_name.whole() && resource_name.whole() => {
-                let Some(entry) = self.engine.resolve_scope(scope_name.asked()) else { return Ok(false) };
-                match self.engine.resolve_resource(entry, resource_name.asked()) {
+                match self.engine.resolve_target(scope_name.asked(), resource_name.asked()) {
                     Ok(target) => {
-                        self.cache.add_target(scope, resource, target);
+                        self.cache.add_target(scope, resource, target.clone());
                         target
                     }
                     Err(_) => return Ok(false),
@@ -220,6 +221,6 @@ impl Interned {
             }
             _ => return Ok(false),
         };
-        Ok(self.engine.check_resolved(who, target.0, target.1))
+        Ok(self.engine.check_resolved(&who, &target))
     }
 }

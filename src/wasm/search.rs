@@ -48,7 +48,7 @@ impl Scopegate {
         let query = options.into_query();
         let engine = self.engine();
         let page = match (handle.and_then(|h| self.handles.principal(h)), &name) {
-            (Some(who), _) => engine.search_resources_as(who, scope.asked(), organization.asked(), &query),
+            (Some(who), _) => engine.search_resources_as(&who, scope.asked(), organization.asked(), &query),
             (None, Some(name)) => {
                 engine.search_resources(name.asked(), scope.asked(), organization.asked(), &query)
             }

@@ -90,7 +90,8 @@ export type DenyCode =
   | "missing_scope"
   | "setting_disabled"
   | "machine_token"
-  | "destination_denied";
+  | "destination_denied"
+  | "foreign_handle";
 
 export type SettingName =
   | "membersCanCreateStacks"
