@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use scopegate::engine::MintRequest;
-use scopegate::token::SigningKey;
+use scopegate::MintRequest;
+use scopegate::SigningKey;
 use scopegate::{Engine, TokenKind};
 use serde_json::json;
 

@@ -11,11 +11,11 @@ use std::fmt;
 use serde::Serialize;
 
 pub use answers::{
-    AuthenticatedAnswer, DenyAnswer, Explanation, GeneratedKey, MintedAnswer, ReasonAnswer,
-    ResourcePageAnswer, SubjectAnswer, TokenInfo,
+    AuthenticatedAnswer, DenyAnswer, Explanation, GeneratedKey, MintedAnswer, ResourcePageAnswer,
+    SubjectAnswer, TokenInfo,
 };
 pub use requests::{
-    AuthenticateOptions, Count, EvaluateOptions, ExportSnapshotOptions, ListTokensOptions, MintOptions,
+    AuthenticateOptions, EvaluateOptions, ExportSnapshotOptions, ListTokensOptions, MintOptions,
     MintRequestInput, SearchResourcesOptions, SearchSubjectsOptions, Seconds, SigningKeyInput, Tags,
 };
 

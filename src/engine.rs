@@ -4,7 +4,7 @@
 //! No rule lives here.
 
 pub use crate::authorize::{Handles, Principal, ResourcePage, ResourceQuery, Semantics, Subject, Target};
-pub use crate::decision::{Decision, Deny, Question, Reason, ResourceKind, forbidden_message};
+pub use crate::decision::{Decision, Deny, Question, Reason, ResourceKind};
 pub use crate::manage::{MintRequest, Minted, SettingsPatch, TokenView};
 pub use crate::token::Authenticated;
 

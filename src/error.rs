@@ -4,13 +4,17 @@
 //! secret. The code strings are API: new ones may be added, none is renamed or removed.
 
 use std::fmt;
+use std::str::FromStr;
 
 use crate::decision::Deny;
+use crate::model::{BuiltinRole, EntityKind, Permission, Toggle, TokenKind};
 
 macro_rules! error_codes {
     ($($variant:ident => $code:literal, $doc:literal;)*) => {
-        /// Every stable error code, as JavaScript sees it in `error.code`.
+        /// Every stable error code, as JavaScript sees it in `error.code`. Codes may be added
+        /// in any release, so a `match` on them needs a `_` arm.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum ErrorCode {
             $(#[doc = $doc] $variant,)*
         }
@@ -69,6 +73,65 @@ error_codes! {
     WrongOrganization => "wrong_organization", "the token belongs to another organization than the request";
     RandomUnavailable => "random_unavailable", "no secure random numbers are available to mint a token";
     SnapshotSignatureInvalid => "snapshot_signature_invalid", "a signed snapshot's signature does not verify with the configured key";
+}
+
+/// A name that is none of the values of the type it was parsed as, from the [`FromStr`]
+/// implementations of [`Permission`], [`EntityKind`], [`BuiltinRole`], [`TokenKind`],
+/// [`Toggle`] and [`ErrorCode`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{}` is not {what}.", crate::model::shorten(.name))]
+pub struct ParseNameError {
+    /// What was expected, e.g. "a permission level (`none`, `read`, `write`, `admin`)".
+    what: &'static str,
+    /// The name as given.
+    name: String,
+}
+
+impl ParseNameError {
+    /// The stable code: `invalid_argument`.
+    #[must_use]
+    pub fn code(&self) -> ErrorCode {
+        ErrorCode::InvalidArgument
+    }
+}
+
+macro_rules! from_str {
+    ($($type:ty => $what:literal, $parse:expr;)*) => {$(
+        impl FromStr for $type {
+            type Err = ParseNameError;
+            fn from_str(name: &str) -> Result<Self, Self::Err> {
+                let parse: fn(&str) -> Option<$type> = $parse;
+                parse(name).ok_or_else(|| ParseNameError { what: $what, name: name.to_string() })
+            }
+        }
+    )*};
+}
+
+from_str! {
+    Permission => "a permission level (`none`, `read`, `open`, `write`, `admin`)", Permission::parse;
+    EntityKind => "an entity kind (`stack`, `environment`, `account`)", EntityKind::parse;
+    BuiltinRole => "a built-in role (`admin`, `member`, `billing-manager`)", BuiltinRole::parse;
+    TokenKind => "a token kind (`personal`, `organization`, `team`)", TokenKind::parse;
+    Toggle => "an organization setting that is on or off", Toggle::parse;
+    ErrorCode => "an error code", |name| ErrorCode::ALL.iter().copied().find(|c| c.as_str() == name);
+}
+
+impl fmt::Display for BuiltinRole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Display for TokenKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Display for Toggle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl fmt::Display for ErrorCode {
@@ -237,11 +300,25 @@ impl fmt::Display for SnapshotError {
 
 impl std::error::Error for SnapshotError {}
 
-/// Every problem found in a snapshot (at least one).
+/// Every problem found in a snapshot (at least one: only the loader makes these).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SnapshotErrors(pub Vec<SnapshotError>);
+pub struct SnapshotErrors(pub(crate) Vec<SnapshotError>);
 
 impl SnapshotErrors {
+    /// Every problem, in the order found.
+    pub fn iter(&self) -> std::slice::Iter<'_, SnapshotError> {
+        self.0.iter()
+    }
+    /// How many problems were found (at least one).
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    /// Always `false`: a snapshot is refused for at least one problem.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
     /// The first problem (there is always one).
     pub fn first(&self) -> Option<&SnapshotError> {
         self.0.first()
@@ -265,6 +342,14 @@ impl fmt::Display for SnapshotErrors {
 }
 
 impl std::error::Error for SnapshotErrors {}
+
+impl<'a> IntoIterator for &'a SnapshotErrors {
+    type Item = &'a SnapshotError;
+    type IntoIter = std::slice::Iter<'a, SnapshotError>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
 
 /// A refused or failed management action.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -33,25 +33,49 @@
     clippy::mod_module_files
 )]
 
-// Layers, bottom up; each module imports only from the ones above it in this list.
-pub mod api;
-pub(crate) mod authorize;
-pub mod catalog;
-pub mod decision;
-pub mod engine;
-pub mod error;
-pub(crate) mod manage;
-pub mod model;
-pub mod snapshot;
-pub(crate) mod store;
-pub mod token;
+// Layers, bottom up; each module imports only from the ones above it in this list. Every module
+// is private: the public API is the list of re-exports below.
+// The JavaScript answer and request shapes: only the binding (and the tests) read them.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code, unused_imports))]
+mod api;
+mod authorize;
+mod catalog;
+mod decision;
+mod engine;
+mod error;
+mod manage;
+mod model;
+mod snapshot;
+mod store;
+mod token;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 #[cfg(target_arch = "wasm32")]
 pub use wasm::Scopegate;
 
 pub use engine::{
-    Authenticated, Decision, Deny, Engine, Handles, MintRequest, Minted, Principal, Reason, Target,
+    Authenticated, Decision, Deny, Engine, Handles, MintRequest, Minted, Principal, Reason, ResourceKind,
+    ResourcePage, ResourceQuery, Semantics, SettingsPatch, Subject, Target, TokenView,
 };
-pub use error::{ErrorCode, ManageError, SnapshotError, SnapshotErrorKind, SnapshotErrors, TokenError};
+pub use error::{
+    ErrorCode, ManageError, ParseNameError, SnapshotError, SnapshotErrorKind, SnapshotErrors, TokenError,
+};
 pub use model::{BuiltinRole, EntityKind, Permission, Settings, Toggle, TokenKind};
+pub use snapshot::{ExportOptions, MAX_SNAPSHOT_BYTES};
+pub use token::{Algorithm, MAX_CREDENTIAL_BYTES, MAX_LIFETIME_SECONDS, SigningKey, sign_snapshot};
+
+/// Internal tables and answer shapes that this crate's own integration tests compare against
+/// (the scope catalog, the token matrix, the settings table, the JavaScript answer shapes). Not
+/// part of the API: anything here may change in any release.
+#[doc(hidden)]
+pub mod testing {
+    pub use crate::api::{ApiError, Explanation};
+    pub use crate::catalog::{
+        ACCOUNT_SCOPES, BuiltinPermissionSet, Catalog, ENVIRONMENT_SCOPES, EXTRA_ORG_SCOPES, EntityScopeRow,
+        EntityScopeSet, MatrixRow, ORG_PERMISSION_SETS, ORG_SCOPES, OrgScopeRow, STACK_SCOPES, TOKEN_MATRIX,
+        Target,
+    };
+    pub use crate::decision::Question;
+    pub use crate::model::{EXPIRY_POLICY_DAYS, SETTINGS, SettingKind};
+    pub use crate::snapshot::object_fields;
+}

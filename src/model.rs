@@ -9,8 +9,7 @@ mod settings;
 
 pub use loose::Loose;
 pub use settings::{
-    EXPIRY_POLICY_DAYS, SETTINGS, SettingInfo, SettingKind, SettingProblem, Settings, SettingsPatch,
-    SettingsWire, Toggle,
+    EXPIRY_POLICY_DAYS, SETTINGS, SettingKind, SettingProblem, Settings, SettingsPatch, SettingsWire, Toggle,
 };
 
 /// The entity types that scopes and permission sets apply to (besides the organization itself).

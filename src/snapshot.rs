@@ -22,7 +22,7 @@ use serde::Deserialize as _;
 
 pub use export::ExportOptions;
 pub(crate) use export::token_record;
-pub use fields::{ObjectFields, object_fields};
+pub use fields::object_fields;
 pub(crate) use names::{NameRule, shorten};
 
 use crate::catalog::Catalog;

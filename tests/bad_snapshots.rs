@@ -71,7 +71,7 @@ fn known_codes() -> Vec<&'static str> {
 fn shape_defects(errors: &SnapshotErrors) -> Vec<String> {
     let known = known_codes();
     let mut defects = Vec::new();
-    if errors.0.is_empty() {
+    if errors.is_empty() {
         defects.push("rejected with an empty problem list".to_string());
     }
     if let Some(first) = errors.first() {
@@ -83,7 +83,7 @@ fn shape_defects(errors: &SnapshotErrors) -> Vec<String> {
             ));
         }
     }
-    for e in &errors.0 {
+    for e in errors {
         let code = e.code().as_str();
         if !known.contains(&code) {
             defects.push(format!("code `{code}` is not one of ErrorCode::ALL"));
@@ -169,10 +169,10 @@ fn every_bad_snapshot_is_rejected_with_exactly_the_expected_problems() {
             Ok(Err(errors)) => errors,
         };
         let mut got: Vec<(String, String)> =
-            errors.0.iter().map(|e| (e.code().as_str().to_string(), e.path.clone())).collect();
+            errors.iter().map(|e| (e.code().as_str().to_string(), e.path.clone())).collect();
         got.sort();
         if &got != want {
-            let messages: Vec<String> = errors.0.iter().map(|e| format!("{} [{}]", e, e.code())).collect();
+            let messages: Vec<String> = errors.iter().map(|e| format!("{} [{}]", e, e.code())).collect();
             writeln!(failures, "{name}:\n  expected {want:?}\n  got      {got:?}\n  messages {messages:?}")
                 .unwrap();
         }
@@ -189,7 +189,7 @@ fn several_problems_are_all_reported_once() {
     // the first one, nor repeat one.
     let text = std::fs::read_to_string(corpus_dir().join("several_problems.json")).unwrap();
     let Err(errors) = Engine::from_json(&text) else { panic!("several_problems.json is accepted") };
-    let mut paths: Vec<&str> = errors.0.iter().map(|e| e.path.as_str()).collect();
+    let mut paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
     let count = paths.len();
     paths.sort_unstable();
     paths.dedup();
@@ -508,11 +508,11 @@ fn mutated_snapshots_never_panic() {
             Ok(Ok(())) => accepted += 1,
             Ok(Err(errors)) => {
                 rejected += 1;
-                if errors.0.is_empty() {
+                if errors.is_empty() {
                     writeln!(failures, "rejected without a problem: {shown}").unwrap();
                 }
                 let known = known_codes();
-                for e in &errors.0 {
+                for e in &errors {
                     if !known.contains(&e.code().as_str()) || e.kind.to_string().is_empty() {
                         writeln!(failures, "malformed problem {e:?} for input: {shown}").unwrap();
                     }
@@ -564,7 +564,6 @@ fn members_load_alike_in_any_order() {
     let mut got: Vec<(String, String)> = Engine::from_json(text)
         .map(|_| ())
         .unwrap_err()
-        .0
         .iter()
         .map(|e| (e.code().as_str().to_string(), e.path.clone()))
         .collect();

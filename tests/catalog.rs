@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use Permission::{Admin, None as NoAccess, Open, Read, Write};
-use scopegate::catalog::{
+use scopegate::testing::{
     ACCOUNT_SCOPES, Catalog, ENVIRONMENT_SCOPES, EXTRA_ORG_SCOPES, EntityScopeSet, ORG_PERMISSION_SETS,
     ORG_SCOPES, STACK_SCOPES,
 };
@@ -329,7 +329,7 @@ fn assert_level(engine: &Engine, who: &str, kind: EntityKind, resource: &str, ex
 
 /// The error codes of a rejected snapshot, with their paths.
 fn codes(errors: &SnapshotErrors) -> Vec<(String, &'static str)> {
-    errors.0.iter().map(|e| (e.path.clone(), e.code().as_str())).collect()
+    errors.iter().map(|e| (e.path.clone(), e.code().as_str())).collect()
 }
 
 fn names_of(set: EntityScopeSet, catalog: &Catalog, kind: EntityKind) -> BTreeSet<&'static str> {
@@ -461,7 +461,7 @@ fn extra_org_names_are_known_but_held_by_no_default_role_but_admin() {
 
 #[test]
 fn entity_scope_tables_match_the_model() {
-    let tables: [(EntityKind, &[scopegate::catalog::EntityScopeRow], usize); 3] = [
+    let tables: [(EntityKind, &[scopegate::testing::EntityScopeRow], usize); 3] = [
         (EntityKind::Stack, &STACK_SCOPES, 29),
         (EntityKind::Environment, &ENVIRONMENT_SCOPES, 27),
         (EntityKind::Account, &ACCOUNT_SCOPES, 11),

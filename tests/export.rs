@@ -1,9 +1,9 @@
 //! Exporting the indexed state and loading it again gives an engine that answers alike,
 //! including after changes applied in place; HS256 secrets are exported only when asked for.
 
-use scopegate::catalog::Catalog;
-use scopegate::engine::SettingsPatch;
-use scopegate::snapshot::ExportOptions;
+use scopegate::ExportOptions;
+use scopegate::SettingsPatch;
+use scopegate::testing::Catalog;
 use scopegate::{Engine, EntityKind, Permission};
 
 const DEMO: &str = include_str!("fixtures/demo.json");
@@ -105,16 +105,16 @@ fn changes_applied_in_place_round_trip() {
 }
 
 /// The demo with an Ed25519 and an HS256 verification key.
-fn demo_with_keys(secret: &[u8; 32]) -> (Engine, scopegate::token::SigningKey) {
+fn demo_with_keys(secret: &[u8; 32]) -> (Engine, scopegate::SigningKey) {
     use base64::Engine as _;
     let b64 = |bytes: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
-    let ed = scopegate::token::SigningKey::ed25519("ed-1", &[3; 32]);
+    let ed = scopegate::SigningKey::ed25519("ed-1", &[3; 32]);
     let mut doc: serde_json::Value = serde_json::from_str(DEMO).unwrap();
     doc["signing"] = serde_json::json!({ "keys": [
         { "kid": "ed-1", "alg": "EdDSA", "publicKey": b64(&ed.public_key().unwrap()) },
         { "kid": "hs-1", "alg": "HS256", "secret": b64(secret) },
     ] });
-    (Engine::from_value(&doc).unwrap(), scopegate::token::SigningKey::hs256("hs-1", secret))
+    (Engine::from_value(&doc).unwrap(), scopegate::SigningKey::hs256("hs-1", secret))
 }
 
 #[test]
@@ -135,7 +135,7 @@ fn the_default_export_holds_no_secret() {
 #[test]
 fn an_export_with_secrets_round_trips_signed_tokens() {
     let (mut engine, hs) = demo_with_keys(&[9u8; 32]);
-    let request = scopegate::engine::MintRequest { expires: NOW + 600, ..Default::default() };
+    let request = scopegate::MintRequest { expires: NOW + 600, ..Default::default() };
     let minted = engine.mint_signed("max", &request, NOW, &hs).unwrap();
     let before = engine.authenticate(&minted.token, NOW, None).unwrap();
     let with_secrets = engine.to_json_with(ExportOptions { include_secrets: true });

@@ -4,8 +4,8 @@
 
 mod common;
 
-use scopegate::api::{ApiError, Explanation};
-use scopegate::engine::Question;
+use scopegate::testing::Question;
+use scopegate::testing::{ApiError, Explanation};
 use scopegate::{Engine, ManageError};
 use serde_json::json;
 
@@ -178,7 +178,7 @@ fn refused_actions_say_who_may_not_do_what_and_why() {
 fn snapshot_values_are_quoted_as_json_in_messages() {
     let messages = |doc: serde_json::Value| -> Vec<String> {
         let errors = Engine::from_json(&doc.to_string()).unwrap_err();
-        errors.0.iter().map(|p| p.kind.to_string()).collect()
+        errors.iter().map(|p| p.kind.to_string()).collect()
     };
     let settings = |value: serde_json::Value| {
         messages(json!({

@@ -25,8 +25,8 @@ use std::fmt::Write as _;
 use proptest::option;
 use proptest::prelude::*;
 use proptest::sample::{Index, subsequence};
-use scopegate::engine::{ResourceQuery, Semantics};
 use scopegate::{Engine, EntityKind, Permission, Reason};
+use scopegate::{ResourceQuery, Semantics};
 use serde_json::{Value, json};
 
 // ---------------------------------------------------------------------------------------------
@@ -516,7 +516,7 @@ impl Org {
             Ok(engine) => engine,
             Err(errors) => {
                 let list: Vec<String> =
-                    errors.0.iter().map(|e| format!("{} ({})", e.path, e.code().as_str())).collect();
+                    errors.iter().map(|e| format!("{} ({})", e.path, e.code().as_str())).collect();
                 panic!("generated snapshot does not load: {list:?}\n{}", self.snapshot_text())
             }
         }

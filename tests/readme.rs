@@ -2,8 +2,8 @@
 //! as their one definition declares them, and the token action matrix with its scopes and
 //! documented answers.
 
-use scopegate::catalog::{TOKEN_MATRIX, Target};
-use scopegate::model::{EXPIRY_POLICY_DAYS, SETTINGS, SettingKind};
+use scopegate::testing::{EXPIRY_POLICY_DAYS, SETTINGS, SettingKind};
+use scopegate::testing::{TOKEN_MATRIX, Target};
 use scopegate::{ErrorCode, Permission, Settings};
 
 const README: &str = include_str!("../README.md");
@@ -53,7 +53,7 @@ fn the_matrix_table_is_the_token_matrix() {
     }
 }
 
-/// The settings table, as `scopegate::model::SETTINGS` and `Settings::default()` say it.
+/// The settings table, as `scopegate::testing::SETTINGS` and `Settings::default()` say it.
 fn settings_table() -> String {
     let defaults = serde_json::to_value(Settings::default()).unwrap();
     let mut out = String::from("| Setting | Type | Default | Meaning |\n|---|---|---|---|\n");

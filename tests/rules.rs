@@ -5,7 +5,7 @@
 mod common;
 
 use common::{assert_forbidden, deny_code, forbidden_deny_code, load, reason_codes};
-use scopegate::engine::SettingsPatch;
+use scopegate::SettingsPatch;
 use scopegate::{Deny, Engine, EntityKind, ManageError, Permission, Settings, Toggle};
 use serde_json::{Value, json};
 

@@ -22,7 +22,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use scopegate::engine::SettingsPatch;
+use scopegate::SettingsPatch;
 use scopegate::{Decision, Engine, EntityKind, ErrorCode, ManageError, Permission};
 use serde_json::{Map, Value};
 
@@ -416,7 +416,7 @@ fn run_file(path: &Path) -> (usize, Vec<String>) {
         Ok(engine) => engine,
         Err(errors) => {
             let list: Vec<String> =
-                errors.0.iter().map(|e| format!("{} ({}): {e}", e.path, e.code().as_str())).collect();
+                errors.iter().map(|e| format!("{} ({}): {e}", e.path, e.code().as_str())).collect();
             fail(&mut failures, format!("snapshot rejected: {list:#?}"));
             return (cases.len(), failures);
         }

@@ -1,8 +1,8 @@
 //! `snapshot.schema.json` stays in step with the snapshot loader and the documentation.
 //!
 //! The schema's object definitions carry exactly the fields of the wire types
-//! (`scopegate::snapshot::object_fields`), required where the wire type requires them; its
-//! settings are what the one settings definition (`scopegate::model::SETTINGS`) says, and its
+//! (`scopegate::testing::object_fields`), required where the wire type requires them; its
+//! settings are what the one settings definition (`scopegate::testing::SETTINGS`) says, and its
 //! level enums are the permission level names. A small validator, written for exactly the keywords the schema uses, checks the demo
 //! fixture, exported snapshots and the documentation's example against it, and checks that the
 //! schema and the loader agree on valid and malformed documents.
@@ -10,8 +10,8 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use scopegate::model::{EXPIRY_POLICY_DAYS, SETTINGS, SettingKind};
-use scopegate::snapshot::object_fields;
+use scopegate::testing::object_fields;
+use scopegate::testing::{EXPIRY_POLICY_DAYS, SETTINGS, SettingKind};
 use scopegate::{Engine, EntityKind, ErrorCode, Permission, Settings, SnapshotError};
 use serde_json::{Map, Value, json};
 
@@ -853,7 +853,7 @@ fn schema_and_loader_agree_on_the_malformed_corpus() {
             continue;
         }
         let text = std::fs::read_to_string(&path).unwrap();
-        let problems = Engine::from_json(&text).expect_err(&name).0;
+        let problems = Engine::from_json(&text).expect_err(&name);
         let Ok(doc) = serde_json::from_str::<Value>(&text) else {
             continue;
         };

@@ -15,7 +15,7 @@
 use std::path::Path;
 
 use scopegate::Engine;
-use scopegate::engine::ResourceQuery;
+use scopegate::ResourceQuery;
 use serde_json::Value;
 
 fn strs(value: &Value) -> Vec<String> {

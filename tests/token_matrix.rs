@@ -5,7 +5,7 @@
 mod common;
 
 use common::{deny_code, load};
-use scopegate::catalog::{MatrixRow, TOKEN_MATRIX, Target};
+use scopegate::testing::{MatrixRow, TOKEN_MATRIX, Target};
 use scopegate::{Deny, Engine, EntityKind, Permission};
 use serde_json::{Value, json};
 

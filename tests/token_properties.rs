@@ -11,8 +11,8 @@ use std::sync::OnceLock;
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::{Index, select};
-use scopegate::engine::{Authenticated, MintRequest, Minted};
-use scopegate::token::SigningKey;
+use scopegate::SigningKey;
+use scopegate::{Authenticated, MintRequest, Minted};
 use scopegate::{Engine, TokenError, TokenKind};
 use serde_json::{Value, json};
 

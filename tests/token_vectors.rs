@@ -10,8 +10,8 @@ mod generate;
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use scopegate::Authenticated;
 use scopegate::Engine;
-use scopegate::token::Authenticated;
 use serde_json::Value;
 
 /// Every token error code the vectors must exercise at least once.

@@ -4,11 +4,11 @@
 
 use std::collections::BTreeSet;
 
-use scopegate::engine::SettingsPatch;
-use scopegate::engine::{MintRequest, Minted};
-use scopegate::token::Authenticated;
-use scopegate::token::SigningKey;
+use scopegate::Authenticated;
+use scopegate::SettingsPatch;
+use scopegate::SigningKey;
 use scopegate::{Engine, ManageError, Permission, Principal, TokenKind};
+use scopegate::{MintRequest, Minted};
 use serde_json::{Value, json};
 
 /// "Now" for every test, seconds since the epoch.
@@ -187,7 +187,7 @@ fn ask_resolved(engine: &Engine, who: &Principal, scope: &str, resource: &str) -
     engine.check_resolved(who, &target)
 }
 
-fn ids(views: &[scopegate::engine::TokenView]) -> BTreeSet<String> {
+fn ids(views: &[scopegate::TokenView]) -> BTreeSet<String> {
     views.iter().map(|v| v.id.clone()).collect()
 }
 
@@ -648,7 +648,7 @@ fn expiry_zero_means_never() {
 
 #[test]
 fn expiry_is_at_most_two_years_from_now() {
-    assert_eq!(scopegate::token::MAX_LIFETIME_SECONDS, TWO_YEARS);
+    assert_eq!(scopegate::MAX_LIFETIME_SECONDS, TWO_YEARS);
     let mut engine = world();
     let limit = NOW + TWO_YEARS;
     let requests = [
@@ -1205,7 +1205,7 @@ fn team_token_stops_working_when_its_team_is_deleted() {
 fn signed_organization_token_claims_must_match_their_record() {
     use base64::Engine as _;
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    let key = scopegate::token::SigningKey::ed25519("ed-x", &[5; 32]);
+    let key = scopegate::SigningKey::ed25519("ed-x", &[5; 32]);
     let public = URL_SAFE_NO_PAD.encode(key.public_key().unwrap());
     let snapshot = format!(
         r#"{{"version":1,"signing":{{"keys":[{{"kid":"ed-x","alg":"EdDSA","publicKey":"{public}"}}]}},
@@ -1218,7 +1218,7 @@ fn signed_organization_token_claims_must_match_their_record() {
         let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"EdDSA","kid":"ed-x","typ":"JWT"}"#);
         let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
         let input = format!("{header}.{payload}");
-        let signature = scopegate::token::sign_snapshot(&input, &key).unwrap();
+        let signature = scopegate::sign_snapshot(&input, &key).unwrap();
         format!("{input}.{signature}")
     };
     let claims = |sub: &str, role: Option<&str>| {

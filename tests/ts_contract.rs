@@ -2,7 +2,7 @@
 //! same codes, levels, settings and snapshot fields as the Rust core: a declaration that drifts
 //! from the engine is a broken promise to JavaScript callers.
 
-use scopegate::model::{SETTINGS, SettingKind};
+use scopegate::testing::{SETTINGS, SettingKind};
 use scopegate::{BuiltinRole, Deny, EntityKind, ErrorCode, Permission, Reason, Settings, Toggle, TokenKind};
 
 const TYPES: &str = include_str!("../src/wasm/types.d.ts");
@@ -133,27 +133,10 @@ fn every_deny() -> Vec<Deny> {
     all
 }
 
-/// Every toggle, guarded by an exhaustive match.
+/// Every toggle: `Toggle::ALL`, which the settings table generates with the enum.
 fn every_toggle() -> Vec<Toggle> {
-    let all = vec![
-        Toggle::MembersCanCreateStacks,
-        Toggle::StackAdminsCanDeleteStacks,
-        Toggle::StackAdminsCanTransferStacks,
-        Toggle::MembersCanCreateTeams,
-        Toggle::MembersCanCreateAccounts,
-        Toggle::TeamTokensGetMemberDefaults,
-    ];
-    for (i, toggle) in all.iter().enumerate() {
-        let position = match toggle {
-            Toggle::MembersCanCreateStacks => 0,
-            Toggle::StackAdminsCanDeleteStacks => 1,
-            Toggle::StackAdminsCanTransferStacks => 2,
-            Toggle::MembersCanCreateTeams => 3,
-            Toggle::MembersCanCreateAccounts => 4,
-            Toggle::TeamTokensGetMemberDefaults => 5,
-        };
-        assert_eq!(position, i);
-    }
+    let all = Toggle::ALL.to_vec();
+    assert!(all.contains(&Toggle::TeamTokensGetMemberDefaults) && all.len() >= 6);
     all
 }
 
@@ -246,7 +229,7 @@ fn settings_interface_is_the_settings_definition() {
 /// them.
 #[test]
 fn snapshot_declarations_are_the_wire_objects() {
-    let objects = scopegate::snapshot::object_fields();
+    let objects = scopegate::testing::object_fields();
     let declared = SNAPSHOT_TYPES.matches("export interface ").count();
     assert_eq!(declared, objects.len(), "one interface per wire object, no other");
     for object in &objects {
@@ -279,9 +262,9 @@ fn snapshot_declarations_are_the_wire_objects() {
 #[test]
 fn explanations_serialize_as_the_discriminated_union() {
     use scopegate::Decision;
-    use scopegate::api::Explanation;
-    use scopegate::engine::Question;
-    let catalog = scopegate::catalog::Catalog::new();
+    use scopegate::testing::Explanation;
+    use scopegate::testing::Question;
+    let catalog = scopegate::testing::Catalog::new();
     let question = Question::new(&catalog, Some("max"), "stack:delete", "acme/app/prod");
     let allowed = Decision::Allowed { reasons: vec![Reason::CreatorGrant] };
     let value = serde_json::to_value(Explanation::new(&allowed, &question)).unwrap();
@@ -311,10 +294,10 @@ fn forbidden_details_carry_the_deny_as_an_object() {
         action: "organization:update",
         actor: "max".into(),
         resource: "acme".into(),
-        kind: scopegate::engine::ResourceKind::Organization,
+        kind: scopegate::ResourceKind::Organization,
         deny: scopegate::Deny::MissingScope { scope: "organization:update", level: None },
     };
-    let api: scopegate::api::ApiError = error.into();
+    let api: scopegate::testing::ApiError = error.into();
     let details = serde_json::to_value(api.details.unwrap()).unwrap();
     assert_eq!(details["deny"]["code"], "missing_scope");
     assert_eq!(details["deny"]["scope"], "organization:update");

@@ -176,6 +176,7 @@ pub struct SigningKeyInput {
     /// The Ed25519 seed.
     pub private_key: Option<String>,
     /// The Ed25519 public key (ignored; accepted so that a generated key can be passed whole).
+    #[allow(dead_code)]
     pub public_key: Option<String>,
     /// The HS256 secret.
     pub secret: Option<String>,

@@ -238,11 +238,20 @@ macro_rules! settings {
 
         /// A boolean organization setting, for answers that name the setting that decided them.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum Toggle {
             $( $( #[doc = concat!("`", $name, "`: see [`Settings`].")] $toggle, )? )+
         }
 
         impl Toggle {
+            /// Every toggle, in the order of the settings table.
+            pub const ALL: &'static [Toggle] = &[$( $( Self::$toggle, )? )+];
+
+            /// The toggle named `name` in snapshots; `None` for another name.
+            pub fn parse(name: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|t| t.as_str() == name)
+            }
+
             /// The setting's name in snapshots.
             pub fn as_str(self) -> &'static str {
                 match self { $( $( Self::$toggle => $name, )? )+ }

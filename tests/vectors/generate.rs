@@ -14,9 +14,9 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use ed25519_dalek::Signer as _;
 use hmac::{Hmac, Mac};
-use scopegate::engine::MintRequest;
-use scopegate::engine::SettingsPatch;
-use scopegate::token::SigningKey;
+use scopegate::MintRequest;
+use scopegate::SettingsPatch;
+use scopegate::SigningKey;
 use scopegate::{Engine, TokenKind};
 use serde_json::{Map, Value, json};
 use sha2::Sha256;
@@ -1230,7 +1230,7 @@ pub fn generate() -> (Value, String) {
 
     // ---- The final snapshot: revocations by id, then normalized through a load.
     // The vectors' snapshot carries the HS256 key: they verify HS256 tokens with it.
-    let with_secrets = scopegate::snapshot::ExportOptions { include_secrets: true };
+    let with_secrets = scopegate::ExportOptions { include_secrets: true };
     let mut snapshot = g.engine.to_value_with(with_secrets);
     let mut revoked = vec![op_revoked.id.clone(), sg_revoked.id.clone(), revoked_jti];
     revoked.sort();

@@ -67,7 +67,7 @@ fn the_cache_stays_bounded_for_any_sequence_of_checks() {
         }],
     });
     let gate = Gate::construct(&js(&snapshot)).unwrap_or_else(|e| panic!("{}", describe(&e)));
-    let scopes: Vec<String> = scopegate::catalog::STACK_SCOPES.iter().map(|r| r.name.to_string()).collect();
+    let scopes: Vec<String> = scopegate::testing::STACK_SCOPES.iter().map(|r| r.name.to_string()).collect();
     let before = memory_bytes();
     let mut allowed = 0u32;
     for round in 0..2 {

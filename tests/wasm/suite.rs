@@ -544,7 +544,7 @@ fn allowed_actions_lists_exactly_the_allowed_scopes() {
     };
     // Stack Write holds every stack scope of the Read and Write levels (B.3), nothing of Admin.
     let max_stack: BTreeSet<String> = call("max", "acme/app/prod", Some("stack")).into_iter().collect();
-    let write_level: BTreeSet<String> = scopegate::catalog::STACK_SCOPES
+    let write_level: BTreeSet<String> = scopegate::testing::STACK_SCOPES
         .iter()
         .filter(|row| row.level <= scopegate::Permission::Write)
         .map(|row| row.name.to_string())
@@ -557,7 +557,7 @@ fn allowed_actions_lists_exactly_the_allowed_scopes() {
     let member_org = call("max", "acme", None);
     assert!(member_org.iter().any(|s| s == "stack:create"));
     assert!(!member_org.iter().any(|s| s == "organization:update"));
-    for row in scopegate::catalog::ORG_SCOPES.iter() {
+    for row in scopegate::testing::ORG_SCOPES.iter() {
         let listed = member_org.iter().any(|s| s == row.name);
         assert_eq!(listed, gate.check("max", row.name, "acme"), "{}", row.name);
     }
