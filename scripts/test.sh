@@ -24,6 +24,7 @@ cargo test --all-targets
 
 step "doctests"
 cargo test --doc
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps
 
 step "wasm tests (headless Chrome and Node)"
 wasm-pack --log-level warn test --mode no-install --headless --chrome --node

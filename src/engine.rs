@@ -243,7 +243,7 @@ impl Engine {
     /// #   "settings": {"defaultStackPermission": "none"}, "members": [{"login": "max"}],
     /// #   "teams": [{"name": "web", "members": ["max"], "stacks": {"app/prod": "read"}}],
     /// #   "stacks": [{"project": "app", "name": "prod"}, {"project": "app", "name": "dev"}]}]}"#).unwrap();
-    /// use scopegate::engine::ResourceQuery;
+    /// use scopegate::ResourceQuery;
     /// let page = engine.search_resources("max", "stack:read", "acme", &ResourceQuery::default());
     /// assert_eq!(page.ids, ["acme/app/prod"]);
     /// ```

@@ -1,8 +1,9 @@
 //! scopegate: role-and-scope authorization for organizations, teams, stacks and access tokens,
 //! modelled on Pulumi Cloud's access management.
 //!
-//! The core is pure Rust: no clock, no I/O, no global state. Load a [snapshot](crate::snapshot)
-//! into an [`Engine`], then ask it questions:
+//! The core is pure Rust: no clock, no I/O, no global state. Load a snapshot (a JSON document
+//! of users, organizations, teams, roles, stacks and tokens) into an [`Engine`], then ask it
+//! questions:
 //!
 //! ```
 //! let engine = scopegate::Engine::from_json(r#"{
@@ -13,10 +14,22 @@
 //!     "members": [{ "login": "alice", "role": "member" }],
 //!     "stacks": [{ "project": "app", "name": "prod" }]
 //!   }]
-//! }"#).unwrap();
+//! }"#)?;
 //! assert!(engine.check("alice", "stack:read", "acme/app/prod"));
 //! assert!(!engine.check("alice", "stack:write", "acme/app/prod"));
+//!
+//! // Why: every granting source, or the reason for the deny.
+//! let decision = engine.explain("alice", "stack:write", "acme/app/prod");
+//! assert_eq!(decision.deny().map(|d| d.code()), Some("missing_scope"));
+//!
+//! // The same question many times: resolve once, ask on the resolved values.
+//! let alice = engine.resolve_principal("alice").expect("alice is a member");
+//! let target = engine.resolve_target("stack:read", "acme/app/prod").map_err(|deny| deny.code())?;
+//! assert!(engine.check_resolved(&alice, &target));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! Every item of the API is re-exported here; the modules are private.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -79,3 +92,8 @@ pub mod testing {
     pub use crate::model::{EXPIRY_POLICY_DAYS, SETTINGS, SettingKind};
     pub use crate::snapshot::object_fields;
 }
+
+/// The README's Rust snippets, run as doctests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -34,7 +34,7 @@ pub const MAX_LIFETIME_SECONDS: u64 = 2 * 365 * 86_400;
 pub struct Authenticated {
     /// The principal to ask questions as, on the engine that authenticated the credential.
     pub principal: Principal,
-    /// The principal as a string for [`Engine::check`] (`user:<login>` or `token:<id>`), when it
+    /// The principal as a string for [`Engine::check`](crate::Engine::check) (`user:<login>` or `token:<id>`), when it
     /// has a record; `None` for a signed machine token known only by its claims.
     pub principal_name: Option<String>,
     /// The token id (`jti` for signed tokens).

@@ -8,7 +8,7 @@ use super::{Authorizer, ResourceRef, actor};
 use crate::decision::Reason;
 use crate::store::{TokenSubject, Who};
 
-/// What to return from [`Authorizer::search_resources`].
+/// What to return from [`Engine::search_resources`](crate::Engine::search_resources).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ResourceQuery {
     /// Only entities carrying every one of these tags (`key` equal to `value`).
@@ -30,7 +30,7 @@ pub struct ResourcePage {
     pub next_cursor: Option<String>,
 }
 
-/// A principal allowed by [`Authorizer::search_subjects`], with the reasons `explain` gives.
+/// A principal allowed by [`Engine::search_subjects`](crate::Engine::search_subjects), with the reasons `explain` gives.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Subject {
     /// `user:<login>` or `token:<id>`: a principal string `check` accepts.
