@@ -42,6 +42,7 @@ pub mod engine;
 pub mod error;
 pub(crate) mod manage;
 pub mod model;
+pub mod records;
 pub mod snapshot;
 pub(crate) mod store;
 pub mod token;
