@@ -20,7 +20,7 @@ pub(crate) mod evaluate;
 pub(crate) mod preview;
 mod search;
 
-pub use diff::{AccessChange, AccessDiff, AccessEntry};
+pub use diff::{AccessChange, AccessDiff, AccessEntry, ScopeChange};
 pub use preview::{Preview, StoppedToken};
 pub use search::{ResourcePage, ResourceQuery, Semantics, Subject};
 

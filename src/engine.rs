@@ -453,7 +453,7 @@ impl Engine {
 
 // ---- differences and previews ----
 
-pub use crate::authorize::{AccessChange, AccessDiff, AccessEntry, Preview, StoppedToken};
+pub use crate::authorize::{AccessChange, AccessDiff, AccessEntry, Preview, ScopeChange, StoppedToken};
 
 impl Engine {
     /// Every (principal, scope, resource) whose answer differs from this state to `other`, in

@@ -70,9 +70,9 @@ proptest! {
             prop_assert!(expected.is_empty());
         }
         // Each block's decisions are those of its first question.
-        for change in &preview.diff.changes {
-            prop_assert_eq!(change.before.is_allowed(), !change.allowed);
-            prop_assert_eq!(change.after.is_allowed(), change.allowed);
+        for scope in preview.diff.changes.iter().flat_map(|c| &c.scopes) {
+            prop_assert_eq!(scope.before.is_allowed(), !scope.allowed);
+            prop_assert_eq!(scope.after.is_allowed(), scope.allowed);
         }
         // The preview left the state alone.
         prop_assert_eq!(before.to_json(), org.load().to_json());
@@ -141,10 +141,12 @@ fn a_default_permission_preview_groups_members_and_stacks() {
         ..Default::default()
     };
     let preview = engine.preview("ada", 0, |e, actor| e.update_settings(actor, "acme", &patch));
-    let read = preview.diff.changes.iter().find(|c| c.scope == "stack:read").expect("stack:read is gained");
-    assert_eq!(read.principals.len(), 10);
-    assert_eq!(read.resources.len(), 20);
-    assert!(read.allowed);
+    // One block: the ten members on the twenty stacks, with every scope of `write`.
+    assert_eq!(preview.diff.changes.len(), 1);
+    let block = &preview.diff.changes[0];
+    assert_eq!((block.principals.len(), block.resources.len()), (10, 20));
+    let read = block.scopes.iter().find(|s| s.scope == "stack:read").expect("stack:read is gained");
+    assert!(read.allowed && block.scopes.iter().all(|s| s.allowed));
     assert_eq!(common::reason_codes(&read.after), ["default_permission"]);
     assert_eq!(common::deny_code(&read.before), Some("missing_scope"));
     assert_eq!(preview.diff.by_principal().len(), 10);

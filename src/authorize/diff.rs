@@ -29,20 +29,27 @@ pub struct AccessDiff {
     pub changes: Vec<AccessChange>,
 }
 
-/// One block of differences: every principal of `principals` on every resource of `resources`
-/// now gets `allowed` for `scope`, where it got the opposite before.
+/// One block of differences: on every resource of `resources`, every principal of `principals`
+/// has the answer of each scope of `scopes` turned.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccessChange {
     /// Principal strings `check` accepts (`user:<login>`, `token:<id>`).
     pub principals: Vec<String>,
-    /// The scope (a catalog name).
-    pub scope: &'static str,
     /// Resource strings (`org`, `org/team`, `org/project/stack`, …).
     pub resources: Vec<String>,
+    /// The scopes whose answer turns, each with the answer after.
+    pub scopes: Vec<ScopeChange>,
+}
+
+/// One scope whose answer turns in a block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScopeChange {
+    /// The scope (a catalog name).
+    pub scope: &'static str,
     /// The answer after; the answer before is the opposite.
     pub allowed: bool,
-    /// The decision before, for the first principal on the first resource (the others of the
-    /// block share the answer, not necessarily every reason).
+    /// The decision before, for the block's first principal on its first resource (the others
+    /// share the answer, not necessarily every reason).
     pub before: Decision,
     /// The decision after, for the same question.
     pub after: Decision,
@@ -69,18 +76,20 @@ impl AccessDiff {
 
     /// How many (principal, scope, resource) answers differ.
     pub fn len(&self) -> usize {
-        self.changes.iter().map(|c| c.principals.len() * c.resources.len()).sum()
+        self.changes.iter().map(|c| c.principals.len() * c.resources.len() * c.scopes.len()).sum()
     }
 
     /// Every answer that differs, one by one (blocks expanded).
     pub fn entries(&self) -> impl Iterator<Item = AccessEntry<'_>> + '_ {
         self.changes.iter().flat_map(|c| {
             c.principals.iter().flat_map(move |p| {
-                c.resources.iter().map(move |r| AccessEntry {
-                    principal: p,
-                    scope: c.scope,
-                    resource: r,
-                    allowed: c.allowed,
+                c.resources.iter().flat_map(move |r| {
+                    c.scopes.iter().map(move |s| AccessEntry {
+                        principal: p,
+                        scope: s.scope,
+                        resource: r,
+                        allowed: s.allowed,
+                    })
                 })
             })
         })
@@ -158,7 +167,7 @@ pub(crate) fn diff(before: Authorizer<'_>, after: Authorizer<'_>) -> AccessDiff 
         let principals = principals(&sides);
         org_scopes(&sides, &principals, name, &mut blocks);
         for kind in [EntityKind::Stack, EntityKind::Environment, EntityKind::Account] {
-            entity_scopes(&sides, &principals, name, kind, &mut blocks);
+            entity_scopes(&sides, &principals, kind, &mut blocks);
         }
         out.changes.extend(blocks.finish(&sides, &principals));
     }
@@ -222,15 +231,25 @@ fn classes(side: &Side<'_>, s: usize, principals: &mut [Principal]) -> Vec<Class
     classes
 }
 
+/// Who a block of entity differences is for: a group of principals (less those with a grant of
+/// their own on the entity), or one principal.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Holders {
+    Group(usize, Vec<usize>),
+    One(usize),
+}
+
 /// Collects the differences by key before they become blocks.
 #[derive(Default)]
 struct Blocks {
     /// (scope name, resource, allowed) → principals, for organization scopes.
     org: Vec<((&'static str, String, bool), Vec<usize>)>,
     org_index: FxHashMap<(&'static str, String, bool), usize>,
-    /// (principals, scopes before, scopes after, kind) → resources, for entity scopes.
-    entity: Vec<((Vec<usize>, u32, u32, EntityKind), Vec<String>)>,
-    entity_index: FxHashMap<(Vec<usize>, u32, u32, EntityKind), usize>,
+    /// (holders, scopes before, scopes after, kind) → entity names, for entity scopes.
+    entity: Vec<((Holders, u32, u32, EntityKind), Vec<String>)>,
+    entity_index: FxHashMap<(Holders, u32, u32, EntityKind), usize>,
+    /// The principals of each group.
+    groups: Vec<Vec<usize>>,
 }
 
 impl Blocks {
@@ -245,11 +264,15 @@ impl Blocks {
         }
     }
 
-    fn entity_change(&mut self, key: (Vec<usize>, u32, u32, EntityKind), resource: String) {
-        let at = *self.entity_index.entry(key.clone()).or_insert_with(|| {
-            self.entity.push((key, Vec::new()));
-            self.entity.len() - 1
-        });
+    fn entity_change(&mut self, key: (Holders, u32, u32, EntityKind), resource: String) {
+        let at = match self.entity_index.get(&key) {
+            Some(&at) => at,
+            None => {
+                self.entity_index.insert(key.clone(), self.entity.len());
+                self.entity.push((key, Vec::new()));
+                self.entity.len() - 1
+            }
+        };
         if let Some((_, list)) = self.entity.get_mut(at) {
             list.push(resource);
         }
@@ -260,36 +283,51 @@ impl Blocks {
         let mut out = Vec::new();
         for ((scope, resource, allowed), list) in self.org {
             let principals: Vec<String> = list.iter().map(name).collect();
-            out.push(change(sides, principals, scope, vec![resource], allowed));
+            out.push(change(sides, principals, vec![resource], vec![(scope, allowed)]));
         }
         let catalog = sides[0].view.catalog;
-        for ((list, before, after, kind), resources) in self.entity {
-            let principals: Vec<String> = list.iter().map(name).collect();
-            for scope in catalog.entity_scopes(kind) {
-                let bit = |set: u32| EntityScopeSet(set).contains(scope);
-                if bit(before) != bit(after) {
-                    let scope = catalog.entity_scope_name(scope);
-                    out.push(change(sides, principals.clone(), scope, resources.clone(), bit(after)));
+        let org_name =
+            sides.iter().find_map(|s| s.org.and_then(|o| s.view.store.org(o))).map_or("", |o| o.name());
+        for ((holders, before, after, kind), entities) in self.entity {
+            let list: Vec<usize> = match holders {
+                Holders::One(p) => vec![p],
+                Holders::Group(g, own) => {
+                    let members = self.groups.get(g).map(Vec::as_slice).unwrap_or_default();
+                    members.iter().copied().filter(|p| !own.contains(p)).collect()
                 }
-            }
+            };
+            let principals: Vec<String> = list.iter().map(name).collect();
+            let resources: Vec<String> = entities.iter().map(|e| format!("{org_name}/{e}")).collect();
+            let scopes: Vec<(&'static str, bool)> = catalog
+                .entity_scopes(kind)
+                .filter(|&s| EntityScopeSet(before).contains(s) != EntityScopeSet(after).contains(s))
+                .map(|s| (catalog.entity_scope_name(s), EntityScopeSet(after).contains(s)))
+                .collect();
+            out.push(change(sides, principals, resources, scopes));
         }
         out
     }
 }
 
-/// A block, with the decisions of its first question on both sides.
+/// A block, with the decisions of its first question of each scope on both sides.
 fn change(
     sides: &[Side<'_>; 2],
     principals: Vec<String>,
-    scope: &'static str,
     resources: Vec<String>,
-    allowed: bool,
+    scopes: Vec<(&'static str, bool)>,
 ) -> AccessChange {
     let first = principals.first().map(String::as_str).unwrap_or_default();
     let resource = resources.first().map(String::as_str).unwrap_or_default();
-    let before = sides[0].view.explain(first, scope, resource);
-    let after = sides[1].view.explain(first, scope, resource);
-    AccessChange { principals, scope, resources, allowed, before, after }
+    let scopes = scopes
+        .into_iter()
+        .map(|(scope, allowed)| ScopeChange {
+            scope,
+            allowed,
+            before: sides[0].view.explain(first, scope, resource),
+            after: sides[1].view.explain(first, scope, resource),
+        })
+        .collect();
+    AccessChange { principals, resources, scopes }
 }
 
 /// Organization scopes on the organization and on each team, per principal.
@@ -345,13 +383,7 @@ fn org_scopes(sides: &[Side<'_>; 2], principals: &[Principal], org_name: &str, b
 
 /// Entity scopes of one kind, per class and entity, and per principal where it holds a grant of
 /// its own.
-fn entity_scopes(
-    sides: &[Side<'_>; 2],
-    principals: &[Principal],
-    org_name: &str,
-    kind: EntityKind,
-    blocks: &mut Blocks,
-) {
+fn entity_scopes(sides: &[Side<'_>; 2], principals: &[Principal], kind: EntityKind, blocks: &mut Blocks) {
     let mut principals_with_classes: Vec<Principal> = principals
         .iter()
         .map(|p| Principal { name: String::new(), identity: p.identity, who: p.who, class: [None; 2] })
@@ -452,8 +484,7 @@ fn entity_scopes(
                 }
             }
         }
-        let resource = || format!("{org_name}/{name}");
-        for (key, members) in &groups {
+        for (g, (key, members)) in groups.iter().enumerate() {
             let at = |s: usize| -> u32 {
                 let class = key.get(s).copied().flatten();
                 class.and_then(|c| shared_held.get(s).and_then(|h| h.get(c))).map_or(0, |set| set.0)
@@ -462,9 +493,12 @@ fn entity_scopes(
             if before == after {
                 continue;
             }
-            let list: Vec<usize> = members.iter().copied().filter(|p| !own.contains(p)).collect();
-            if !list.is_empty() {
-                blocks.entity_change((list, before, after, kind), resource());
+            let excluded: Vec<usize> = own.iter().copied().filter(|p| members.contains(p)).collect();
+            if excluded.len() < members.len() {
+                blocks.entity_change(
+                    (Holders::Group(blocks.groups.len() + g, excluded), before, after, kind),
+                    name.to_string(),
+                );
             }
         }
         for &p in &own {
@@ -487,10 +521,11 @@ fn entity_scopes(
             };
             let (before, after) = (at(0), at(1));
             if before != after {
-                blocks.entity_change((vec![p], before, after, kind), resource());
+                blocks.entity_change((Holders::One(p), before, after, kind), name.to_string());
             }
         }
     }
+    blocks.groups.extend(groups.into_iter().map(|(_, members)| members));
 }
 
 /// An identity as a hash key.
