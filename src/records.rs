@@ -143,12 +143,12 @@ impl DecisionSink for MemorySink {
     }
 }
 
+/// A record's user login, token id and token name.
+pub(crate) type PrincipalFields<'a> = (Option<Cow<'a, str>>, Option<Cow<'a, str>>, Option<Cow<'a, str>>);
+
 /// Who a principal string names, for a record: user login, token id, token name. An unknown
 /// principal names nothing (its string could be anything, a secret included).
-pub(crate) fn principal_fields<'a>(
-    view: Authorizer<'a>,
-    principal: &str,
-) -> (Option<Cow<'a, str>>, Option<Cow<'a, str>>, Option<Cow<'a, str>>) {
+pub(crate) fn principal_fields<'a>(view: Authorizer<'a>, principal: &str) -> PrincipalFields<'a> {
     let store = view.store;
     let token = principal.strip_prefix("token:").and_then(|id| store.token_id(id));
     match (view.resolve_principal(principal), token) {
@@ -228,7 +228,7 @@ pub(crate) fn authentication<'a>(
             };
             let user = user.or_else(|| {
                 (found.kind == crate::model::TokenKind::Personal)
-                    .then(|| Cow::Borrowed(found.subject.as_str()))
+                    .then_some(Cow::Borrowed(found.subject.as_str()))
             });
             (user, Some(Cow::Borrowed(found.token_id.as_str())), name, Vec::new())
         }

@@ -239,14 +239,19 @@ enum Holders {
     One(usize),
 }
 
+/// Organization-scope differences: (scope name, resource, allowed) and its principals.
+type OrgBlock = ((&'static str, String, bool), Vec<usize>);
+/// Entity-scope differences: (holders, scopes before, scopes after, kind) and its entity names.
+type EntityBlock = ((Holders, u32, u32, EntityKind), Vec<String>);
+
 /// Collects the differences by key before they become blocks.
 #[derive(Default)]
 struct Blocks {
     /// (scope name, resource, allowed) → principals, for organization scopes.
-    org: Vec<((&'static str, String, bool), Vec<usize>)>,
+    org: Vec<OrgBlock>,
     org_index: FxHashMap<(&'static str, String, bool), usize>,
     /// (holders, scopes before, scopes after, kind) → entity names, for entity scopes.
-    entity: Vec<((Holders, u32, u32, EntityKind), Vec<String>)>,
+    entity: Vec<EntityBlock>,
     entity_index: FxHashMap<(Holders, u32, u32, EntityKind), usize>,
     /// The principals of each group.
     groups: Vec<Vec<usize>>,
@@ -398,7 +403,7 @@ fn entity_scopes(sides: &[Side<'_>; 2], principals: &[Principal], kind: EntityKi
     // Per class: the actor that stands for the shared part (no identity, so no grant of its own)
     // and the scopes its gates let through.
     let shared: [Vec<(Actor<'_>, EntityScopeSet)>; 2] = [0, 1].map(|s| {
-        let side = &sides[s];
+        let Some(side) = sides.get(s) else { return Vec::new() };
         let list = classes.get(s).map(Vec::as_slice).unwrap_or_default();
         let eval = evals.get(s).and_then(Option::as_ref);
         list.iter()
@@ -448,7 +453,7 @@ fn entity_scopes(sides: &[Side<'_>; 2], principals: &[Principal], kind: EntityKi
             continue;
         }
         let entity: [Option<(EntityId, &Entity)>; 2] = [0, 1].map(|s| {
-            let side = &sides[s];
+            let side = sides.get(s)?;
             side.org.and_then(|o| side.view.store.org(o)).and_then(|o| o.entities(kind).find(name))
         });
         // The shared scopes of every class on this entity, on each side.
@@ -504,10 +509,12 @@ fn entity_scopes(sides: &[Side<'_>; 2], principals: &[Principal], kind: EntityKi
         for &p in &own {
             let Some(principal) = principals_with_classes.get(p) else { continue };
             let at = |s: usize| -> u32 {
-                let side = &sides[s];
-                let (Some(Some(eval)), Some(actor), Some(Some((id, e)))) =
-                    (evals.get(s), side.actor(principal.who.get(s).copied().flatten()), entity.get(s))
+                let (Some(side), Some(Some(eval)), Some(Some((id, e)))) =
+                    (sides.get(s), evals.get(s), entity.get(s))
                 else {
+                    return 0;
+                };
+                let Some(actor) = side.actor(principal.who.get(s).copied().flatten()) else {
                     return 0;
                 };
                 let held = eval.entity_scopes(&actor, kind, *id, e, all, &mut Quick);

@@ -19,16 +19,21 @@ pub const TOGGLES: [&str; 6] = [
     "teamTokensGetMemberDefaults",
 ];
 
+/// A team as drawn: members (user, team admin), stack grants (stack, level), role assigned.
+pub type RandomTeam = (Vec<(usize, bool)>, Vec<(usize, usize)>, bool);
+/// A stack as drawn: tagged, creator (kind, index), explicit grants (user, level).
+pub type RandomStack = (bool, (u8, usize), Vec<(usize, usize)>);
+
 /// An organization as drawn.
 #[derive(Debug, Clone)]
 pub struct RandomOrg {
     /// Role index (into [`ROLES`]) of each user; user 0 is always an admin.
     pub roles: Vec<usize>,
     /// Per team: members (user, team admin), stack grants (stack, level), custom role assigned.
-    pub teams: Vec<(Vec<(usize, bool)>, Vec<(usize, usize)>, bool)>,
+    pub teams: Vec<RandomTeam>,
     /// Per stack: tag `env=prod`, creator (0: none, 1: a user, 2: the org token, 3: a team token),
     /// explicit grants (user, level).
-    pub stacks: Vec<(bool, (u8, usize), Vec<(usize, usize)>)>,
+    pub stacks: Vec<RandomStack>,
     /// The custom role's rule: 0 all stacks read, 1 tagged stacks write, 2 stack 0 admin.
     pub rule: u8,
     pub default_level: usize,
