@@ -523,6 +523,7 @@ impl Engine {
     ///
     /// ```
     /// # let engine = scopegate::Engine::from_json(r#"{"version": 1, "organizations": [{"name": "acme",
+    /// #   "settings": {"defaultStackPermission": "read"},
     /// #   "members": [{"login": "max"}], "stacks": [{"project": "app", "name": "prod"}]}]}"#).unwrap();
     /// use scopegate::engine::{MemorySink, RecordContext};
     /// let sink = MemorySink::default();
