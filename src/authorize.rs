@@ -15,9 +15,13 @@
 //! Anything unknown is a deny (PRODUCT decision 6).
 
 pub(crate) mod actor;
+pub(crate) mod diff;
 pub(crate) mod evaluate;
+pub(crate) mod preview;
 mod search;
 
+pub use diff::{AccessChange, AccessDiff, AccessEntry, ScopeChange};
+pub use preview::{Preview, StoppedToken};
 pub use search::{ResourcePage, ResourceQuery, Semantics, Subject};
 
 use actor::Actor;

@@ -58,6 +58,7 @@ mod engine;
 mod error;
 mod manage;
 mod model;
+mod records;
 mod snapshot;
 mod store;
 mod token;
@@ -67,8 +68,10 @@ mod wasm;
 pub use wasm::Scopegate;
 
 pub use engine::{
-    Authenticated, Decision, Deny, Engine, Handles, MintRequest, Minted, Principal, Reason, ResourceKind,
-    ResourcePage, ResourceQuery, Semantics, SettingsPatch, Subject, Target, TokenView,
+    AccessChange, AccessDiff, AccessEntry, Authenticated, Decision, DecisionRecord, DecisionSink, Deny,
+    Engine, Handles, MemorySink, MintRequest, Minted, Preview, Principal, Reason, RecordContext, RecordKind,
+    Recording, ResourceKind, ResourcePage, ResourceQuery, ScopeChange, Semantics, SettingsPatch,
+    StoppedToken, Subject, Target, TokenView,
 };
 pub use error::{
     ErrorCode, ManageError, ParseNameError, SnapshotError, SnapshotErrorKind, SnapshotErrors, TokenError,

@@ -100,11 +100,9 @@ impl Verifier<'_> {
         org: Option<&str>,
     ) -> Result<(), TokenError> {
         let Some(org_name) = org.or(found.organization.as_deref()) else { return Ok(()) };
-        let Some(days) = self.store.settings(org_name).and_then(|s| s.token_expiry_policy_days) else {
-            return Ok(());
-        };
-        let cap = u64::from(days) * 86_400;
-        if found.expires == 0 || found.expires.saturating_sub(now) > cap {
+        let Some(settings) = self.store.settings(org_name) else { return Ok(()) };
+        let Some(days) = settings.token_expiry_policy_days else { return Ok(()) };
+        if !settings.expiry_policy_admits(found.expires, now) {
             return Err(TokenError::ExpiryPolicyViolation { org: org_name.to_string(), max_days: days });
         }
         Ok(())

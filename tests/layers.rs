@@ -118,6 +118,7 @@ const LAYERS: &[&[&str]] = &[
     &["authorize"],
     &["token"],
     &["manage"],
+    &["records"],
     &["engine"],
     &["api"],
     &["wasm"],

@@ -324,4 +324,13 @@ impl Settings {
             EntityKind::Account => self.default_account_permission,
         }
     }
+
+    /// Whether the token expiry policy (D.10) admits a token expiring at `expires` (0: never)
+    /// used at `now`: with a policy, it must expire, and no later than the cap from now.
+    pub fn expiry_policy_admits(&self, expires: u64, now: u64) -> bool {
+        match self.token_expiry_policy_days {
+            None => true,
+            Some(days) => expires != 0 && expires.saturating_sub(now) <= u64::from(days) * 86_400,
+        }
+    }
 }
