@@ -324,7 +324,7 @@ impl Scopegate {
     #[wasm_bindgen(unchecked_return_type = "Authenticated")]
     pub fn authenticate(
         &mut self,
-        #[wasm_bindgen(unchecked_param_type = "string")] credential: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | null | undefined")] credential: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "AuthenticateOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let credential = args::credential(&credential)?;

@@ -94,8 +94,12 @@ pub(super) fn text(value: &JsValue, arg: &str) -> Result<String, JsValue> {
 }
 
 /// A credential: a string; one longer than the credential cap is `malformed_token` before any
-/// of it is copied (a UTF-16 unit is at least one UTF-8 byte).
+/// of it is copied (a UTF-16 unit is at least one UTF-8 byte). `null` and `undefined` (a request
+/// without an `Authorization` header) are `malformed_token` too: no credential, not a bad argument.
 pub(super) fn credential(value: &JsValue) -> Result<String, JsValue> {
+    if is_nullish(value) {
+        return Err(throw(TokenError::Malformed { why: "no credential was given" }.into()));
+    }
     let (text, length) = js_string(value).ok_or_else(|| wrong("credential", "a string", value))?;
     if length as usize > MAX_CREDENTIAL_BYTES {
         return Err(throw(TokenError::Malformed { why: "longer than 8192 bytes" }.into()));
