@@ -11,7 +11,7 @@
 #                                             src/wasm/types.d.ts + src/wasm/snapshot.d.ts +
 #                                             src/js/scopegate.d.ts (written by hand; the generated
 #                                             declarations are not shipped)
-#   web/scopegate_bg.wasm.d.ts                src/js/scopegate_bg.wasm.d.ts (the `.wasm` subpath)
+#   web/scopegate_bg.wasm.d.{ts,cts}          src/js/, as written: the types of the `.wasm` subpath
 #   package.json                              pkg.json with Cargo.toml's version
 #   README.md, LICENSE                        as they are
 #
@@ -74,7 +74,7 @@ cp "$nodejs/scopegate.js" "$out/web/scopegate.cjs"
   cat src/js/scopegate.d.ts
 } >"$out/web/index.d.ts"
 cp "$out/web/index.d.ts" "$out/node.d.cts"
-cp src/js/scopegate_bg.wasm.d.ts "$out/web/"
+cp src/js/scopegate_bg.wasm.d.ts src/js/scopegate_bg.wasm.d.cts "$out/web/"
 cp src/js/node.cjs src/js/node.mjs "$out/"
 cp pkg.json "$out/package.json"
 (cd "$out" && npm pkg set version="$version")
