@@ -52,7 +52,12 @@ describe('package layout', () => {
       import: { types: './web/index.d.ts', default: './node.mjs' },
       require: { types: './node.d.cts', default: './node.cjs' },
     });
-    assert.deepEqual(manifest.exports['./scopegate_bg.wasm'], { types: './web/scopegate_bg.wasm.d.ts', default: './web/scopegate_bg.wasm' });
+    const wasm = { types: './web/scopegate_bg.wasm.d.ts', default: './web/scopegate_bg.wasm' };
+    assert.deepEqual(manifest.exports['./scopegate_bg.wasm'], {
+      import: wasm,
+      require: { types: './web/scopegate_bg.wasm.d.cts', default: './web/scopegate_bg.wasm' },
+      default: wasm,
+    });
     assert.equal(manifest.main, './node.cjs');
     assert.equal(manifest.types, './node.d.cts');
   });
@@ -71,7 +76,7 @@ describe('package layout', () => {
 
   test('the tarball holds only the package files', () => {
     const files = execFileSync('tar', ['tzf', project.tarball], { encoding: 'utf8' }).trim().split('\n');
-    for (const f of files) assert.match(f, /^package\/(package\.json|README\.md|LICENSE|node\.mjs|node\.cjs|node\.d\.cts|web\/(scopegate(\.js|\.cjs|_bg\.wasm|_bg\.wasm\.d\.ts)|index\.(js|d\.ts)))$/, f);
+    for (const f of files) assert.match(f, /^package\/(package\.json|README\.md|LICENSE|node\.mjs|node\.cjs|node\.d\.cts|web\/(scopegate(\.js|\.cjs|_bg\.wasm|_bg\.wasm\.d\.c?ts)|index\.(js|d\.ts)))$/, f);
     for (const f of ['web/scopegate_bg.wasm', 'web/index.d.ts', 'node.d.cts', 'web/scopegate_bg.wasm.d.ts', 'LICENSE']) {
       assert.ok(files.includes(`package/${f}`), f);
     }

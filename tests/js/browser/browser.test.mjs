@@ -68,7 +68,7 @@ before(async () => {
   const pkgDir = join(project.dir, 'node_modules/scopegate');
   const manifest = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
   // What the package tells a browser to load.
-  const entry = `/scopegate/${normalize(manifest.exports['.'].browser).split(sep).join('/')}`;
+  const entry = `/scopegate/${normalize(manifest.exports['.'].browser.default).split(sep).join('/')}`;
   const html = page(entry);
   const demo = readFileSync(join(repo, 'tests/fixtures/demo.json'));
   server = createServer((req, res) => {
