@@ -9,8 +9,9 @@
 #   node.cjs, node.mjs                        src/js/, as written
 #   web/index.d.ts, node.d.cts                the types, for `import` and for `require`: one text,
 #                                             src/wasm/types.d.ts + src/wasm/snapshot.d.ts +
-#                                             src/js/scopegate.d.ts (written by hand; the generated
-#                                             declarations are not shipped)
+#                                             src/js/loaders.d.ts + src/js/scopegate.d.ts (written
+#                                             by hand; the generated declarations are not
+#                                             shipped)
 #   web/scopegate_bg.wasm.d.{ts,cts}          src/js/, as written: the types of the `.wasm` subpath
 #   package.json                              pkg.json with Cargo.toml's version
 #   README.md, LICENSE                        as they are
@@ -70,6 +71,8 @@ cp "$nodejs/scopegate.js" "$out/web/scopegate.cjs"
   cat src/wasm/types.d.ts
   echo
   cat src/wasm/snapshot.d.ts
+  echo
+  cat src/js/loaders.d.ts
   echo
   cat src/js/scopegate.d.ts
 } >"$out/web/index.d.ts"
