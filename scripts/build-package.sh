@@ -3,10 +3,16 @@
 #
 #   web/scopegate.js, web/scopegate_bg.wasm,  the web build (scripts/build-web.sh: target/web)
 #   web/index.js
-#   web/scopegate.cjs, web/scopegate.d.ts     wasm-bindgen --target nodejs, as generated (the glue
+#   web/scopegate.cjs                         wasm-bindgen --target nodejs, as generated (the glue
 #                                             renamed .cjs, as the package is ESM); it loads the
 #                                             same web/scopegate_bg.wasm
-#   web/index.d.ts, node.cjs, node.mjs        src/js/, as written
+#   node.cjs, node.mjs                        src/js/, as written
+#   web/index.d.ts, node.d.cts                the types, for `import` and for `require`: one text,
+#                                             src/wasm/types.d.ts + src/wasm/snapshot.d.ts +
+#                                             src/js/loaders.d.ts + src/js/scopegate.d.ts (written
+#                                             by hand; the generated declarations are not
+#                                             shipped)
+#   web/scopegate_bg.wasm.d.{ts,cts}          src/js/, as written: the types of the `.wasm` subpath
 #   package.json                              pkg.json with Cargo.toml's version
 #   README.md, LICENSE                        as they are
 #
@@ -34,7 +40,7 @@ tarball="dist/scopegate-$version.tgz"
 
 key=$(
   {
-    sha256sum "$module" "$web"/* src/js/* pkg.json Cargo.toml scripts/build-package.sh
+    sha256sum "$module" "$web"/* src/js/* src/wasm/*.d.ts pkg.json Cargo.toml scripts/build-package.sh
     for f in README.md LICENSE; do if [ -f "$f" ]; then sha256sum "$f"; else echo "no $f"; fi; done
     wasm-bindgen --version
   } | sha256sum | cut -d' ' -f1
@@ -60,7 +66,18 @@ rm -rf "$out"
 mkdir -p "$out/web"
 cp "$web"/* "$out/web/"
 cp "$nodejs/scopegate.js" "$out/web/scopegate.cjs"
-cp "$nodejs/scopegate.d.ts" src/js/index.d.ts "$out/web/"
+{
+  echo "// The types of the scopegate package (the same text for \`import\` and \`require\`)."
+  cat src/wasm/types.d.ts
+  echo
+  cat src/wasm/snapshot.d.ts
+  echo
+  cat src/js/loaders.d.ts
+  echo
+  cat src/js/scopegate.d.ts
+} >"$out/web/index.d.ts"
+cp "$out/web/index.d.ts" "$out/node.d.cts"
+cp src/js/scopegate_bg.wasm.d.ts src/js/scopegate_bg.wasm.d.cts "$out/web/"
 cp src/js/node.cjs src/js/node.mjs "$out/"
 cp pkg.json "$out/package.json"
 (cd "$out" && npm pkg set version="$version")

@@ -32,7 +32,7 @@ wasm-pack --log-level warn test --mode no-install --headless --chrome --node
 step "npm package: build and pack"
 ./scripts/build-package.sh
 
-step "npm package tests (Node ESM/CJS, jose interop, TypeScript, workerd, Chromium)"
+step "npm package tests (Node ESM/CJS, jose interop, strict TypeScript, attw, workerd, Chromium)"
 node --test tests/js/
 
 step "sample site end to end (playwright-core, Debian Chromium)"

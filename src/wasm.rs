@@ -10,6 +10,7 @@ mod convert;
 mod de;
 mod manage;
 mod search;
+mod tagged;
 
 use js_sys::JSON;
 use wasm_bindgen::prelude::*;
@@ -18,7 +19,7 @@ use crate::api::{
     self, AuthenticateOptions, AuthenticatedAnswer, Explanation, GeneratedKey, ListTokensOptions,
     MintOptions, MintRequestInput, MintedAnswer, SigningKeyInput, TokenInfo,
 };
-use crate::engine::{Decision, Engine, Handles, Principal, Question};
+use crate::engine::{Decision, Deny, Engine, Handles, Principal, Question};
 use crate::token::SigningKey;
 use args::Name;
 use cache::Interned;
@@ -37,14 +38,24 @@ const SNAPSHOT_TYPES: &str = include_str!("wasm/snapshot.d.ts");
 pub struct Scopegate {
     interned: Interned,
     handles: Handles,
-    /// The principal name of each principal handle (by handle), for messages.
+    /// The principal name of each principal handle (by index), for messages.
     handle_names: Vec<Option<Box<str>>>,
+    /// This instance's tag, in the high bits of every handle it gives (see `tagged`).
+    tag: u32,
+    /// How many target handles it gave.
+    targets: u32,
 }
 
 impl Scopegate {
     fn with(engine: Engine) -> Self {
         let handles = engine.handles();
-        Self { interned: Interned::new(engine), handles, handle_names: Vec::new() }
+        Self {
+            interned: Interned::new(engine),
+            handles,
+            handle_names: Vec::new(),
+            tag: tagged::new_tag(),
+            targets: 0,
+        }
     }
 
     fn engine(&self) -> &Engine {
@@ -52,13 +63,25 @@ impl Scopegate {
     }
 
     /// A handle for `who`, remembering the first name it was known by.
-    fn add_handle(&mut self, who: &Principal, name: Option<&str>) -> u32 {
+    fn add_handle(&mut self, who: &Principal, name: Option<&str>) -> f64 {
         // The principal comes from this instance's engine, which made the table.
-        let handle = self.handles.add_principal(who).unwrap_or(u32::MAX);
-        if handle as usize == self.handle_names.len() {
+        let index = self.handles.add_principal(who).unwrap_or(u32::MAX);
+        if index as usize == self.handle_names.len() {
             self.handle_names.push(name.map(Into::into));
         }
-        handle
+        tagged::handle(self.tag, index)
+    }
+
+    /// The index of a principal handle this instance made; `None` for any other number.
+    #[inline]
+    fn principal_index(&self, handle: u64) -> Option<u32> {
+        tagged::index(self.tag, handle).filter(|&i| (i as usize) < self.handle_names.len())
+    }
+
+    /// The principal of a handle this instance made; `None` for any other number.
+    #[inline]
+    fn principal_of(&self, handle: u64) -> Option<Principal> {
+        self.handles.principal(self.principal_index(handle)?)
     }
 
     /// The explanation of `decision` on a question asked as `principal` (`None`: no name).
@@ -223,7 +246,7 @@ impl Scopegate {
     pub fn principal_handle(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "string")] principal: JsValue,
-    ) -> Result<Option<u32>, JsValue> {
+    ) -> Result<Option<f64>, JsValue> {
         let principal = args::name(&principal, "principal")?;
         let Some(who) = self.engine().resolve_principal(principal.asked()) else { return Ok(None) };
         Ok(Some(self.add_handle(&who, Some(principal.shown()))))
@@ -235,12 +258,14 @@ impl Scopegate {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "string")] scope: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] resource: JsValue,
-    ) -> Result<Option<u32>, JsValue> {
+    ) -> Result<Option<f64>, JsValue> {
         let scope = args::name(&scope, "scope")?;
         let resource = args::name(&resource, "resource")?;
         let engine = self.interned.engine();
         let Ok(target) = engine.resolve_target(scope.asked(), resource.asked()) else { return Ok(None) };
-        Ok(self.handles.add_target(&target).ok())
+        let Ok(index) = self.handles.add_target(&target) else { return Ok(None) };
+        self.targets = self.targets.max(index + 1);
+        Ok(Some(tagged::handle(self.tag, index)))
     }
 
     /// The fastest check: pre-resolved handles. An unknown handle is a deny.
@@ -252,6 +277,11 @@ impl Scopegate {
     ) -> Result<bool, JsValue> {
         let principal = args::handle(&principal, "principal")?;
         let target = args::handle(&target, "target")?;
+        let (Some(principal), Some(target)) =
+            (self.principal_index(principal), tagged::index(self.tag, target).filter(|&t| t < self.targets))
+        else {
+            return Ok(false);
+        };
         Ok(self.engine().check_handles(&self.handles, principal, target))
     }
 
@@ -266,7 +296,7 @@ impl Scopegate {
         let principal = args::handle(&principal, "principal")?;
         let scope = args::name(&scope, "scope")?;
         let resource = args::name(&resource, "resource")?;
-        let Some(who) = self.handles.principal(principal) else { return Ok(false) };
+        let Some(who) = self.principal_of(principal) else { return Ok(false) };
         Ok(scope.whole() && resource.whole() && self.engine().check_as(&who, scope.asked(), resource.asked()))
     }
 
@@ -281,11 +311,14 @@ impl Scopegate {
         let handle = args::handle(&principal, "principal")?;
         let scope = args::name(&scope, "scope")?;
         let resource = args::name(&resource, "resource")?;
-        let decision = match self.handles.principal(handle) {
+        let decision = match self.principal_of(handle) {
             Some(who) => self.engine().explain_as(&who, scope.asked(), resource.asked()),
+            // A number this instance never handed out: another instance's handle, a freed one's.
+            None if self.principal_index(handle).is_none() => Decision::Denied { deny: Deny::ForeignHandle },
             None => self.engine().explain("", scope.asked(), resource.asked()),
         };
-        let name = self.handle_names.get(handle as usize).and_then(Option::as_deref);
+        let index = self.principal_index(handle);
+        let name = index.and_then(|i| self.handle_names.get(i as usize)).and_then(Option::as_deref);
         Ok(self.explanation(&decision, name, &scope, &resource))
     }
 
@@ -294,7 +327,7 @@ impl Scopegate {
     #[wasm_bindgen(unchecked_return_type = "Authenticated")]
     pub fn authenticate(
         &mut self,
-        #[wasm_bindgen(unchecked_param_type = "string")] credential: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | null | undefined")] credential: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "AuthenticateOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let credential = args::credential(&credential)?;
@@ -303,7 +336,10 @@ impl Scopegate {
         let found =
             self.engine().authenticate(&credential, now, options.organization.as_deref()).map_err(thrown)?;
         let handle = self.add_handle(&found.principal, found.principal_name.as_deref());
-        Ok(answer(&AuthenticatedAnswer::new(&found, handle)))
+        let answer = answer(&AuthenticatedAnswer::new(&found, 0));
+        // The answer's `handle` is the tagged one (a number above 2³²).
+        let _ = js_sys::Reflect::set(&answer, &"handle".into(), &handle.into());
+        Ok(answer)
     }
 
     /// Mints a token for `actor`: opaque by default, signed when `options.signingKey` is given.

@@ -13,6 +13,9 @@ mod boundary;
 #[path = "wasm/interning.rs"]
 mod interning;
 
+#[path = "wasm/handles.rs"]
+mod handles;
+
 /// The suite really runs in Node, not in a browser page.
 #[wasm_bindgen_test]
 fn runs_in_node() {

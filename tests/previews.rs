@@ -114,8 +114,7 @@ fn an_expiry_policy_preview_lists_the_tokens_it_would_stop() {
             { "id": "later", "kind": "organization", "name": "nightly", "role": "member", "expires": 1_000_000 + 40 * 86_400 },
         ],
     }));
-    let patch =
-        scopegate::SettingsPatch { token_expiry_policy_days: Some(Some(30)), ..Default::default() };
+    let patch = scopegate::SettingsPatch { token_expiry_policy_days: Some(Some(30)), ..Default::default() };
     let preview = engine.preview("ada", 1_000_000, |e, actor| e.update_settings(actor, "acme", &patch));
     let stopped: Vec<&str> = preview.stopped_tokens.iter().map(|t| t.id.as_str()).collect();
     assert_eq!(stopped, ["forever", "later"]);

@@ -15,6 +15,9 @@ mod boundary;
 #[path = "wasm/interning.rs"]
 mod interning;
 
+#[path = "wasm/handles.rs"]
+mod handles;
+
 /// The suite really runs in a browser page, not in Node.
 #[wasm_bindgen_test]
 fn runs_in_a_browser() {

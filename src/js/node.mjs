@@ -2,5 +2,5 @@
 // `require` share one instance of the module.
 import scopegate from './node.cjs';
 
-export const { Scopegate, initSync } = scopegate;
+export const { Scopegate, initSync, isScopegateError, ScopegateError } = scopegate;
 export default scopegate.default;

@@ -94,8 +94,12 @@ pub(super) fn text(value: &JsValue, arg: &str) -> Result<String, JsValue> {
 }
 
 /// A credential: a string; one longer than the credential cap is `malformed_token` before any
-/// of it is copied (a UTF-16 unit is at least one UTF-8 byte).
+/// of it is copied (a UTF-16 unit is at least one UTF-8 byte). `null` and `undefined` (a request
+/// without an `Authorization` header) are `malformed_token` too: no credential, not a bad argument.
 pub(super) fn credential(value: &JsValue) -> Result<String, JsValue> {
+    if is_nullish(value) {
+        return Err(throw(TokenError::Malformed { why: "no credential was given" }.into()));
+    }
     let (text, length) = js_string(value).ok_or_else(|| wrong("credential", "a string", value))?;
     if length as usize > MAX_CREDENTIAL_BYTES {
         return Err(throw(TokenError::Malformed { why: "longer than 8192 bytes" }.into()));
@@ -108,22 +112,28 @@ pub(super) fn boolean(value: &JsValue, arg: &str) -> Result<bool, JsValue> {
     value.as_bool().ok_or_else(|| wrong(arg, "a boolean", value))
 }
 
-/// A handle: a whole number from 0 to 2³²−1 (an unknown one is a deny, not an error). Two
-/// calls that need no return slot (`Number.isInteger`, then the number) instead of `as_f64`.
+/// A handle: a whole number from 0 to 2⁵³−1 (one this instance did not make is a deny, not an
+/// error; see `tagged`). Two calls that need no return slot (`Number.isInteger`, then the
+/// number) instead of `as_f64`.
 #[inline]
-pub(super) fn handle(value: &JsValue, arg: &str) -> Result<u32, JsValue> {
+pub(super) fn handle(value: &JsValue, arg: &str) -> Result<u64, JsValue> {
     if Number::is_integer(value) {
         let n = value.unchecked_into_f64();
-        if (0.0..=f64::from(u32::MAX)).contains(&n) {
-            return Ok(n as u32);
+        if (0.0..=MAX_HANDLE).contains(&n) {
+            return Ok(n as u64);
         }
     }
     Err(if value.as_f64().is_some() {
-        throw(ApiError::argument(format!("`{arg}` must be a handle (a whole number from 0 to 4294967295).")))
+        throw(ApiError::argument(format!(
+            "`{arg}` must be a handle (a whole number from 0 to 9007199254740991)."
+        )))
     } else {
         wrong(arg, "a handle (a number)", value)
     })
 }
+
+/// The largest handle: `Number.MAX_SAFE_INTEGER`.
+const MAX_HANDLE: f64 = 9_007_199_254_740_991.0;
 
 /// A required plain object read into `T` (see `de`): unknown fields are refused.
 pub(super) fn object<T: DeserializeOwned>(value: &JsValue, arg: &str) -> Result<T, JsValue> {

@@ -47,7 +47,7 @@ impl Scopegate {
         let options: SearchResourcesOptions = args::options(&options, "options")?;
         let query = options.into_query();
         let engine = self.engine();
-        let page = match (handle.and_then(|h| self.handles.principal(h)), &name) {
+        let page = match (handle.and_then(|h| self.principal_of(h)), &name) {
             (Some(who), _) => engine.search_resources_as(&who, scope.asked(), organization.asked(), &query),
             (None, Some(name)) => {
                 engine.search_resources(name.asked(), scope.asked(), organization.asked(), &query)

@@ -33,36 +33,42 @@ export type ScopegateErrorCode =
   | "random_unavailable"
   | "snapshot_signature_invalid";
 
-/**
- * The error every throwing method throws: a real `Error` whose `name` is `"ScopegateError"`, with
- * a stable `code` and a `message` that is a whole sentence naming what was wrong (for an invalid
- * argument, the argument: "`principal` must be a string, not a number.").
- *
- * Arguments are checked before anything else: a value of the wrong type in any position (a
- * number, `null`, `undefined`, an object, an array, a symbol or a BigInt where a string is
- * expected, and so on) is `invalid_argument`, and the instance keeps working. Optional
- * arguments accept `undefined` and `null`. Options and request objects refuse fields they do not
- * define. Strings are measured before they are copied into the module:
- * - a credential longer than 8192 bytes is `malformed_token` (one over 8192 characters before
- *   it is copied);
- * - a name longer than 4096 UTF-16 code units (no snapshot can hold one) is the
- *   deny of an unknown name in a question (`check` → `false`, `explain` → `unknown_principal`,
- *   `unknown_scope` or `unknown_resource`, `effectivePermission` → `"none"`, `allowedActions` →
- *   `[]`, `principalHandle`, `targetHandle` and `settings` → `undefined`), and `invalid_argument`
- *   in a management action or a token method;
- * - snapshot text (`new Scopegate`, `fromSignedSnapshot`, `signSnapshot`) has no limit.
- */
-export interface ScopegateError extends Error {
-  name: "ScopegateError";
+/** The codes of a snapshot that does not load: its `details.problems` list every problem. */
+export type SnapshotErrorCode =
+  | "invalid_json"
+  | "unsupported_version"
+  | "unknown_field"
+  | "missing_field"
+  | "wrong_type"
+  | "invalid_value"
+  | "invalid_name"
+  | "duplicate"
+  | "dangling_reference"
+  | "invalid_reference"
+  | "unknown_scope"
+  | "scope_entity_mismatch"
+  | "too_large";
+
+/** One problem of a snapshot that does not load. */
+export interface SnapshotProblem {
   code: ScopegateErrorCode;
-  details?: {
-    /** Snapshot errors: every problem, with its JSON path. */
-    problems?: { code: ScopegateErrorCode; path: string; message: string }[];
-    /** Refused management actions: the scope that was needed and why it was missing. */
-    action?: string;
-    deny?: Deny;
-  };
+  /** Where in the document, e.g. `organizations[0].teams[2].stacks["app/prod"]` (empty: the whole document). */
+  path: string;
+  /** What is wrong, in words. */
+  message: string;
 }
+
+/**
+ * The `details` of a `ScopegateError`, by code: a refused management action (`forbidden`) always
+ * names the scope it needed and why it was missing; a snapshot that does not load
+ * (`new Scopegate`, `fromSignedSnapshot`) lists every problem (the same codes thrown by a
+ * management action carry no details); every other code has none.
+ */
+export type ScopegateErrorDetails<C extends ScopegateErrorCode = ScopegateErrorCode> = C extends "forbidden"
+  ? { action: string; deny: Deny }
+  : C extends SnapshotErrorCode
+    ? { problems: [SnapshotProblem, ...SnapshotProblem[]] } | undefined
+    : undefined;
 
 export type Permission = "none" | "read" | "open" | "write" | "admin";
 export type EntityKind = "stack" | "environment" | "account";
@@ -101,27 +107,36 @@ export type SettingName =
   | "membersCanCreateAccounts"
   | "teamTokensGetMemberDefaults";
 
-/** One source that grants the action. */
-export interface Reason {
-  code: ReasonCode;
-  message: string;
-  role?: string;
-  team?: string;
-  permission?: Permission;
-  permissionSet?: string;
-  setting?: SettingName;
-}
+/** One source that grants the action, keyed by `code`; `message` says it in words. */
+export type Reason =
+  | { code: "org_admin" | "team_token_baseline" | "creator_grant"; message: string }
+  | { code: "builtin_role"; message: string; role: string }
+  | { code: "custom_role"; message: string; role: string; team?: string }
+  | { code: "default_permission" | "explicit_grant"; message: string; permission: Permission }
+  | { code: "team_grant"; message: string; team: string; permission: Permission }
+  | { code: "role_rule"; message: string; role: string; team?: string; permissionSet: string }
+  | { code: "setting"; message: string; setting: SettingName }
+  | { code: "team_admin"; message: string; team: string };
 
-/** Why an action was denied. */
-export interface Deny {
-  code: DenyCode;
-  /** A whole sentence naming what was wrong, e.g. "`nora` is not a member of `acme`." */
-  message: string;
-  scope?: string;
-  permission?: Permission;
-  setting?: SettingName;
-  organization?: string;
-}
+/**
+ * Why an action was denied, keyed by `code`; `message` is a whole sentence naming what was
+ * wrong, e.g. "`nora` is not a member of `acme`.".
+ */
+export type Deny =
+  | {
+      code: "unknown_principal" | "unknown_scope" | "unknown_resource" | "invalid_resource" | "not_a_member" | "machine_token";
+      message: string;
+    }
+  | {
+      code: "missing_scope";
+      message: string;
+      /** The scope no source grants. */
+      scope: string;
+      /** The principal's effective level on the entity (entity scopes). */
+      permission?: Permission;
+    }
+  | { code: "setting_disabled"; message: string; /** The toggle that is off. */ setting: SettingName }
+  | { code: "destination_denied"; message: string; /** The destination organization. */ organization: string };
 
 /** An allowed action: every source that grants it (at least one), and no `deny` key. */
 export interface Allowed {
@@ -165,7 +180,10 @@ export interface AuthenticateOptions {
 export interface Authenticated {
   /** `token:<id>` or `user:<login>`, for `check`; `null` for a signed machine token with no record. */
   principal: string | null;
-  /** A principal handle for `checkAs`, `explainAs` and `checkHandles`. */
+  /**
+   * A principal handle for `checkAs`, `explainAs`, `checkHandles` and `searchResources`, valid on
+   * this instance only (see `principalHandle`).
+   */
   handle: number;
   tokenId: string;
   kind: TokenKind;
@@ -174,6 +192,7 @@ export interface Authenticated {
   subject: string;
   /** Seconds since the epoch; 0 means never. */
   expires: number;
+  /** A signed token (JWT), rather than an opaque one. */
   signed: boolean;
 }
 

@@ -266,10 +266,8 @@ impl Action {
                 engine.update_settings(actor, ORG, &patch)
             }
             Self::ExpiryPolicy(days) => {
-                let patch = scopegate::SettingsPatch {
-                    token_expiry_policy_days: Some(*days),
-                    ..Default::default()
-                };
+                let patch =
+                    scopegate::SettingsPatch { token_expiry_policy_days: Some(*days), ..Default::default() };
                 engine.update_settings(actor, ORG, &patch)
             }
             Self::MemberRole(u, r) => engine.set_member_role(actor, ORG, &user(*u), ROLES[*r]),

@@ -44,10 +44,22 @@ describe('package layout', () => {
     assert.equal(manifest.license, 'Apache-2.0');
     assert.equal(manifest.dependencies, undefined);
     const root = manifest.exports['.'];
-    assert.deepEqual(Object.keys(root), ['types', 'workerd', 'browser', 'node', 'default']);
-    assert.equal(root.browser, root.workerd);
-    assert.equal(root.default, root.browser);
-    assert.match(root.types, /\.d\.ts$/);
+    assert.deepEqual(Object.keys(root), ['workerd', 'browser', 'node', 'default']);
+    // Each condition names its types first: ESM types for `import`, CommonJS types for `require`.
+    const web = { types: './web/index.d.ts', default: './web/index.js' };
+    for (const condition of ['workerd', 'browser', 'default']) assert.deepEqual(root[condition], web, condition);
+    assert.deepEqual(root.node, {
+      import: { types: './web/index.d.ts', default: './node.mjs' },
+      require: { types: './node.d.cts', default: './node.cjs' },
+    });
+    const wasm = { types: './web/scopegate_bg.wasm.d.ts', default: './web/scopegate_bg.wasm' };
+    assert.deepEqual(manifest.exports['./scopegate_bg.wasm'], {
+      import: wasm,
+      require: { types: './web/scopegate_bg.wasm.d.cts', default: './web/scopegate_bg.wasm' },
+      default: wasm,
+    });
+    assert.equal(manifest.main, './node.cjs');
+    assert.equal(manifest.types, './node.d.cts');
   });
 
   test('Node resolves the node entry; ESM and CommonJS share one instance', () => {
@@ -59,14 +71,15 @@ describe('package layout', () => {
   test('ESM and CommonJS export the same names', () => {
     const names = (m) => sorted(Object.keys(m).filter((n) => n !== '__esModule'));
     assert.deepEqual(names(esm.scopegate), names(cjs));
-    assert.deepEqual(names(cjs), ['Scopegate', 'default', 'initSync']);
+    assert.deepEqual(names(cjs), ['Scopegate', 'ScopegateError', 'default', 'initSync', 'isScopegateError']);
   });
 
   test('the tarball holds only the package files', () => {
     const files = execFileSync('tar', ['tzf', project.tarball], { encoding: 'utf8' }).trim().split('\n');
-    for (const f of files) assert.match(f, /^package\/(package\.json|README\.md|LICENSE|node\.mjs|node\.cjs|web\/(scopegate(\.js|\.cjs|\.d\.ts|_bg\.wasm)|index\.(js|d\.ts)))$/, f);
-    assert.ok(files.includes('package/web/scopegate_bg.wasm'));
-    assert.ok(files.includes('package/web/scopegate.d.ts'));
+    for (const f of files) assert.match(f, /^package\/(package\.json|README\.md|LICENSE|node\.mjs|node\.cjs|node\.d\.cts|web\/(scopegate(\.js|\.cjs|_bg\.wasm|_bg\.wasm\.d\.c?ts)|index\.(js|d\.ts)))$/, f);
+    for (const f of ['web/scopegate_bg.wasm', 'web/index.d.ts', 'node.d.cts', 'web/scopegate_bg.wasm.d.ts', 'LICENSE']) {
+      assert.ok(files.includes(`package/${f}`), f);
+    }
     // One module, loaded by both the web and the Node glue.
     assert.equal(files.filter((f) => f.endsWith('.wasm')).length, 1, files.join());
   });
@@ -212,6 +225,62 @@ describe('errors', () => {
     assert.equal(sg.check('nora', 'stack:read', 'acme/identity/prod'), true);
     throwsScopegate(() => sg.authenticate('x'), 'malformed_token');
     sg.free();
+  });
+});
+
+describe('ScopegateError and handles', () => {
+  test('every thrown error is an instance of ScopegateError, from import and from require', () => {
+    for (const entry of [esm.scopegate, cjs]) {
+      const sg = new entry.Scopegate(demo());
+      let thrown;
+      try {
+        sg.authenticate('not a token');
+      } catch (e) {
+        thrown = e;
+      }
+      assert.ok(thrown instanceof entry.ScopegateError, 'instanceof ScopegateError');
+      assert.ok(thrown instanceof Error);
+      assert.ok(entry.isScopegateError(thrown));
+      // Any copy of the package recognizes the errors of another (the check is by name and code).
+      assert.ok(thrown instanceof esm.scopegate.ScopegateError && thrown instanceof cjs.ScopegateError);
+      assert.equal(thrown.code, 'malformed_token');
+      for (const other of [new Error('x'), new TypeError('x'), { name: 'ScopegateError', code: 'forbidden' }, null, 'ScopegateError']) {
+        assert.ok(!(other instanceof entry.ScopegateError), String(other));
+        assert.ok(!entry.isScopegateError(other), String(other));
+      }
+      const made = new entry.ScopegateError('not_found', 'There is no organization `x`.');
+      assert.ok(made instanceof entry.ScopegateError && made instanceof Error);
+      assert.equal(made.name, 'ScopegateError');
+      assert.equal(made.details, undefined);
+      sg.free();
+    }
+  });
+
+  test('a missing credential (null or undefined) is malformed_token, as the README uses it', () => {
+    const sg = new esm.scopegate.Scopegate(demo());
+    const headers = new Headers();
+    throwsScopegate(() => sg.authenticate(headers.get('authorization'), { organization: 'acme' }), 'malformed_token');
+    throwsScopegate(() => sg.authenticate(undefined), 'malformed_token');
+    throwsScopegate(() => sg.authenticate(42), 'invalid_argument');
+    sg.free();
+  });
+
+  test('a handle acts only on the instance that made it', () => {
+    const a = new esm.scopegate.Scopegate(demo());
+    const b = new cjs.Scopegate(demo());
+    const nora = a.principalHandle('nora');
+    const other = b.principalHandle('ada');
+    assert.equal(typeof nora, 'number');
+    assert.ok(Number.isSafeInteger(nora) && Number.isSafeInteger(other));
+    assert.notEqual(nora, other);
+    assert.equal(a.checkAs(nora, 'stack:read', 'acme/identity/prod'), true);
+    assert.equal(b.checkAs(nora, 'stack:read', 'acme/identity/prod'), false);
+    assert.equal(b.explainAs(nora, 'stack:read', 'acme/identity/prod').deny?.code, 'foreign_handle');
+    a.free();
+    const c = new esm.scopegate.Scopegate(demo());
+    assert.equal(c.checkAs(nora, 'stack:read', 'acme/identity/prod'), false, 'after free');
+    b.free();
+    c.free();
   });
 });
 

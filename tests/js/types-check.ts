@@ -1,6 +1,7 @@
 // Type-checked (never run) against the installed package's declarations by tests/js/types.test.mjs:
 // the public surface is usable from strict TypeScript and has no `any`.
-import init, { initSync, Scopegate } from "scopegate";
+import init, { initSync, isScopegateError, Scopegate, ScopegateError } from "scopegate";
+import wasm from "scopegate/scopegate_bg.wasm";
 import * as everything from "scopegate";
 import type {
   Authenticated,
@@ -15,7 +16,6 @@ import type {
   MintRequest,
   Permission,
   Reason,
-  ScopegateError,
   ScopegateErrorCode,
   Settings,
   SigningKeyInput,
@@ -63,15 +63,29 @@ function loadSync(bytes: Uint8Array, text: string): Scopegate {
 function questions(sg: Scopegate): string {
   const allowed: boolean = sg.check("ada", "stack:read", "acme/app/prod");
   const why: Explanation = sg.explain("ada", "stack:read", "acme/app/prod");
-  const first: Reason | undefined = why.reasons[0];
-  const parts: string[] = [String(allowed), String(why.allowed), first?.code ?? "", first?.team ?? "", first?.role ?? ""];
-  if (why.deny !== undefined) {
+  const parts: string[] = [String(allowed)];
+  // The answer is a union discriminated by `allowed`; `deny` and `reasons` keyed by `code`.
+  if (why.allowed) {
+    const first: Reason = why.reasons[0];
+    parts.push(first.code, first.message);
+    if (first.code === "team_grant") parts.push(first.team, first.permission);
+    if (first.code === "role_rule") parts.push(first.role, first.permissionSet, first.team ?? "");
+    // @ts-expect-error: an allow has no deny
+    parts.push(why.deny.code);
+  } else {
     const deny: Deny = why.deny;
-    parts.push(describeDeny(deny.code), deny.message, deny.setting ?? "");
+    parts.push(describeDeny(deny.code), deny.message);
+    if (deny.code === "setting_disabled") parts.push(deny.setting);
+    if (deny.code === "missing_scope") parts.push(deny.scope, deny.permission ?? "");
+    if (deny.code === "destination_denied") parts.push(deny.organization);
+    // @ts-expect-error: only setting_disabled names a setting
+    if (deny.code === "not_a_member") parts.push(deny.setting);
   }
   const level: Permission = sg.effectivePermission("ada", "stack", "acme/app/prod");
   const kind: EntityKind = "environment";
   const actions: string[] = sg.allowedActions("ada", "acme/shared/prod", kind);
+  const orgActions: string[] = sg.allowedActions("ada", "acme");
+  parts.push(orgActions.join());
   const settings: Settings | undefined = sg.settings("acme");
   const revision: number = sg.revision;
   const transfer: Explanation = sg.explainTransfer("ada", "acme/app/prod", "globex");
@@ -106,15 +120,25 @@ function describeDeny(code: DenyCode): string {
   }
 }
 
-// --- Errors: narrowing on `name`, then on the code union. ---
-function isScopegateError(e: unknown): e is ScopegateError {
-  return e instanceof Error && e.name === "ScopegateError";
+// --- Errors: `instanceof ScopegateError` (or `isScopegateError`), then `details` by `code`. ---
+interface HeadersLike {
+  get(name: string): string | null;
 }
-function authenticate(sg: Scopegate, header: string): Authenticated | number {
+function authenticate(sg: Scopegate, headers: HeadersLike): Authenticated | number {
   try {
-    return sg.authenticate(header, { now: 1_767_225_600, organization: "acme" });
+    // As the README: a missing header is `null`, refused as `malformed_token`.
+    const who = sg.authenticate(headers.get("authorization"), { organization: "acme" });
+    sg.checkAs(who.handle, "stack:read", "acme/website/prod");
+    return sg.authenticate(headers.get("authorization") ?? undefined, { now: 1_767_225_600, organization: "acme" });
   } catch (e) {
-    if (!isScopegateError(e)) throw e;
+    if (!(e instanceof ScopegateError)) throw e;
+    if (e.code === "forbidden") return e.details.deny.message.length;
+    if (e.code === "invalid_json") return e.details?.problems[0].path.length ?? 0;
+    const guarded: unknown = e;
+    if (isScopegateError(guarded) && guarded.code === "not_found") {
+      const none: undefined = guarded.details;
+      void none;
+    }
     const code: ScopegateErrorCode = e.code;
     switch (code) {
       case "token_expired":
@@ -125,7 +149,7 @@ function authenticate(sg: Scopegate, header: string): Authenticated | number {
       default:
         break;
     }
-    const problems = e.details?.problems ?? [];
+    const problems = e.code === "duplicate" ? (e.details?.problems ?? []) : [];
     const paths: string[] = problems.map((p) => `${p.path}: ${p.code}`);
     // @ts-expect-error: not an error code
     const bogus: ScopegateErrorCode = "no_such_code";
@@ -145,13 +169,14 @@ function mint(sg: Scopegate): [MintedToken, MintedToken, TokenInfo[]] {
   const signingKey: SigningKeyInput = { kid: key.kid, alg: key.alg, privateKey: key.privateKey };
   const hs: SigningKeyInput = { kid: "hs", alg: "HS256", secret: "c2VjcmV0" };
   const signed: MintedToken = sg.mintToken("ada", request, { now: 1_767_225_600, signingKey });
-  // The generated declaration makes `options` required (the runtime accepts it omitted).
-  const opaque: MintedToken = sg.mintToken("ada", personal, {});
+  const opaque: MintedToken = sg.mintToken("ada", personal);
   sg.mintToken("ada", request, { signingKey: hs });
   const token: string = signed.token;
   const org: string | null = signed.organization;
   sg.deleteToken("ada", opaque.id);
-  return [signed, opaque, sg.listTokens("ada", "acme", { showExpired: true }).filter(() => token !== org && !robot && !extra)];
+  const mine: TokenInfo[] = sg.listTokens("ada");
+  const inAcme: TokenInfo[] = sg.listTokens("ada", "acme");
+  return [signed, opaque, [...mine, ...inAcme, ...sg.listTokens("ada", "acme", { showExpired: true })].filter(() => token !== org && !robot && !extra)];
 }
 
 // --- Management returns nothing; refusals throw. ---
@@ -161,6 +186,24 @@ function manage(sg: Scopegate): void {
   sg.updateSettings("ada", "acme", { defaultStackPermission: "open" });
   sg.setTeamPermission("ada", "acme", "web", "stack", "app/prod", "write");
   sg.createStack("ada", "acme", "app", "dev", { env: "dev" });
+  sg.createStack("ada", "acme", "app", "staging");
+  sg.addMember("ada", "acme", "zoe", "member");
+  sg.setMemberRole("ada", "acme", "zoe", "admin");
+  sg.createTeam("ada", "acme", "web");
+  sg.setTeamMember("ada", "acme", "web", "zoe", true);
+  sg.setTeamRole("ada", "acme", "web", "Deployer", true);
+  sg.removeTeamMember("ada", "acme", "web", "zoe");
+  sg.deleteTeam("ada", "acme", "web");
+  sg.removeMember("ada", "acme", "zoe");
+  sg.setStackPermission("ada", "acme/app/prod", "mia", "read");
+  sg.removeCreatorGrant("ada", "acme/app/dev");
+  sg.transferStack("ada", "acme/app/dev", "globex");
+  sg.deleteStack("ada", "acme/app/staging");
+  const exported: Snapshot = sg.exportSnapshot({ includeSecrets: false });
+  const plain: Snapshot = sg.toJSON();
+  const same: Snapshot = sg.exportSnapshot();
+  const orgs: string[] = sg.organizations;
+  void [exported, plain, same, orgs];
   const codes: ScopegateErrorCode[] = Scopegate.errorCodes();
   void codes;
 }
@@ -168,8 +211,42 @@ function manage(sg: Scopegate): void {
 // --- Releasing: free() and `using`. ---
 function release(sg: Scopegate, snapshot: Snapshot): boolean {
   sg.free();
-  using scoped = new Scopegate(snapshot);
-  return scoped.check("ada", "stack:read", "acme/app/prod");
+  return new Scopegate(snapshot).check("ada", "stack:read", "acme/app/prod");
 }
 
-export { authenticate, exportsHaveNoAny, initOutputHasNoAny, instanceHasNoAny, load, loadSync, manage, mint, questions, release, staticsHaveNoAny };
+// --- Handles, searches and batches. ---
+function fast(sg: Scopegate): boolean[] {
+  const max = sg.principalHandle("max");
+  const write = sg.targetHandle("stack:write", "acme/website/prod");
+  const answers: boolean[] = [];
+  if (max !== undefined && write !== undefined) {
+    answers.push(sg.checkHandles(max, write), sg.checkAs(max, "stack:write", "acme/website/prod"));
+    const why: Explanation = sg.explainAs(max, "stack:delete", "acme/website/prod");
+    answers.push(why.allowed);
+    const page = sg.searchResources(max, "stack:read", "acme");
+    answers.push(page.ids.length > 0);
+  }
+  const page = sg.searchResources("max", "stack:write", "acme", { tags: { env: "prod" }, hasTags: { owner: true }, limit: 50 });
+  const next: string | undefined = page.nextCursor;
+  if (next !== undefined) sg.searchResources("max", "stack:write", "acme", { cursor: next });
+  const first: string | undefined = page.ids[0];
+  const subjects = sg.searchSubjects("stack:write", "acme/website/prod", { tokens: true });
+  const subject = subjects[0];
+  if (subject !== undefined) answers.push(subject.kind === "user", subject.reasons[0].code === "org_admin");
+  answers.push(...sg.evaluate([{ principal: "max", scope: "stack:read", resource: "acme/app/prod" }, ["stack:write", "acme/app/prod"]], { principal: "max", semantics: "deny_on_first_deny" }));
+  answers.push(...sg.evaluate([["stack:read", "acme/app/prod"]]));
+  answers.push(first === undefined);
+  // @ts-expect-error: exactOptionalPropertyTypes: an option is absent or a number, not undefined
+  sg.searchResources("max", "stack:read", "acme", { limit: undefined });
+  return answers;
+}
+
+// --- Signed snapshots, keys and the `.wasm` subpath. ---
+function signed(text: string): Scopegate {
+  const key: GeneratedSigningKey = Scopegate.generateSigningKey("snap");
+  const signature: string = Scopegate.signSnapshot(text, key.privateKey);
+  initSync({ module: wasm });
+  return Scopegate.fromSignedSnapshot(text, signature, key.publicKey);
+}
+
+export { authenticate, exportsHaveNoAny, fast, signed, initOutputHasNoAny, instanceHasNoAny, load, loadSync, manage, mint, questions, release, staticsHaveNoAny };

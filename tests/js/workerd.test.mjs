@@ -28,7 +28,7 @@ function resolveUnder(condition, specifier) {
 }
 
 const worker = (snapshot) => `
-import { initSync, Scopegate } from 'scopegate';
+import { initSync, Scopegate, ScopegateError } from 'scopegate';
 import wasm from 'scopegate/scopegate_bg.wasm';
 
 initSync({ module: wasm });
@@ -39,9 +39,9 @@ function handler(gate) {
     async fetch(request) {
       let who;
       try {
-        who = gate.authenticate(request.headers.get('authorization') ?? '', { organization: 'acme' });
+        who = gate.authenticate(request.headers.get('authorization'), { organization: 'acme' });
       } catch (e) {
-        return Response.json({ code: e.code, name: e.name, isError: e instanceof Error }, { status: 401 });
+        return Response.json({ code: e.code, name: e.name, isError: e instanceof Error && e instanceof ScopegateError }, { status: 401 });
       }
       const url = new URL(request.url);
       const allowed = gate.checkAs(who.handle, url.searchParams.get('scope'), url.pathname.slice(1));

@@ -381,7 +381,7 @@ fn expect(arg: Arg, value: Hostile) -> Expect {
     match (arg, value) {
         (Arg::Name | Arg::NameOrHandle, H::Huge) => Expect::Deny,
         (Arg::NameOrHandle, H::Number) => Expect::Deny,
-        (Arg::Credential, H::Huge) => Expect::Malformed,
+        (Arg::Credential, H::Huge | H::Null | H::Undefined) => Expect::Malformed,
         (Arg::OptStr | Arg::OptObject, H::Null | H::Undefined) => Expect::Accepted,
         (Arg::Object | Arg::OptObject, H::Object) => Expect::Accepted,
         (Arg::Text, H::Huge) => Expect::Accepted,

@@ -31,7 +31,7 @@ function page(entry) {
 <body>
 <pre id="out">loading</pre>
 <script type="module">
-import init, { Scopegate } from 'scopegate';
+import init, { Scopegate, ScopegateError, isScopegateError } from 'scopegate';
 const out = {};
 try {
   await init();
@@ -42,8 +42,12 @@ try {
   out.denied = sg.check('nora', 'stack:write', 'acme/identity/prod');
   out.explanation = sg.explain('tess', 'stack:delete', 'acme/network/staging');
   out.actions = sg.allowedActions('nora', 'acme/identity/prod', 'stack');
+  const other = new Scopegate(snapshot);
+  const nora = sg.principalHandle('nora');
+  out.handles = [sg.checkAs(nora, 'stack:read', 'acme/identity/prod'), other.checkAs(nora, 'stack:read', 'acme/identity/prod')];
+  other.free();
   try { sg.authenticate('not a token'); out.thrown = null; } catch (e) {
-    out.thrown = { isError: e instanceof Error, name: e.name, code: e.code, message: e.message };
+    out.thrown = { isError: e instanceof Error, isScopegateError: e instanceof ScopegateError && isScopegateError(e), name: e.name, code: e.code, message: e.message };
   }
   try { new Scopegate({ version: 2 }); out.snapshotError = null; } catch (e) {
     out.snapshotError = { isError: e instanceof Error, name: e.name, code: e.code, paths: e.details.problems.map((p) => p.path) };
@@ -68,7 +72,7 @@ before(async () => {
   const pkgDir = join(project.dir, 'node_modules/scopegate');
   const manifest = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
   // What the package tells a browser to load.
-  const entry = `/scopegate/${normalize(manifest.exports['.'].browser).split(sep).join('/')}`;
+  const entry = `/scopegate/${normalize(manifest.exports['.'].browser.default).split(sep).join('/')}`;
   const html = page(entry);
   const demo = readFileSync(join(repo, 'tests/fixtures/demo.json'));
   server = createServer((req, res) => {
@@ -127,6 +131,8 @@ test('the web build in Chromium: import map, init, a check and a thrown error', 
     assert.equal(out.explanation.deny.setting, 'stackAdminsCanDeleteStacks');
     assert.ok(out.actions.includes('stack:read') && !out.actions.includes('stack:write'), out.actions.join());
     assert.equal(out.thrown.isError, true);
+    assert.equal(out.thrown.isScopegateError, true, 'instanceof ScopegateError in the browser');
+    assert.deepEqual(out.handles, [true, false], 'a handle acts only on the instance that made it');
     assert.equal(out.thrown.name, 'ScopegateError');
     assert.equal(out.thrown.code, 'malformed_token');
     assert.ok(out.thrown.message.length > 0);
