@@ -12,7 +12,7 @@ pub use crate::token::Authenticated;
 use crate::authorize::{Authorizer, SpecialScopes};
 use crate::catalog::{Catalog, ScopeEntry};
 use crate::error::{ManageError, SnapshotErrors, TokenError};
-use crate::manage::Manager;
+use crate::manage::{Journal, Manager};
 use crate::model::{EntityKind, Permission, Settings};
 use crate::snapshot::ExportOptions;
 use crate::store::Store;
@@ -24,6 +24,7 @@ pub struct Engine {
     catalog: Catalog,
     special: SpecialScopes,
     store: Store,
+    journal: Journal,
 }
 
 impl Engine {
@@ -53,7 +54,8 @@ impl Engine {
 
     fn from_parts(catalog: Catalog, store: Store) -> Self {
         let special = SpecialScopes::new(&catalog);
-        Self { catalog, special, store }
+        let journal = Journal::at(store.revision());
+        Self { catalog, special, store, journal }
     }
 
     fn view(&self) -> Authorizer<'_> {
@@ -61,7 +63,12 @@ impl Engine {
     }
 
     fn manager(&mut self) -> Manager<'_> {
-        Manager { catalog: &self.catalog, special: &self.special, store: &mut self.store }
+        Manager {
+            catalog: &self.catalog,
+            special: &self.special,
+            store: &mut self.store,
+            journal: &mut self.journal,
+        }
     }
 
     fn verifier(&self) -> Verifier<'_> {
@@ -448,5 +455,103 @@ impl Engine {
     /// Deletes a token: it stops validating at once, and its name stays reserved.
     pub fn delete_token(&mut self, actor: &str, token_id: &str) -> Result<(), ManageError> {
         self.manager().delete_token(actor, token_id)
+    }
+}
+
+// ---- live policy: changes as data, deltas and revisions ----
+
+pub use crate::error::DeltaError;
+pub use crate::manage::MAX_KEPT_CHANGES;
+pub use crate::snapshot::{Change, Delta};
+
+impl Engine {
+    /// Like [`Engine::from_signed_json`], and refuses a snapshot whose `notAfter` (seconds since
+    /// the epoch) is before `now` (`snapshot_expired`), so that an old signed snapshot cannot be
+    /// replayed once it has expired.
+    pub fn from_signed_json_at(
+        json: &str,
+        signature: &str,
+        public_key: &[u8; 32],
+        now: u64,
+    ) -> Result<Self, SnapshotErrors> {
+        let engine = Self::from_signed_json(json, signature, public_key)?;
+        match engine.store.not_after() {
+            Some(not_after) if not_after < now => {
+                let kind = crate::error::SnapshotErrorKind::Expired { not_after };
+                Err(SnapshotErrors(vec![crate::error::SnapshotError { path: "notAfter".into(), kind }]))
+            }
+            _ => Ok(engine),
+        }
+    }
+
+    /// The `notAfter` of the snapshot or of the last delta applied, seconds since the epoch.
+    pub fn not_after(&self) -> Option<u64> {
+        self.store.not_after()
+    }
+
+    /// Applies a signed delta: verifies `signature` (base64url Ed25519 over the exact text, as
+    /// [`crate::token::sign_snapshot`] makes it) with `public_key` before reading anything,
+    /// refuses an expired one (`notAfter` before `now`), one whose `baseRevision` is not the
+    /// current revision (`delta_gap` when ahead, `delta_replay` when behind), and applies every
+    /// change or none: a refused change leaves the engine as it was. Returns the new revision.
+    pub fn apply_delta(
+        &mut self,
+        text: &str,
+        signature: &str,
+        public_key: &[u8; 32],
+        now: u64,
+    ) -> Result<u64, DeltaError> {
+        crate::snapshot::verify_delta(text, signature, public_key)?;
+        let delta = crate::snapshot::read_delta(text)?;
+        if let Some(not_after) = delta.not_after.filter(|t| *t < now) {
+            return Err(DeltaError::Expired { not_after, now });
+        }
+        let current = self.revision();
+        if delta.base_revision > current {
+            return Err(DeltaError::Gap { current, base: delta.base_revision });
+        }
+        if delta.base_revision < current {
+            return Err(DeltaError::Replay { current, base: delta.base_revision });
+        }
+        self.apply_changes(delta.changes)?;
+        if delta.not_after.is_some() {
+            self.store.set_not_after(delta.not_after);
+        }
+        Ok(self.revision())
+    }
+
+    /// Applies changes from a trusted source (no signature, no revision check), all or none;
+    /// each raises the revision by one. Returns the new revision. The changes are applied to a
+    /// copy of the state that replaces it only when every one applied.
+    pub fn apply_changes(&mut self, changes: Vec<Change>) -> Result<u64, DeltaError> {
+        let mut store = self.store.clone();
+        let mut journal = self.journal.clone();
+        let mut manager = Manager {
+            catalog: &self.catalog,
+            special: &self.special,
+            store: &mut store,
+            journal: &mut journal,
+        };
+        for (i, change) in changes.into_iter().enumerate() {
+            manager.apply(change).map_err(|r| r.into_delta(i))?;
+        }
+        self.store = store;
+        self.journal = journal;
+        Ok(self.revision())
+    }
+
+    /// The delta from `revision` to the current revision: what an origin publishes for a
+    /// follower at `revision` (sign its [`Delta::to_json`] with [`crate::token::sign_snapshot`]).
+    /// The engine keeps the last [`MAX_KEPT_CHANGES`] changes since it was loaded; older ones
+    /// are `changes_unavailable`, and so is a revision the engine has not reached.
+    pub fn changes_since(&self, revision: u64) -> Result<Delta, DeltaError> {
+        let current = self.revision();
+        let changes = (revision <= current).then(|| self.journal.since(revision)).flatten();
+        let changes = changes.ok_or(DeltaError::Unavailable {
+            since: revision,
+            oldest: self.journal.oldest(),
+            current,
+        })?;
+        Ok(Delta { version: 1, base_revision: revision, revision: current, changes, not_after: None })
     }
 }

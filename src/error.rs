@@ -7,6 +7,9 @@ use std::fmt;
 
 use crate::decision::Deny;
 
+mod delta;
+pub use delta::DeltaError;
+
 macro_rules! error_codes {
     ($($variant:ident => $code:literal, $doc:literal;)*) => {
         /// Every stable error code, as JavaScript sees it in `error.code`.
@@ -69,6 +72,12 @@ error_codes! {
     WrongOrganization => "wrong_organization", "the token belongs to another organization than the request";
     RandomUnavailable => "random_unavailable", "no secure random numbers are available to mint a token";
     SnapshotSignatureInvalid => "snapshot_signature_invalid", "a signed snapshot's signature does not verify with the configured key";
+    SnapshotExpired => "snapshot_expired", "a signed snapshot's `notAfter` has passed";
+    DeltaSignatureInvalid => "delta_signature_invalid", "a delta's signature does not verify with the configured key";
+    DeltaGap => "delta_gap", "a delta's `baseRevision` is ahead of the engine: deltas in between are missing";
+    DeltaReplay => "delta_replay", "a delta's `baseRevision` is behind the engine: it was applied already or is older";
+    DeltaExpired => "delta_expired", "a delta's `notAfter` has passed";
+    ChangesUnavailable => "changes_unavailable", "the engine no longer holds the changes since the revision asked for";
 }
 
 impl fmt::Display for ErrorCode {
@@ -165,6 +174,11 @@ pub enum SnapshotErrorKind {
     },
     /// A signed snapshot's signature does not verify.
     BadSignature,
+    /// A signed snapshot's `notAfter` has passed.
+    Expired {
+        /// The snapshot's `notAfter`, seconds since the epoch.
+        not_after: u64,
+    },
     /// A size limit is exceeded.
     TooLarge {
         /// What is too large.
@@ -192,6 +206,7 @@ impl SnapshotError {
             SnapshotErrorKind::ScopeEntityMismatch { .. } => ErrorCode::ScopeEntityMismatch,
             SnapshotErrorKind::TooLarge { .. } => ErrorCode::TooLarge,
             SnapshotErrorKind::BadSignature => ErrorCode::SnapshotSignatureInvalid,
+            SnapshotErrorKind::Expired { .. } => ErrorCode::SnapshotExpired,
         }
     }
 }
@@ -221,6 +236,7 @@ impl fmt::Display for SnapshotErrorKind {
             Self::BadSignature => {
                 f.write_str("the snapshot's signature does not verify with the configured key")
             }
+            Self::Expired { not_after } => write!(f, "the snapshot expired at {not_after}"),
         }
     }
 }

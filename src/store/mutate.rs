@@ -7,7 +7,7 @@ use super::entity::{Entity, Identity};
 use super::ids::{EntityId, MemberId, OrgId, RoleId, TeamId, TokenId, UserId};
 use super::org::{CustomRole, Member, Org, PermissionSetDef, RoleRef, Team, User};
 use super::token::{NewToken, TokenConflict, TokenRecord, TokenSubject};
-use super::{SigningConfig, Store};
+use super::{SigningConfig, Store, VerificationKey};
 use crate::model::{EntityKind, Permission, Settings};
 
 /// Something of that name (or that membership) exists already.
@@ -26,6 +26,21 @@ impl Store {
     /// Sets the snapshot revision.
     pub(crate) fn set_revision(&mut self, revision: u64) {
         self.revision = revision;
+    }
+
+    /// Sets the time after which a signed copy of the state is refused.
+    pub(crate) fn set_not_after(&mut self, not_after: Option<u64>) {
+        self.not_after = not_after;
+    }
+
+    /// Adds a signed-token verification key; `false` when its key id is taken.
+    pub(crate) fn add_key(&mut self, key: VerificationKey) -> bool {
+        self.signing.add_key(key)
+    }
+
+    /// Removes a signed-token verification key; `false` when there is none with that id.
+    pub(crate) fn remove_key(&mut self, kid: &str) -> bool {
+        self.signing.remove_key(kid)
     }
 
     /// Sets the signed-token configuration.
