@@ -201,6 +201,15 @@ pub enum Change {
     },
 }
 
+impl Change {
+    /// Reads one change from JSON text, checked as a delta's changes are (`changes[0]` in the
+    /// problem's path stands for this change).
+    pub fn from_json(text: &str) -> Result<Self, SnapshotError> {
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| problem("", &e))?;
+        <Change as Deserialize<'static>>::deserialize(value).map_err(|e| problem("", &e))
+    }
+}
+
 /// A delta: the changes that lead from `base_revision` to `revision`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
