@@ -31,7 +31,13 @@ export type ScopegateErrorCode =
   | "expiry_policy_violation"
   | "wrong_organization"
   | "random_unavailable"
-  | "snapshot_signature_invalid";
+  | "snapshot_signature_invalid"
+  | "snapshot_expired"
+  | "delta_signature_invalid"
+  | "delta_gap"
+  | "delta_replay"
+  | "delta_expired"
+  | "changes_unavailable";
 
 /**
  * The error every throwing method throws: a real `Error` whose `name` is `"ScopegateError"`, with
