@@ -116,7 +116,7 @@ impl Manager<'_> {
                     at("role")(conflict(
                         "member",
                         login,
-                        "belongs to teams; billing managers hold no team access",
+                        "holds team or stack access; billing managers hold none",
                     ))
                 })?;
             }
