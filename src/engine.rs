@@ -16,7 +16,7 @@ use crate::manage::{Journal, Manager};
 use crate::model::{EntityKind, Permission, Settings};
 use crate::snapshot::ExportOptions;
 use crate::store::Store;
-use crate::token::{SigningKey, Verifier};
+use crate::token::{SigningKey, VerifiedCache, Verifier};
 
 /// A snapshot loaded into indexed form, ready for questions and management actions.
 #[derive(Debug, Clone)]
@@ -25,6 +25,7 @@ pub struct Engine {
     special: SpecialScopes,
     store: Store,
     journal: Journal,
+    token_cache: Option<VerifiedCache>,
 }
 
 impl Engine {
@@ -55,7 +56,7 @@ impl Engine {
     fn from_parts(catalog: Catalog, store: Store) -> Self {
         let special = SpecialScopes::new(&catalog);
         let journal = Journal::at(store.revision());
-        Self { catalog, special, store, journal }
+        Self { catalog, special, store, journal, token_cache: Some(VerifiedCache::default()) }
     }
 
     fn view(&self) -> Authorizer<'_> {
@@ -72,7 +73,7 @@ impl Engine {
     }
 
     fn verifier(&self) -> Verifier<'_> {
-        Verifier { store: &self.store }
+        Verifier { store: &self.store, cache: self.token_cache.as_ref() }
     }
 
     /// The current state as a snapshot v1 document, including every change applied in place,
@@ -524,6 +525,13 @@ impl Engine {
     /// each raises the revision by one. Returns the new revision. The changes are applied to a
     /// copy of the state that replaces it only when every one applied.
     pub fn apply_changes(&mut self, changes: Vec<Change>) -> Result<u64, DeltaError> {
+        let removed_keys: Vec<String> = changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::RemoveKey { kid } => Some(kid.clone()),
+                _ => None,
+            })
+            .collect();
         let mut store = self.store.clone();
         let mut journal = self.journal.clone();
         let mut manager = Manager {
@@ -537,7 +545,23 @@ impl Engine {
         }
         self.store = store;
         self.journal = journal;
+        if let Some(cache) = &self.token_cache {
+            removed_keys.iter().for_each(|kid| cache.forget_key(kid));
+        }
         Ok(self.revision())
+    }
+
+    /// Turns the verified-token cache on (the default) or off. With it on, a signed token whose
+    /// signature verified once is not verified again (up to [`crate::token::MAX_CACHED_TOKENS`]
+    /// tokens, by the SHA-256 of their text); everything else about it is checked on every use.
+    pub fn with_token_cache(mut self, enabled: bool) -> Self {
+        self.token_cache = enabled.then(VerifiedCache::default);
+        self
+    }
+
+    /// How many signed tokens the verified-token cache holds (0 when it is off).
+    pub fn cached_tokens(&self) -> usize {
+        self.token_cache.as_ref().map_or(0, VerifiedCache::len)
     }
 
     /// The delta from `revision` to the current revision: what an origin publishes for a
