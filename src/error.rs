@@ -9,6 +9,9 @@ use std::str::FromStr;
 use crate::decision::Deny;
 use crate::model::{BuiltinRole, EntityKind, Permission, Toggle, TokenKind};
 
+mod delta;
+pub use delta::DeltaError;
+
 macro_rules! error_codes {
     ($($variant:ident => $code:literal, $doc:literal;)*) => {
         /// Every stable error code, as JavaScript sees it in `error.code`. Codes may be added
@@ -73,6 +76,12 @@ error_codes! {
     WrongOrganization => "wrong_organization", "the token belongs to another organization than the request";
     RandomUnavailable => "random_unavailable", "no secure random numbers are available to mint a token";
     SnapshotSignatureInvalid => "snapshot_signature_invalid", "a signed snapshot's signature does not verify with the configured key";
+    SnapshotExpired => "snapshot_expired", "a signed snapshot's `notAfter` has passed";
+    DeltaSignatureInvalid => "delta_signature_invalid", "a delta's signature does not verify with the configured key";
+    DeltaGap => "delta_gap", "a delta's `baseRevision` is ahead of the engine: deltas in between are missing";
+    DeltaReplay => "delta_replay", "a delta's `baseRevision` is behind the engine: it was applied already or is older";
+    DeltaExpired => "delta_expired", "a delta's `notAfter` has passed";
+    ChangesUnavailable => "changes_unavailable", "the engine no longer holds the changes since the revision asked for";
 }
 
 /// A name that is none of the values of the type it was parsed as, from the [`FromStr`]
@@ -228,6 +237,11 @@ pub enum SnapshotErrorKind {
     },
     /// A signed snapshot's signature does not verify.
     BadSignature,
+    /// A signed snapshot's `notAfter` has passed.
+    Expired {
+        /// The snapshot's `notAfter`, seconds since the epoch.
+        not_after: u64,
+    },
     /// A size limit is exceeded.
     TooLarge {
         /// What is too large.
@@ -255,6 +269,7 @@ impl SnapshotError {
             SnapshotErrorKind::ScopeEntityMismatch { .. } => ErrorCode::ScopeEntityMismatch,
             SnapshotErrorKind::TooLarge { .. } => ErrorCode::TooLarge,
             SnapshotErrorKind::BadSignature => ErrorCode::SnapshotSignatureInvalid,
+            SnapshotErrorKind::Expired { .. } => ErrorCode::SnapshotExpired,
         }
     }
 }
@@ -284,6 +299,7 @@ impl fmt::Display for SnapshotErrorKind {
             Self::BadSignature => {
                 f.write_str("the snapshot's signature does not verify with the configured key")
             }
+            Self::Expired { not_after } => write!(f, "the snapshot expired at {not_after}"),
         }
     }
 }

@@ -67,6 +67,7 @@ mod wasm;
 #[cfg(target_arch = "wasm32")]
 pub use wasm::Scopegate;
 
+pub use engine::MAX_KEPT_CHANGES;
 pub use engine::{
     AccessChange, AccessDiff, AccessEntry, Authenticated, Decision, DecisionRecord, DecisionSink, Deny,
     Engine, Handles, MemorySink, MintRequest, Minted, Preview, Principal, Reason, RecordContext, RecordKind,
@@ -74,11 +75,15 @@ pub use engine::{
     StoppedToken, Subject, Target, TokenView,
 };
 pub use error::{
-    ErrorCode, ManageError, ParseNameError, SnapshotError, SnapshotErrorKind, SnapshotErrors, TokenError,
+    DeltaError, ErrorCode, ManageError, ParseNameError, SnapshotError, SnapshotErrorKind, SnapshotErrors,
+    TokenError,
 };
 pub use model::{BuiltinRole, EntityKind, Permission, Settings, Toggle, TokenKind};
+pub use snapshot::{Change, Delta};
 pub use snapshot::{ExportOptions, MAX_SNAPSHOT_BYTES};
-pub use token::{Algorithm, MAX_CREDENTIAL_BYTES, MAX_LIFETIME_SECONDS, SigningKey, sign_snapshot};
+pub use token::{
+    Algorithm, MAX_CACHED_TOKENS, MAX_CREDENTIAL_BYTES, MAX_LIFETIME_SECONDS, SigningKey, sign_snapshot,
+};
 
 /// Internal tables and answer shapes that this crate's own integration tests compare against
 /// (the scope catalog, the token matrix, the settings table, the JavaScript answer shapes). Not

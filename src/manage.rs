@@ -2,9 +2,15 @@
 //! authorization question through [`Authorizer`] (the same decision path as `check`), and applies
 //! one store mutation, or refuses with [`ManageError::Forbidden`] naming the missing right.
 
+mod change;
+mod journal;
 mod stacks;
 mod teams;
 mod tokens;
+
+pub(crate) use change::Refusal;
+pub(crate) use journal::Journal;
+pub use journal::MAX_KEPT_CHANGES;
 
 pub(crate) use tokens::list_tokens;
 pub use tokens::{MintRequest, Minted, TokenView};
@@ -13,7 +19,7 @@ use crate::authorize::{Authorizer, ResourceRef, SpecialScopes};
 use crate::catalog::Catalog;
 use crate::error::ManageError;
 use crate::model::BuiltinRole;
-use crate::snapshot::NameRule;
+use crate::snapshot::{Change, NameRule};
 use crate::store::{MemberId, OrgId, RoleRef, Store, TeamId, UserId};
 
 /// Management actions over one state.
@@ -22,6 +28,8 @@ pub(crate) struct Manager<'a> {
     pub catalog: &'a Catalog,
     pub special: &'a SpecialScopes,
     pub store: &'a mut Store,
+    /// The changes applied since the state was loaded.
+    pub journal: &'a mut Journal,
 }
 
 /// A change to organization settings; declared with the settings themselves.
@@ -93,33 +101,26 @@ impl Manager<'_> {
         }
         let mut settings = *self.store.org(org_id).ok_or_else(|| not_found("organization", org))?.settings();
         settings.apply(patch);
-        self.store.set_settings(org_id, settings);
-        Ok(())
+        self.change(Change::UpdateSettings { org: org.into(), settings: settings.to_wire() })
+    }
+
+    /// Applies a change after the action's authorization question.
+    fn change(&mut self, change: Change) -> Result<(), ManageError> {
+        self.apply(change).map_err(Refusal::into_manage)
     }
 
     /// Adds a user to an organization with a role (`org_member:add`).
     pub fn add_member(&mut self, actor: &str, org: &str, login: &str, role: &str) -> Result<(), ManageError> {
         let org_id = self.org_id(org)?;
         self.require(actor, "org_member:add", ResourceRef::Org(org_id))?;
-        let role = self.parse_role(org_id, role)?;
-        invalid_name(NameRule::Login, "login", login)?;
-        if self.member_of(org_id, login).is_ok() {
-            return Err(conflict("member", login, "is already a member"));
-        }
-        let user = self.store.user_or_new(login);
-        self.store
-            .add_member(org_id, user, role)
-            .map_err(|_| conflict("member", login, "is already a member"))?;
-        Ok(())
+        self.change(Change::AddMember { org: org.into(), login: login.into(), role: role.into() })
     }
 
     /// Removes a user from an organization and its teams (`org_member:delete`).
     pub fn remove_member(&mut self, actor: &str, org: &str, login: &str) -> Result<(), ManageError> {
         let org_id = self.org_id(org)?;
         self.require(actor, "org_member:delete", ResourceRef::Org(org_id))?;
-        let (user, _) = self.member_of(org_id, login)?;
-        self.store.remove_member(org_id, user);
-        Ok(())
+        self.change(Change::RemoveMember { org: org.into(), login: login.into() })
     }
 
     /// Changes a member's role (`org_member:update`; making someone an admin also needs
@@ -133,13 +134,9 @@ impl Manager<'_> {
     ) -> Result<(), ManageError> {
         let org_id = self.org_id(org)?;
         self.require(actor, "org_member:update", ResourceRef::Org(org_id))?;
-        let role = self.parse_role(org_id, role)?;
-        if role == RoleRef::Builtin(BuiltinRole::Admin) {
+        if self.parse_role(org_id, role)? == RoleRef::Builtin(BuiltinRole::Admin) {
             self.require(actor, "org_member:set_admin", ResourceRef::Org(org_id))?;
         }
-        let (_, member) = self.member_of(org_id, login)?;
-        self.store
-            .set_member_role(org_id, member, role)
-            .map_err(|_| conflict("member", login, "belongs to teams; billing managers hold no team access"))
+        self.change(Change::SetMemberRole { org: org.into(), login: login.into(), role: role.into() })
     }
 }

@@ -9,6 +9,7 @@
 
 mod build;
 mod checks;
+mod delta;
 mod export;
 mod fields;
 mod load;
@@ -20,6 +21,8 @@ pub mod wire;
 
 use serde::Deserialize as _;
 
+pub use delta::{Change, Delta};
+pub(crate) use delta::{add_token, read_delta, read_key, verify_delta};
 pub use export::ExportOptions;
 pub(crate) use export::token_record;
 pub use fields::object_fields;

@@ -33,8 +33,10 @@ use crate::model::{Settings, TokenKind};
 /// Everything the engine knows, indexed.
 #[derive(Debug, Clone, Default)]
 pub struct Store {
-    /// The snapshot revision this state derives from.
+    /// The revision of this state: the snapshot's, raised by one for every change applied.
     revision: u64,
+    /// Seconds since the epoch after which a signed copy of this state is refused.
+    not_after: Option<u64>,
     users: Vec<User>,
     user_by_login: Names<UserId>,
     orgs: Vec<Org>,
@@ -50,9 +52,13 @@ pub struct Store {
 }
 
 impl Store {
-    /// The snapshot revision.
+    /// The revision: the snapshot's, raised by one for every change applied.
     pub fn revision(&self) -> u64 {
         self.revision
+    }
+    /// Seconds since the epoch after which a signed copy of this state is refused.
+    pub fn not_after(&self) -> Option<u64> {
+        self.not_after
     }
     /// A user.
     #[inline]

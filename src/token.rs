@@ -8,11 +8,14 @@
 //!
 //! Time is always passed in as seconds since the epoch.
 
+mod cache;
 mod credential;
 mod jwt;
 mod keys;
 pub(crate) mod opaque;
 
+pub use cache::MAX_CACHED_TOKENS;
+pub(crate) use cache::VerifiedCache;
 pub use jwt::Claims;
 pub(crate) use jwt::sign as sign_claims;
 pub use keys::{Algorithm, SigningKey};
@@ -55,6 +58,8 @@ pub struct Authenticated {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Verifier<'a> {
     pub store: &'a Store,
+    /// Signed tokens whose signature verified, when the cache is on.
+    pub cache: Option<&'a VerifiedCache>,
 }
 
 impl Verifier<'_> {

@@ -1,12 +1,13 @@
 //! Stack actions: create, delete and transfer stacks, and change who holds them (model-facts
 //! C.4 gates, F.20 creator grants).
 
-use super::{Manager, conflict, invalid_name, not_found};
+use super::{Manager, conflict, not_found};
 use crate::authorize::ResourceRef;
 use crate::decision::{Deny, ResourceKind};
 use crate::error::ManageError;
 use crate::model::{EntityKind, Permission};
-use crate::snapshot::NameRule;
+use crate::snapshot::Change;
+use crate::snapshot::wire::{Creator, Map, Str};
 use crate::store::{EntityId, Identity, OrgId};
 
 impl Manager<'_> {
@@ -22,25 +23,30 @@ impl Manager<'_> {
     ) -> Result<(), ManageError> {
         let org_id = self.org_id(org)?;
         self.require(actor, "stack:create", ResourceRef::Org(org_id))?;
-        invalid_name(NameRule::Identifier, "project", project)?;
-        invalid_name(NameRule::Identifier, "stack", stack)?;
-        for (key, value) in tags {
-            if !NameRule::TagKey.accepts(key) || !NameRule::Text.accepts(value) {
-                let why = format!("`{}` is not a valid tag", crate::snapshot::shorten(key));
-                return Err(ManageError::InvalidArgument { what: "tags", why });
-            }
-        }
-        let creator =
-            self.view().actor_for(actor, org_id).ok().map(|a| a.identity).filter(|i| *i != Identity::Claims);
-        let name = format!("{project}/{stack}");
-        let tags = tags.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect();
-        self.store
-            .add_entity(org_id, EntityKind::Stack, &name, tags, creator)
-            .map_err(|_| conflict("stack", &name, "already exists"))?;
-        Ok(())
+        let creator = match self.view().actor_for(actor, org_id).ok().map(|a| a.identity) {
+            Some(Identity::User(u)) => self
+                .store
+                .user(u)
+                .map(|u| Creator { user: Some(Str::from(u.login().to_string())), token: None }),
+            Some(Identity::Token(t)) => self
+                .store
+                .token(t)
+                .map(|t| Creator { user: None, token: Some(Str::from(t.id().to_string())) }),
+            _ => None,
+        };
+        let tags = (!tags.is_empty()).then(|| {
+            Map(tags.iter().map(|(k, v)| (Str::from(k.to_string()), Str::from(v.to_string()))).collect())
+        });
+        self.change(Change::CreateStack {
+            org: org.into(),
+            project: project.into(),
+            stack: stack.into(),
+            tags,
+            creator,
+        })
     }
 
-    fn stack_ref(&self, stack: &str) -> Result<(OrgId, EntityId), ManageError> {
+    pub(super) fn stack_ref(&self, stack: &str) -> Result<(OrgId, EntityId), ManageError> {
         self.view().find_entity(EntityKind::Stack, stack).ok_or_else(|| not_found("stack", stack))
     }
 
@@ -48,8 +54,7 @@ impl Manager<'_> {
     pub fn delete_stack(&mut self, actor: &str, stack: &str) -> Result<(), ManageError> {
         let (org_id, id) = self.stack_ref(stack)?;
         self.require(actor, "stack:delete", ResourceRef::Entity(org_id, EntityKind::Stack, id))?;
-        self.store.remove_entity(org_id, EntityKind::Stack, id);
-        Ok(())
+        self.change(Change::DeleteStack { stack: stack.into() })
     }
 
     /// Moves a stack to another organization: `stack:transfer` (gated by
@@ -72,10 +77,7 @@ impl Manager<'_> {
                 deny: Deny::DestinationDenied { org: destination.to_string() },
             }
         })?;
-        self.store
-            .move_entity(org_id, EntityKind::Stack, id, dest_id)
-            .map_err(|_| conflict("stack", stack, "already exists in the destination"))?;
-        Ok(())
+        self.change(Change::TransferStack { stack: stack.into(), destination: destination.into() })
     }
 
     /// Sets a user's explicit permission on a stack (`stack_access:update`: stack admins).
@@ -89,22 +91,14 @@ impl Manager<'_> {
     ) -> Result<(), ManageError> {
         let (org_id, id) = self.stack_ref(stack)?;
         self.require(actor, "stack_access:update", ResourceRef::Entity(org_id, EntityKind::Stack, id))?;
-        if level == Permission::Open {
-            let why = "`open` is not a stack permission".to_string();
-            return Err(ManageError::InvalidArgument { what: "permission", why });
-        }
-        let (user, _) = self.member_of(org_id, login)?;
-        self.store
-            .set_explicit_grant(org_id, EntityKind::Stack, id, user, level)
-            .map_err(|_| conflict("member", login, "is a billing manager, who holds no stack access"))
+        let (stack, login, permission) = (stack.into(), login.into(), level.as_str().into());
+        self.change(Change::SetStackPermission { stack, login, permission })
     }
 
     /// Removes the creator's ADMIN grant from a stack (`stack_access:update`, F.20).
     pub fn remove_creator_grant(&mut self, actor: &str, stack: &str) -> Result<(), ManageError> {
         let (org_id, id) = self.stack_ref(stack)?;
         self.require(actor, "stack_access:update", ResourceRef::Entity(org_id, EntityKind::Stack, id))?;
-        // Removing a grant never breaks the Billing Manager rule.
-        let _ = self.store.set_creator(org_id, EntityKind::Stack, id, None);
-        Ok(())
+        self.change(Change::RemoveCreatorGrant { stack: stack.into() })
     }
 }

@@ -11,7 +11,7 @@ use crate::decision::{Deny, ResourceKind};
 use crate::error::ManageError;
 use crate::model::{BuiltinRole, TokenKind};
 use crate::snapshot::wire::Token;
-use crate::snapshot::{NameRule, shorten};
+use crate::snapshot::{Change, NameRule, shorten};
 use crate::store::{NewToken, OrgId, RoleRef, TokenId, TokenSubject, UserId, Who};
 use crate::token::{Claims, MAX_LIFETIME_SECONDS, SigningKey, opaque, sign_claims};
 
@@ -199,12 +199,16 @@ impl Manager<'_> {
         Ok(self.minted(&plan, token, id, record))
     }
 
-    fn minted(&self, plan: &Plan, token: String, id: String, record: Token<'static>) -> Minted {
+    /// The minted token, with its record applied as a change (the record was added by
+    /// [`Manager::record`], through the store mutation the change uses).
+    fn minted(&mut self, plan: &Plan, token: String, id: String, record: Token<'static>) -> Minted {
         let organization = plan.org.and_then(|o| self.store.org(o)).map(|o| o.name().to_string());
         let user = match plan.subject {
             TokenSubject::User(u) => self.store.user(u).map(|u| u.login().to_string()),
             _ => None,
         };
+        let (org, owner) = (organization.clone(), user.clone());
+        self.record_change(Change::AddToken { org, user: owner, token: record.clone() });
         Minted { token, id, record, organization, user }
     }
 
@@ -322,8 +326,7 @@ impl Manager<'_> {
             .token_id(token_id)
             .ok_or_else(|| ManageError::NotFound { what: "token", name: shorten(token_id) })?;
         require_token_right(self.view(), actor, idx, true)?;
-        self.store.delete_token(idx);
-        Ok(())
+        self.change(Change::DeleteToken { id: token_id.into() })
     }
 }
 

@@ -24,6 +24,15 @@ impl Builder {
         self.store.set_revision(revision);
     }
 
+    pub fn set_not_after(&mut self, not_after: Option<u64>) {
+        self.store.set_not_after(not_after);
+    }
+
+    /// Builds on an existing store (for changes applied to a loaded state).
+    pub fn over(store: Store) -> Self {
+        Self { store }
+    }
+
     pub fn set_signing(&mut self, signing: SigningConfig) {
         self.store.set_signing(signing);
     }

@@ -60,6 +60,7 @@ pub(crate) fn export<'i>(catalog: &Catalog, index: &'i Store, options: ExportOpt
     wire::Snapshot {
         version: Req::of(Loose::Unsigned(1)),
         revision: Some(index.revision()),
+        not_after: index.not_after(),
         users: Some(users),
         organizations: Some(index.orgs().map(|(_, org)| organization(catalog, index, org)).collect()),
         signing: Some(wire::Signing {

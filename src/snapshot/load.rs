@@ -26,6 +26,7 @@ pub(crate) fn load(catalog: &Catalog, doc: &Snapshot<'_>, problems: &mut Problem
         None => problems.push(&root, K::MissingField { field: "version" }),
     }
     b.set_revision(doc.revision.unwrap_or(0));
+    b.set_not_after(doc.not_after);
     let mut pending = Vec::new();
     let users: &[wire::User<'_>] = doc.users.as_deref().unwrap_or_default();
     let users_at = root.field("users");

@@ -215,6 +215,8 @@ wire! {
         pub version: Req<Loose<'a>>,
         /// Revision of the policy data.
         pub revision: Option<u64>,
+        /// Seconds since the epoch after which a signed copy is refused.
+        pub not_after: Option<u64>,
         /// Users and their personal tokens.
         pub users: Option<Vec<User<'a>>>,
         /// Organizations.

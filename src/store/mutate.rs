@@ -7,7 +7,7 @@ use super::entity::{Entity, Identity};
 use super::ids::{EntityId, MemberId, OrgId, RoleId, TeamId, TokenId, UserId};
 use super::org::{CustomRole, Member, Org, PermissionSetDef, RoleRef, Team, User};
 use super::token::{NewToken, TokenConflict, TokenRecord, TokenSubject};
-use super::{SigningConfig, Store};
+use super::{SigningConfig, Store, VerificationKey};
 use crate::model::{EntityKind, Permission, Settings};
 
 /// Something of that name (or that membership) exists already.
@@ -26,6 +26,21 @@ impl Store {
     /// Sets the snapshot revision.
     pub(crate) fn set_revision(&mut self, revision: u64) {
         self.revision = revision;
+    }
+
+    /// Sets the time after which a signed copy of the state is refused.
+    pub(crate) fn set_not_after(&mut self, not_after: Option<u64>) {
+        self.not_after = not_after;
+    }
+
+    /// Adds a signed-token verification key; `false` when its key id is taken.
+    pub(crate) fn add_key(&mut self, key: VerificationKey) -> bool {
+        self.signing.add_key(key)
+    }
+
+    /// Removes a signed-token verification key; `false` when there is none with that id.
+    pub(crate) fn remove_key(&mut self, kid: &str) -> bool {
+        self.signing.remove_key(kid)
     }
 
     /// Sets the signed-token configuration.
@@ -111,7 +126,7 @@ impl Store {
         Ok(member)
     }
 
-    /// Removes a membership, with the member's teams and explicit grants.
+    /// Removes a membership, with the member's teams, explicit grants and creator grants.
     pub(crate) fn remove_member(&mut self, org: OrgId, user: UserId) {
         let Some((member, _)) = self.membership(user, org) else { return };
         if let Some(u) = self.users.get_mut(user.index()) {
@@ -124,6 +139,9 @@ impl Store {
         for table in &mut o.entities {
             for entity in &mut table.items {
                 entity.grants.retain(|(u, _)| *u != user);
+                if entity.creator == Some(Identity::User(user)) {
+                    entity.creator = None;
+                }
             }
         }
         if let Some(m) = o.members.get_mut(member.index()) {
@@ -133,20 +151,30 @@ impl Store {
         }
     }
 
-    /// Changes a member's role; a member in teams cannot become a Billing Manager.
+    /// Changes a member's role; a member who holds team or stack access (a team, an explicit
+    /// grant, a creator grant) cannot become a Billing Manager.
     pub(crate) fn set_member_role(
         &mut self,
         org: OrgId,
         member: MemberId,
         role: RoleRef,
     ) -> Result<(), AccessRefused> {
-        let Some(m) = self.org_mut(org).and_then(|o| o.members.get_mut(member.index())) else {
-            return Ok(());
-        };
-        if !role.may_hold_access() && !m.teams.is_empty() {
-            return Err(AccessRefused);
+        let Some(o) = self.org_mut(org) else { return Ok(()) };
+        let Some(m) = o.members.get(member.index()) else { return Ok(()) };
+        if !role.may_hold_access() {
+            let user = m.user;
+            let holds = |e: &Entity| {
+                !e.deleted
+                    && (e.creator == Some(Identity::User(user)) || e.grants.iter().any(|(u, _)| *u == user))
+            };
+            let grants = o.entities.iter().any(|table| table.items.iter().any(holds));
+            if !m.teams.is_empty() || grants {
+                return Err(AccessRefused);
+            }
         }
-        m.role = role;
+        if let Some(m) = o.members.get_mut(member.index()) {
+            m.role = role;
+        }
         Ok(())
     }
 

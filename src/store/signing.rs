@@ -123,4 +123,20 @@ impl SigningConfig {
     pub fn key(&self, kid: &str) -> Option<&VerificationKey> {
         self.keys.iter().find(|k| &*k.kid == kid)
     }
+
+    /// Adds a key; `false` when its id is taken.
+    pub fn add_key(&mut self, key: VerificationKey) -> bool {
+        if self.key(key.kid()).is_some() {
+            return false;
+        }
+        self.keys.push(key);
+        true
+    }
+
+    /// Removes a key; `false` when there is none with that id.
+    pub fn remove_key(&mut self, kid: &str) -> bool {
+        let before = self.keys.len();
+        self.keys.retain(|k| &*k.kid != kid);
+        self.keys.len() != before
+    }
 }

@@ -8,6 +8,8 @@
 export interface Snapshot {
   version: 1;
   revision?: number;
+  /** Seconds since the epoch after which a signed copy is refused. */
+  notAfter?: number;
   users?: SnapshotUser[];
   organizations?: SnapshotOrganization[];
   signing?: SnapshotSigning;

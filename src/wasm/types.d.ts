@@ -31,7 +31,13 @@ export type ScopegateErrorCode =
   | "expiry_policy_violation"
   | "wrong_organization"
   | "random_unavailable"
-  | "snapshot_signature_invalid";
+  | "snapshot_signature_invalid"
+  | "snapshot_expired"
+  | "delta_signature_invalid"
+  | "delta_gap"
+  | "delta_replay"
+  | "delta_expired"
+  | "changes_unavailable";
 
 /** The codes of a snapshot that does not load: its `details.problems` list every problem. */
 export type SnapshotErrorCode =
@@ -124,7 +130,7 @@ export type Reason =
  */
 export type Deny =
   | {
-      code: "unknown_principal" | "unknown_scope" | "unknown_resource" | "invalid_resource" | "not_a_member" | "machine_token";
+      code: "unknown_principal" | "foreign_handle" | "unknown_scope" | "unknown_resource" | "invalid_resource" | "not_a_member" | "machine_token";
       message: string;
     }
   | {

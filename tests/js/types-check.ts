@@ -102,6 +102,7 @@ function questions(sg: Scopegate): string {
 function describeDeny(code: DenyCode): string {
   switch (code) {
     case "unknown_principal":
+    case "foreign_handle":
     case "unknown_scope":
     case "unknown_resource":
     case "invalid_resource":

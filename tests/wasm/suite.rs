@@ -601,7 +601,7 @@ fn handles_answer_like_names() {
     assert_eq!(json_of(&by_handle), json_of(&gate.explain("max", "stack:read", "acme/app/prod")));
     let unknown = gate.ok("explainAs", &[JsValue::from_f64(999_999.0), s("stack:read"), s("acme/app/prod")]);
     assert_explanation_shape(&unknown);
-    assert_eq!(deny_code(&unknown).as_deref(), Some("unknown_principal"));
+    assert_eq!(deny_code(&unknown).as_deref(), Some("foreign_handle"));
 }
 
 // ---------------------------------------------------------------------------------------------
