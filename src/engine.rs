@@ -102,8 +102,19 @@ impl Engine {
     }
 
     /// The catalog the engine was built with.
-    pub fn catalog(&self) -> &Catalog {
+    pub(crate) fn catalog(&self) -> &Catalog {
         &self.catalog
+    }
+
+    /// A question as asked, for [`Deny::message`]: the resource's kind is read from the scope
+    /// the way the engine resolves it. `principal` is `None` for a principal with no name.
+    pub fn question<'a>(
+        &self,
+        principal: Option<&'a str>,
+        scope: &'a str,
+        resource: &'a str,
+    ) -> Question<'a> {
+        Question::new(self.catalog(), principal, scope, resource)
     }
 
     /// The snapshot revision.

@@ -66,9 +66,10 @@ mod wasm;
 #[cfg(target_arch = "wasm32")]
 pub use wasm::Scopegate;
 
+pub use catalog::scopes;
 pub use engine::{
-    Authenticated, Decision, Deny, Engine, Handles, MintRequest, Minted, Principal, Reason, ResourceKind,
-    ResourcePage, ResourceQuery, Semantics, SettingsPatch, Subject, Target, TokenView,
+    Authenticated, Decision, Deny, Engine, Handles, MintRequest, Minted, Principal, Question, Reason,
+    ResourceKind, ResourcePage, ResourceQuery, Semantics, SettingsPatch, Subject, Target, TokenView,
 };
 pub use error::{
     ErrorCode, ManageError, ParseNameError, SnapshotError, SnapshotErrorKind, SnapshotErrors, TokenError,
@@ -79,7 +80,9 @@ pub use token::{Algorithm, MAX_CREDENTIAL_BYTES, MAX_LIFETIME_SECONDS, SigningKe
 
 /// Internal tables and answer shapes that this crate's own integration tests compare against
 /// (the scope catalog, the token matrix, the settings table, the JavaScript answer shapes). Not
-/// part of the API: anything here may change in any release.
+/// part of the API: anything here may change in any release, and only the crate's own tests
+/// enable the `testing` feature that compiles it.
+#[cfg(feature = "testing")]
 #[doc(hidden)]
 pub mod testing {
     pub use crate::api::{ApiError, Explanation};
@@ -88,7 +91,6 @@ pub mod testing {
         EntityScopeSet, MatrixRow, ORG_PERMISSION_SETS, ORG_SCOPES, OrgScopeRow, STACK_SCOPES, TOKEN_MATRIX,
         Target,
     };
-    pub use crate::decision::Question;
     pub use crate::model::{EXPIRY_POLICY_DAYS, SETTINGS, SettingKind};
     pub use crate::snapshot::object_fields;
 }

@@ -8,9 +8,9 @@ mod loose;
 mod settings;
 
 pub use loose::Loose;
-pub use settings::{
-    EXPIRY_POLICY_DAYS, SETTINGS, SettingKind, SettingProblem, Settings, SettingsPatch, SettingsWire, Toggle,
-};
+#[cfg(feature = "testing")]
+pub use settings::{EXPIRY_POLICY_DAYS, SETTINGS, SettingKind};
+pub use settings::{SettingProblem, Settings, SettingsPatch, SettingsWire, Toggle};
 
 /// The entity types that scopes and permission sets apply to (besides the organization itself).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -10,6 +10,8 @@
 mod build;
 mod checks;
 mod export;
+// The object fields the wire types read, for the schema tests: compiled for them only.
+#[cfg(feature = "testing")]
 mod fields;
 mod load;
 mod names;
@@ -22,6 +24,7 @@ use serde::Deserialize as _;
 
 pub use export::ExportOptions;
 pub(crate) use export::token_record;
+#[cfg(feature = "testing")]
 pub use fields::object_fields;
 pub(crate) use names::{NameRule, shorten};
 

@@ -25,7 +25,8 @@ pub const EXTRA_ORG_SCOPES: [&str; 12] = [
 pub struct BuiltinPermissionSet {
     /// Machine identifier used in snapshots.
     pub id: &'static str,
-    /// Display name.
+    /// Display name (read by the crate's tests only).
+    #[cfg_attr(not(feature = "testing"), allow(dead_code))]
     pub name: &'static str,
     /// The scopes it holds, in parts (`Standard` is `Read Only` plus 15).
     pub parts: &'static [&'static [&'static str]],
@@ -116,6 +117,7 @@ impl BuiltinPermissionSet {
     }
 
     /// Every built-in entity permission set identifier (10).
+    #[cfg(feature = "testing")]
     pub const ENTITY_IDS: [&'static str; 10] = [
         "stack-read",
         "stack-write",

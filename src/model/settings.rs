@@ -37,6 +37,7 @@ pub enum SettingKind {
 }
 
 /// One setting, as documentation and drift tests see it.
+#[cfg(feature = "testing")]
 #[derive(Debug, Clone, Copy)]
 pub struct SettingInfo {
     /// The JSON name.
@@ -46,6 +47,7 @@ pub struct SettingInfo {
     meaning: &'static str,
 }
 
+#[cfg(feature = "testing")]
 impl SettingInfo {
     /// What the setting does, in a sentence or two.
     pub fn meaning(&self) -> &'static str {
@@ -196,17 +198,18 @@ macro_rules! settings {
         }
 
         /// Every setting, in declaration order.
+        #[cfg(feature = "testing")]
         pub const SETTINGS: [SettingInfo; [$($name),+].len()] =
             [ $( SettingInfo { name: $name, kind: $kind, meaning: concat!($($doc),+) }, )+ ];
 
         impl Settings {
             /// Applies a patch (checked beforehand with [`SettingsPatch::check`]).
-            pub fn apply(&mut self, patch: &SettingsPatch) {
+            pub(crate) fn apply(&mut self, patch: &SettingsPatch) {
                 $( if let Some(value) = patch.$field { self.$field = value; } )+
             }
 
             /// The settings as written, every one spelled out.
-            pub fn to_wire(&self) -> SettingsWire<'static> {
+            pub(crate) fn to_wire(&self) -> SettingsWire<'static> {
                 SettingsWire { $( $field: self.$field.write(), )+ }
             }
 
@@ -231,7 +234,7 @@ macro_rules! settings {
 
         impl SettingsPatch {
             /// Checks each value against its setting's range; each one outside goes to `problem`.
-            pub fn check(&self, problem: &mut dyn FnMut(&'static str, SettingProblem)) {
+            pub(crate) fn check(&self, problem: &mut dyn FnMut(&'static str, SettingProblem)) {
                 $( if let Some(Err(p)) = self.$field.map(|v| v.check($kind)) { problem($name, p); } )+
             }
         }
