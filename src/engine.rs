@@ -39,14 +39,46 @@ impl Clone for Engine {
 
 impl Engine {
     /// Loads a snapshot from JSON text, reporting every problem found.
+    ///
+    /// # Errors
+    ///
+    /// [`SnapshotErrors`], every problem found, each with the JSON path it was found at: text that
+    /// is not JSON or larger than [`crate::MAX_SNAPSHOT_BYTES`], an unknown field, a bad name,
+    /// a reference to something the snapshot does not define, a duplicate.
+    ///
+    /// ```
+    /// let engine = scopegate::Engine::from_json(r#"{"version": 1, "organizations": [{"name": "acme"}]}"#)?;
+    /// assert_eq!(engine.organizations(), ["acme"]);
+    ///
+    /// let errors = scopegate::Engine::from_json(r#"{"version": 1, "organisations": []}"#).unwrap_err();
+    /// assert_eq!(errors.len(), 1);
+    /// # Ok::<(), scopegate::SnapshotErrors>(())
+    /// ```
     pub fn from_json(json: &str) -> Result<Self, SnapshotErrors> {
         let catalog = Catalog::new();
         let store = crate::snapshot::load_json(&catalog, json)?;
         Ok(Self::from_parts(catalog, store))
     }
 
-    /// Loads a snapshot only if `signature` (base64url, see [`crate::token::sign_snapshot`]) is a valid
+    /// Loads a snapshot only if `signature` (base64url, see [`crate::sign_snapshot`]) is a valid
     /// Ed25519 signature of its exact text by `public_key`.
+    ///
+    /// # Errors
+    ///
+    /// A [`SnapshotErrors`] with a bad-signature problem when the signature is malformed or does
+    /// not verify; otherwise those of [`Engine::from_json`].
+    ///
+    /// ```
+    /// use scopegate::{Engine, SigningKey, sign_snapshot};
+    /// let key = SigningKey::ed25519("snapshots", &[7; 32]);
+    /// let public_key = key.public_key().ok_or("an Ed25519 key has a public key")?;
+    /// let json = r#"{"version": 1, "organizations": [{"name": "acme"}]}"#;
+    /// let signature = sign_snapshot(json, &key).ok_or("Ed25519 keys sign")?;
+    /// assert!(Engine::from_signed_json(json, &signature, &public_key).is_ok());
+    /// let altered = json.replace("acme", "evil");
+    /// assert!(Engine::from_signed_json(&altered, &signature, &public_key).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn from_signed_json(
         json: &str,
         signature: &str,
@@ -58,6 +90,10 @@ impl Engine {
 
     /// Loads a snapshot from a parsed JSON value (through its text, so that problems are
     /// reported exactly as for [`Engine::from_json`]).
+    ///
+    /// # Errors
+    ///
+    /// Those of [`Engine::from_json`].
     pub fn from_value(value: &serde_json::Value) -> Result<Self, SnapshotErrors> {
         Self::from_json(&value.to_string())
     }
@@ -160,13 +196,37 @@ impl Engine {
         Handles::new(&self.id)
     }
 
-    /// May `principal` use `scope` on `resource`? Deny by default.
+    /// May `principal` use `scope` on `resource`? Deny by default: an unknown principal, scope
+    /// or resource is `false`.
+    ///
+    /// ```
+    /// # let mut engine = scopegate::Engine::from_json(r#"{"version": 1, "organizations": [{"name": "acme",
+    /// #   "members": [{"login": "ada", "role": "admin"}, {"login": "max"}],
+    /// #   "stacks": [{"project": "app", "name": "prod"}]}]}"#)?;
+    /// assert!(engine.check("max", "stack:write", "acme/app/prod"));
+    /// assert!(!engine.check("max", "stack:delete", "acme/app/prod"));
+    /// assert!(!engine.check("nobody", "stack:read", "acme/app/prod"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn check(&self, principal: &str, scope: &str, resource: &str) -> bool {
         self.view().check(principal, scope, resource)
     }
 
     /// Like [`Engine::check`], with every granting source or the reason for the deny.
+    ///
+    /// ```
+    /// # let mut engine = scopegate::Engine::from_json(r#"{"version": 1, "organizations": [{"name": "acme",
+    /// #   "members": [{"login": "ada", "role": "admin"}, {"login": "max"}],
+    /// #   "stacks": [{"project": "app", "name": "prod"}]}]}"#)?;
+    /// let decision = engine.explain("max", "stack:delete", "acme/app/prod");
+    /// let deny = decision.deny().ok_or("max may not delete the stack")?;
+    /// assert_eq!(deny.code(), "missing_scope");
+    /// let question = engine.question(Some("max"), "stack:delete", "acme/app/prod");
+    /// assert!(deny.message(&question).starts_with("`max` needs `stack:delete`"));
+    /// assert!(engine.explain("ada", "stack:delete", "acme/app/prod").is_allowed());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn explain(&self, principal: &str, scope: &str, resource: &str) -> Decision {
         self.view().explain(principal, scope, resource)
@@ -285,6 +345,16 @@ impl Engine {
 
     /// Every member (and with `tokens`, every organization and team token) that may use `scope`
     /// on `resource`, each with the reasons [`Engine::explain`] gives: a resource's Access tab.
+    ///
+    /// ```
+    /// # let mut engine = scopegate::Engine::from_json(r#"{"version": 1, "organizations": [{"name": "acme",
+    /// #   "members": [{"login": "ada", "role": "admin"}, {"login": "max"}],
+    /// #   "stacks": [{"project": "app", "name": "prod"}]}]}"#)?;
+    /// let subjects = engine.search_subjects("stack:delete", "acme/app/prod", false);
+    /// let names: Vec<&str> = subjects.iter().map(|s| s.principal.as_str()).collect();
+    /// assert_eq!(names, ["user:ada"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn search_subjects(&self, scope: &str, resource: &str, tokens: bool) -> Vec<Subject> {
         self.view().search_subjects(scope, resource, tokens)
     }
@@ -304,7 +374,29 @@ impl Engine {
     /// Validates a credential: a bare token, `token <value>`, `Bearer <value>`, or a whole
     /// `Authorization: token <value>` header line. `org`, when given, is the organization the
     /// request is against: machine tokens of another organization are refused
-    /// (`wrong_organization`) and that organization's expiry policy applies (model-facts D.10).
+    /// (`wrong_organization`) and that organization's expiry policy applies: a token that never
+    /// expires, or expires later than the policy allows from `now`, is refused. `now` is in
+    /// seconds since the epoch.
+    ///
+    /// # Errors
+    ///
+    /// A [`TokenError`]: a malformed credential, an unknown, deleted, expired or not yet valid
+    /// token, a bad signature, an unknown key or algorithm, a token of another organization, or
+    /// one that breaks the organization's expiry policy.
+    ///
+    /// ```
+    /// # let mut engine = scopegate::Engine::from_json(r#"{"version": 1, "organizations": [{"name": "acme",
+    /// #   "members": [{"login": "ada", "role": "admin"}, {"login": "max"}],
+    /// #   "stacks": [{"project": "app", "name": "prod"}]}]}"#)?;
+    /// let now = 1_700_000_000;
+    /// let minted = engine.mint_opaque("max", &scopegate::MintRequest::default(), now)?;
+    /// let found = engine.authenticate(&format!("Bearer {}", minted.token), now, None)?;
+    /// assert_eq!(found.subject, "max");
+    /// assert!(engine.check_as(&found.principal, "stack:write", "acme/app/prod"));
+    /// let refused = engine.authenticate("Bearer pul-0000", now, None).unwrap_err();
+    /// assert_eq!(refused.code(), scopegate::ErrorCode::MalformedToken);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn authenticate(
         &self,
         credential: &str,
@@ -332,6 +424,11 @@ impl Engine {
     // ---- management actions: each is one authorization question and one store change ----
 
     /// Changes organization settings (`organization:update`: organization admins).
+    ///
+    /// # Errors
+    ///
+    /// [`ManageError::Forbidden`] when `actor` may not, [`ManageError::NotFound`] for a name
+    /// that does not exist, and the other [`ManageError`]s for a change that cannot be applied.
     pub fn update_settings(
         &mut self,
         actor: &str,
@@ -342,16 +439,42 @@ impl Engine {
     }
 
     /// Adds a member with a role (`admin`, `member`, `billing-manager` or a custom role).
+    ///
+    /// # Errors
+    ///
+    /// [`ManageError::Forbidden`] when `actor` may not, [`ManageError::NotFound`] for a name
+    /// that does not exist, and the other [`ManageError`]s for a change that cannot be applied.
+    ///
+    /// ```
+    /// # let mut engine = scopegate::Engine::from_json(r#"{"version": 1, "organizations": [{"name": "acme",
+    /// #   "members": [{"login": "ada", "role": "admin"}, {"login": "max"}],
+    /// #   "stacks": [{"project": "app", "name": "prod"}]}]}"#)?;
+    /// engine.add_member("ada", "acme", "nora", "member")?;
+    /// assert!(engine.check("nora", "stack:read", "acme/app/prod"));
+    /// let refused = engine.add_member("max", "acme", "eve", "admin").unwrap_err();
+    /// assert_eq!(refused.code(), scopegate::ErrorCode::Forbidden);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn add_member(&mut self, actor: &str, org: &str, login: &str, role: &str) -> Result<(), ManageError> {
         self.manager().add_member(actor, org, login, role)
     }
 
     /// Removes a member from the organization and its teams.
+    ///
+    /// # Errors
+    ///
+    /// [`ManageError::Forbidden`] when `actor` may not, [`ManageError::NotFound`] for a name
+    /// that does not exist, and the other [`ManageError`]s for a change that cannot be applied.
     pub fn remove_member(&mut self, actor: &str, org: &str, login: &str) -> Result<(), ManageError> {
         self.manager().remove_member(actor, org, login)
     }
 
     /// Changes a member's role.
+    ///
+    /// # Errors
+    ///
+    /// [`ManageError::Forbidden`] when `actor` may not, [`ManageError::NotFound`] for a name
+    /// that does not exist, and the other [`ManageError`]s for a change that cannot be applied.
     pub fn set_member_role(
         &mut self,
         actor: &str,
@@ -363,16 +486,31 @@ impl Engine {
     }
 
     /// Creates a team; a user who creates one becomes its team admin.
+    ///
+    /// # Errors
+    ///
+    /// [`ManageError::Forbidden`] when `actor` may not, [`ManageError::NotFound`] for a name
+    /// that does not exist, and the other [`ManageError`]s for a change that cannot be applied.
     pub fn create_team(&mut self, actor: &str, org: &str, team: &str) -> Result<(), ManageError> {
         self.manager().create_team(actor, org, team)
     }
 
     /// Deletes a team and its tokens.
+    ///
+    /// # Errors
+    ///
+    /// [`ManageError::Forbidden`] when `actor` may not, [`ManageError::NotFound`] for a name
+    /// that does not exist, and the other [`ManageError`]s for a change that cannot be applied.
     pub fn delete_team(&mut self, actor: &str, org: &str, team: &str) -> Result<(), ManageError> {
         self.manager().delete_team(actor, org, team)
     }
 
     /// Adds a member to a team, or sets whether they administer it.
+    ///
+    /// # Errors
+    ///
+    /// [`ManageError::Forbidden`] when `actor` may not, [`ManageError::NotFound`] for a name
+    /// that does not exist, and the other [`ManageError`]s for a change that cannot be applied.
     pub fn set_team_member(
         &mut self,
         actor: &str,
@@ -385,6 +523,11 @@ impl Engine {
     }
 
     /// Removes a member from a team.
+    ///
+    /// # Errors
+    ///
+    /// [`ManageError::Forbidden`] when `actor` may not, [`ManageError::NotFound`] for a name
+    /// that does not exist, and the other [`ManageError`]s for a change that cannot be applied.
     pub fn remove_team_member(
         &mut self,
         actor: &str,
@@ -396,6 +539,11 @@ impl Engine {
     }
 
     /// Sets a team's permission on a stack, environment or account (`none` removes it).
+    ///
+    /// # Errors
+    ///
+    /// [`ManageError::Forbidden`] when `actor` may not, [`ManageError::NotFound`] for a name
+    /// that does not exist, and the other [`ManageError`]s for a change that cannot be applied.
     pub fn set_team_permission(
         &mut self,
         actor: &str,
@@ -409,6 +557,11 @@ impl Engine {
     }
 
     /// Assigns a custom role to a team, or removes it.
+    ///
+    /// # Errors
+    ///
+    /// [`ManageError::Forbidden`] when `actor` may not, [`ManageError::NotFound`] for a name
+    /// that does not exist, and the other [`ManageError`]s for a change that cannot be applied.
     pub fn set_team_role(
         &mut self,
         actor: &str,
@@ -421,6 +574,11 @@ impl Engine {
     }
 
     /// Creates a stack; its creator receives an admin grant on it.
+    ///
+    /// # Errors
+    ///
+    /// [`ManageError::Forbidden`] when `actor` may not, [`ManageError::NotFound`] for a name
+    /// that does not exist, and the other [`ManageError`]s for a change that cannot be applied.
     pub fn create_stack(
         &mut self,
         actor: &str,
@@ -433,16 +591,31 @@ impl Engine {
     }
 
     /// Deletes a stack (`org/project/stack`).
+    ///
+    /// # Errors
+    ///
+    /// [`ManageError::Forbidden`] when `actor` may not, [`ManageError::NotFound`] for a name
+    /// that does not exist, and the other [`ManageError`]s for a change that cannot be applied.
     pub fn delete_stack(&mut self, actor: &str, stack: &str) -> Result<(), ManageError> {
         self.manager().delete_stack(actor, stack)
     }
 
     /// Moves a stack to another organization.
+    ///
+    /// # Errors
+    ///
+    /// [`ManageError::Forbidden`] when `actor` may not, [`ManageError::NotFound`] for a name
+    /// that does not exist, and the other [`ManageError`]s for a change that cannot be applied.
     pub fn transfer_stack(&mut self, actor: &str, stack: &str, destination: &str) -> Result<(), ManageError> {
         self.manager().transfer_stack(actor, stack, destination)
     }
 
     /// Sets a user's explicit permission on a stack (`none` removes it).
+    ///
+    /// # Errors
+    ///
+    /// [`ManageError::Forbidden`] when `actor` may not, [`ManageError::NotFound`] for a name
+    /// that does not exist, and the other [`ManageError`]s for a change that cannot be applied.
     pub fn set_stack_permission(
         &mut self,
         actor: &str,
@@ -454,11 +627,23 @@ impl Engine {
     }
 
     /// Removes the creator's admin grant from a stack.
+    ///
+    /// # Errors
+    ///
+    /// [`ManageError::Forbidden`] when `actor` may not, [`ManageError::NotFound`] for a name
+    /// that does not exist, and the other [`ManageError`]s for a change that cannot be applied.
     pub fn remove_creator_grant(&mut self, actor: &str, stack: &str) -> Result<(), ManageError> {
         self.manager().remove_creator_grant(actor, stack)
     }
 
     /// Mints an opaque token (`pul-…`) with fresh randomness, records it, and returns it.
+    ///
+    /// # Errors
+    ///
+    /// [`ManageError::Forbidden`] when `actor` may not, [`ManageError::NotFound`] for a name
+    /// that does not exist, and the other [`ManageError`]s for a change that cannot be applied.
+    /// [`ManageError::ExpiryPolicyViolation`] when the expiry breaks the organization's policy.
+    /// [`ManageError::RandomUnavailable`] when the system has no secure random numbers.
     pub fn mint_opaque(
         &mut self,
         actor: &str,
@@ -469,6 +654,12 @@ impl Engine {
     }
 
     /// Like [`Engine::mint_opaque`] with the randomness passed in (for reproducible vectors).
+    ///
+    /// # Errors
+    ///
+    /// [`ManageError::Forbidden`] when `actor` may not, [`ManageError::NotFound`] for a name
+    /// that does not exist, and the other [`ManageError`]s for a change that cannot be applied.
+    /// [`ManageError::ExpiryPolicyViolation`] when the expiry breaks the organization's policy.
     pub fn mint_opaque_from(
         &mut self,
         actor: &str,
@@ -482,6 +673,12 @@ impl Engine {
 
     /// Mints a signed token (JWT) with `key`, records it (without a digest), and returns it.
     /// Signed tokens must expire.
+    ///
+    /// # Errors
+    ///
+    /// [`ManageError::Forbidden`] when `actor` may not, [`ManageError::NotFound`] for a name
+    /// that does not exist, and the other [`ManageError`]s for a change that cannot be applied.
+    /// [`ManageError::ExpiryPolicyViolation`] when the expiry breaks the organization's policy.
     pub fn mint_signed(
         &mut self,
         actor: &str,
@@ -493,6 +690,12 @@ impl Engine {
     }
 
     /// Like [`Engine::mint_signed`] with the id's randomness passed in.
+    ///
+    /// # Errors
+    ///
+    /// [`ManageError::Forbidden`] when `actor` may not, [`ManageError::NotFound`] for a name
+    /// that does not exist, and the other [`ManageError`]s for a change that cannot be applied.
+    /// [`ManageError::ExpiryPolicyViolation`] when the expiry breaks the organization's policy.
     pub fn mint_signed_from(
         &mut self,
         actor: &str,
@@ -505,6 +708,11 @@ impl Engine {
     }
 
     /// Deletes a token: it stops validating at once, and its name stays reserved.
+    ///
+    /// # Errors
+    ///
+    /// [`ManageError::Forbidden`] when `actor` may not, [`ManageError::NotFound`] for a name
+    /// that does not exist, and the other [`ManageError`]s for a change that cannot be applied.
     pub fn delete_token(&mut self, actor: &str, token_id: &str) -> Result<(), ManageError> {
         self.manager().delete_token(actor, token_id)
     }
