@@ -12,7 +12,7 @@
 //! | environment scope | `org/project/environment` |
 //! | cloud account scope | `org/account` |
 //!
-//! Anything unknown is a deny (PRODUCT decision 6).
+//! Anything unknown (principal, scope, resource) is a deny, never an error.
 
 pub(crate) mod actor;
 pub(crate) mod evaluate;
@@ -417,7 +417,7 @@ impl Authorizer<'_> {
 
     /// May `principal` move stack `stack` (`org/project/stack`) to organization `destination`?
     /// Needs `stack:transfer` with its toggle in the source and the right to create stacks in
-    /// the destination (model-facts C.4).
+    /// the destination.
     pub fn explain_transfer(&self, principal: &str, stack: &str, destination: &str) -> Decision {
         let first = self.explain(principal, "stack:transfer", stack);
         if !first.is_allowed() {

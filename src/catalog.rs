@@ -184,7 +184,7 @@ impl Catalog {
             let scope = OrgScope(index as u8);
             names.entry(name).or_default().org = Some(scope);
             org_names.push(name);
-            // The model gives Admin every organization scope (model-facts B.1).
+            // Admin holds every organization scope, listed for it or not.
             admin |= 1u128 << index;
             if defaults.member {
                 member |= 1u128 << index;

@@ -157,7 +157,7 @@ impl BuiltinRole {
     }
 }
 
-/// The kind of an access token (model-facts E.1).
+/// The kind of an access token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TokenKind {
     /// Acts as its user, in every organization the user belongs to.

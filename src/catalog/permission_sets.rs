@@ -1,10 +1,11 @@
-//! The built-in permission sets (model-facts B.2–B.5).
+//! The built-in permission sets: the organization ones (`Read Only`, `Standard`, billing) and
+//! the entity levels (`Stack Read` … `Insights Account Admin`).
 
 use crate::model::{EntityKind, Permission};
 
 /// Names that only the built-in `Read Only` / `Standard` sets mention: they are not on the
 /// organization scope page, so no built-in role holds them, but custom permission sets may name
-/// them (model-facts F.13).
+/// them.
 pub const EXTRA_ORG_SCOPES: [&str; 12] = [
     "organization_annotations:read",
     "project_annotations:read",

@@ -120,7 +120,7 @@ impl Engine {
 
     /// May `principal` move stack `stack` (`org/project/stack`) to organization `destination`?
     /// Needs `stack:transfer` with its toggle in the source and the right to create stacks in
-    /// the destination (model-facts C.4).
+    /// the destination.
     pub fn explain_transfer(&self, principal: &str, stack: &str, destination: &str) -> Decision {
         self.view().explain_transfer(principal, stack, destination)
     }
