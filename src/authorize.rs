@@ -138,6 +138,20 @@ impl Eq for Target {}
 /// again gives the same handle, so the table grows only with distinct ones. A table answers only
 /// on the engine that made it ([`Engine::handles`](crate::Engine::handles)), and handles stay
 /// safe across changes: a removed stack, member or token makes its handles deny.
+///
+/// ```
+/// # let engine = scopegate::Engine::from_json(r#"{"version": 1, "organizations": [{"name": "acme",
+/// #   "members": [{"login": "ada", "role": "admin"}, {"login": "max"}],
+/// #   "stacks": [{"project": "app", "name": "prod"}]}]}"#)?;
+/// let mut handles = engine.handles();
+/// let max = engine.resolve_principal("max").ok_or("max is a member")?;
+/// let target = engine.resolve_target("stack:write", "acme/app/prod").map_err(|d| d.code())?;
+/// let (who, what) = (handles.add_principal(&max).map_err(|d| d.code())?, handles.add_target(&target).map_err(|d| d.code())?);
+/// assert!(engine.check_handles(&handles, who, what));
+/// // On another engine (a clone is one), the same table denies.
+/// assert!(!engine.clone().check_handles(&handles, who, what));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Handles {
     engine: Weak<()>,

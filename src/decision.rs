@@ -13,6 +13,17 @@ use crate::model::{BuiltinRole, EntityKind, Permission, Toggle};
 
 /// The answer to one question: allowed with every source that grants it, or denied with the
 /// reason.
+///
+/// ```
+/// # let engine = scopegate::Engine::from_json(r#"{"version": 1, "organizations": [{"name": "acme",
+/// #   "members": [{"login": "ada", "role": "admin"}, {"login": "max"}],
+/// #   "stacks": [{"project": "app", "name": "prod"}]}]}"#)?;
+/// let decision = engine.explain("max", "stack:write", "acme/app/prod");
+/// assert!(decision.is_allowed());
+/// assert!(!decision.reasons().is_empty());
+/// assert!(decision.deny().is_none());
+/// # Ok::<(), scopegate::SnapshotErrors>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision {
     /// The action is allowed.

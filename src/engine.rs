@@ -25,6 +25,16 @@ mod questions;
 ///
 /// Each engine has its own identity: the [`Principal`]s, [`Target`]s and [`Handles`] it
 /// resolves answer only on it. A clone is another engine with the same state.
+///
+/// ```
+/// let mut engine = scopegate::Engine::from_json(r#"{"version": 1, "organizations": [{"name": "acme",
+///   "members": [{"login": "ada", "role": "admin"}, {"login": "max"}]}]}"#)?;
+/// engine.create_stack("max", "acme", "app", "prod", &[])?;
+/// // The creator holds an admin grant on the stack it created.
+/// assert!(engine.check("max", "stack:delete", "acme/app/prod"));
+/// assert!(engine.to_json().contains(r#""name":"prod""#));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug)]
 pub struct Engine {
     catalog: Catalog,

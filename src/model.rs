@@ -65,6 +65,15 @@ impl fmt::Display for EntityKind {
 
 /// An ordered permission level on an entity. Stacks and cloud accounts use
 /// `none < read < write < admin`; environments add `open` between `read` and `write`.
+///
+/// ```
+/// use scopegate::Permission;
+/// let level: Permission = "write".parse()?;
+/// assert!(level > Permission::Read && level < Permission::Admin);
+/// assert_eq!(level.to_string(), "write");
+/// assert!("owner".parse::<Permission>().is_err());
+/// # Ok::<(), scopegate::ParseNameError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Permission {
     /// No access.
