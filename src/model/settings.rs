@@ -209,7 +209,7 @@ macro_rules! settings {
             }
 
             /// The settings as written, every one spelled out.
-            pub(crate) fn to_wire(&self) -> SettingsWire<'static> {
+            pub(crate) fn to_wire(self) -> SettingsWire<'static> {
                 SettingsWire { $( $field: self.$field.write(), )+ }
             }
 
