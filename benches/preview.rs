@@ -11,7 +11,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use scopegate::{DecisionRecord, RecordContext, SettingsPatch};
-use scopegate::{Engine, EntityKind, Permission};
+use scopegate::{Engine, Permission};
 use serde_json::json;
 
 const MEMBERS: usize = 1000;
@@ -99,10 +99,9 @@ fn main() {
     // The brute force on the first 100 stacks, scaled.
     let mut after = engine.clone();
     after.update_settings("root", "acme", &patch).unwrap_or_else(|e| panic!("{e}"));
-    let scopes: Vec<&str> = {
-        let catalog = engine.catalog();
-        catalog.entity_scopes(EntityKind::Stack).map(|s| catalog.entity_scope_name(s)).collect()
-    };
+    // The stack scopes: those that name a question on a stack.
+    let scopes: Vec<&str> =
+        scopegate::scopes().filter(|scope| engine.resolve_target(scope, "acme/p/s0").is_ok()).collect();
     let subset = 100;
     let start = Instant::now();
     let mut differ = 0usize;

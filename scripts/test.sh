@@ -19,12 +19,14 @@ cargo clippy --all-targets -- -D warnings
 step "lints (wasm32)"
 cargo clippy --target wasm32-unknown-unknown --lib --test web --test node -- -D warnings
 
+step "rustdoc (warnings denied; tests/public_api.rs reads its output)"
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps
+
 step "native tests"
 cargo test --all-targets
 
 step "doctests"
 cargo test --doc
-RUSTDOCFLAGS="-D warnings" cargo doc --no-deps
 
 step "wasm tests (headless Chrome and Node)"
 wasm-pack --log-level warn test --mode no-install --headless --chrome --node

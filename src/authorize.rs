@@ -12,7 +12,7 @@
 //! | environment scope | `org/project/environment` |
 //! | cloud account scope | `org/account` |
 //!
-//! Anything unknown is a deny (PRODUCT decision 6).
+//! Anything unknown (principal, scope, resource) is a deny, never an error.
 
 pub(crate) mod actor;
 pub(crate) mod diff;
@@ -142,6 +142,20 @@ impl Eq for Target {}
 /// again gives the same handle, so the table grows only with distinct ones. A table answers only
 /// on the engine that made it ([`Engine::handles`](crate::Engine::handles)), and handles stay
 /// safe across changes: a removed stack, member or token makes its handles deny.
+///
+/// ```
+/// # let engine = scopegate::Engine::from_json(r#"{"version": 1, "organizations": [{"name": "acme",
+/// #   "members": [{"login": "ada", "role": "admin"}, {"login": "max"}],
+/// #   "stacks": [{"project": "app", "name": "prod"}]}]}"#)?;
+/// let mut handles = engine.handles();
+/// let max = engine.resolve_principal("max").ok_or("max is a member")?;
+/// let target = engine.resolve_target("stack:write", "acme/app/prod").map_err(|d| d.code())?;
+/// let (who, what) = (handles.add_principal(&max).map_err(|d| d.code())?, handles.add_target(&target).map_err(|d| d.code())?);
+/// assert!(engine.check_handles(&handles, who, what));
+/// // On another engine (a clone is one), the same table denies.
+/// assert!(!engine.clone().check_handles(&handles, who, what));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Handles {
     engine: Weak<()>,
@@ -421,7 +435,7 @@ impl Authorizer<'_> {
 
     /// May `principal` move stack `stack` (`org/project/stack`) to organization `destination`?
     /// Needs `stack:transfer` with its toggle in the source and the right to create stacks in
-    /// the destination (model-facts C.4).
+    /// the destination.
     pub fn explain_transfer(&self, principal: &str, stack: &str, destination: &str) -> Decision {
         let first = self.explain(principal, "stack:transfer", stack);
         if !first.is_allowed() {

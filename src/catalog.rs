@@ -7,11 +7,16 @@
 mod entity_scopes;
 mod org_scopes;
 mod permission_sets;
+// The expected answers of the token tests: compiled for the crate's own tests only.
+#[cfg(feature = "testing")]
 mod token_matrix;
 
 pub use entity_scopes::{ACCOUNT_SCOPES, ENVIRONMENT_SCOPES, EntityScopeRow, STACK_SCOPES};
-pub use org_scopes::{ORG_SCOPES, OrgScopeRow};
+pub use org_scopes::ORG_SCOPES;
+#[cfg(feature = "testing")]
+pub use org_scopes::OrgScopeRow;
 pub use permission_sets::{BuiltinPermissionSet, EXTRA_ORG_SCOPES, ORG_PERMISSION_SETS};
+#[cfg(feature = "testing")]
 pub use token_matrix::{MatrixRow, TOKEN_MATRIX, Target};
 
 use crate::model::{EntityKind, Permission};
@@ -69,16 +74,17 @@ impl OrgScopeSet {
         Self(self.0 | other.0)
     }
     /// Whether every scope of `other` is in `self`.
-    #[inline]
+    #[cfg(feature = "testing")]
     pub fn is_superset(self, other: Self) -> bool {
         other.0 & !self.0 == 0
     }
     /// Number of scopes in the set.
+    #[cfg(feature = "testing")]
     pub fn len(self) -> u32 {
         self.0.count_ones()
     }
     /// Whether the set is empty.
-    #[inline]
+    #[cfg(feature = "testing")]
     pub fn is_empty(self) -> bool {
         self.0 == 0
     }
@@ -119,6 +125,7 @@ impl EntityScopeSet {
         self.0 == 0
     }
     /// Number of scopes in the set.
+    #[cfg(feature = "testing")]
     pub fn len(self) -> u32 {
         self.0.count_ones()
     }
@@ -177,7 +184,7 @@ impl Catalog {
             let scope = OrgScope(index as u8);
             names.entry(name).or_default().org = Some(scope);
             org_names.push(name);
-            // The model gives Admin every organization scope (model-facts B.1).
+            // Admin holds every organization scope, listed for it or not.
             admin |= 1u128 << index;
             if defaults.member {
                 member |= 1u128 << index;
@@ -314,6 +321,26 @@ impl Catalog {
         let (kind, level) = BuiltinPermissionSet::parse_entity(id)?;
         Some((kind, self.level_scopes(kind, level)))
     }
+}
+
+/// Every scope name the catalog knows, each once: the organization scopes first, then the scopes
+/// of stacks, environments and cloud accounts. A name such as `stack_access:read` that is both
+/// an organization and a stack scope comes once, with the organization scopes.
+///
+/// ```
+/// let scopes: Vec<&str> = scopegate::scopes().collect();
+/// assert!(scopes.contains(&"organization:update"));
+/// assert!(scopes.contains(&"stack:write"));
+/// let mut unique = scopes.clone();
+/// unique.sort_unstable();
+/// unique.dedup();
+/// assert_eq!(unique.len(), scopes.len());
+/// ```
+pub fn scopes() -> impl Iterator<Item = &'static str> {
+    let org = ORG_SCOPES.iter().map(|row| row.name).chain(EXTRA_ORG_SCOPES.iter().copied());
+    let entity = EntityKind::ALL.into_iter().flat_map(|kind| entity_rows(kind).iter().map(|row| row.name));
+    let mut seen = rustc_hash::FxHashSet::default();
+    org.chain(entity).filter(move |name| seen.insert(*name))
 }
 
 fn entity_rows(kind: EntityKind) -> &'static [EntityScopeRow] {

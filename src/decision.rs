@@ -13,6 +13,17 @@ use crate::model::{BuiltinRole, EntityKind, Permission, Toggle};
 
 /// The answer to one question: allowed with every source that grants it, or denied with the
 /// reason.
+///
+/// ```
+/// # let engine = scopegate::Engine::from_json(r#"{"version": 1, "organizations": [{"name": "acme",
+/// #   "members": [{"login": "ada", "role": "admin"}, {"login": "max"}],
+/// #   "stacks": [{"project": "app", "name": "prod"}]}]}"#)?;
+/// let decision = engine.explain("max", "stack:write", "acme/app/prod");
+/// assert!(decision.is_allowed());
+/// assert!(!decision.reasons().is_empty());
+/// assert!(decision.deny().is_none());
+/// # Ok::<(), scopegate::SnapshotErrors>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision {
     /// The action is allowed.
@@ -361,8 +372,20 @@ impl ResourceKind {
     }
 }
 
-/// A question as its caller asked it: what deny messages quote.
+/// A question as its caller asked it: what [`Deny::message`] quotes. Made by
+/// `Engine::question`, which reads the resource's kind from the scope.
+///
+/// ```
+/// let engine = scopegate::Engine::from_json(r#"{"version": 1, "organizations": [{"name": "acme"}]}"#)?;
+/// let question = engine.question(Some("nora"), "stack:read", "acme/app/prod");
+/// assert_eq!(question.kind, Some(scopegate::ResourceKind::Entity(scopegate::EntityKind::Stack)));
+/// let deny = engine.explain("nora", "stack:read", "acme/app/prod");
+/// let message = deny.deny().map(|d| d.message(&question));
+/// assert_eq!(message.as_deref(), Some("There is no user or token `nora`."));
+/// # Ok::<(), scopegate::SnapshotErrors>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Question<'a> {
     /// The principal as named (`max`, `token:<id>`); `None` when it has no name (a handle of a
     /// signed token known only by its claims).
@@ -378,7 +401,12 @@ pub struct Question<'a> {
 impl<'a> Question<'a> {
     /// A question, with the resource's kind read from the scope the way the engine resolves it:
     /// an entity scope for a path, else an organization scope (on a team for `org/team`).
-    pub fn new(catalog: &Catalog, principal: Option<&'a str>, scope: &'a str, resource: &'a str) -> Self {
+    pub(crate) fn new(
+        catalog: &Catalog,
+        principal: Option<&'a str>,
+        scope: &'a str,
+        resource: &'a str,
+    ) -> Self {
         let nested = resource.contains('/');
         let kind = catalog.lookup(scope).and_then(|entry| match entry.entity {
             Some(entity) if nested || entry.org.is_none() => Some(ResourceKind::Entity(entity.kind)),

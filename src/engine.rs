@@ -19,10 +19,24 @@ use crate::snapshot::ExportOptions;
 use crate::store::Store;
 use crate::token::{SigningKey, VerifiedCache, Verifier};
 
+// The questions and credential checks, in their own file; this one holds loading, export and the
+// management actions.
+mod questions;
+
 /// A snapshot loaded into indexed form, ready for questions and management actions.
 ///
 /// Each engine has its own identity: the [`Principal`]s, [`Target`]s and [`Handles`] it
 /// resolves answer only on it. A clone is another engine with the same state.
+///
+/// ```
+/// let mut engine = scopegate::Engine::from_json(r#"{"version": 1, "organizations": [{"name": "acme",
+///   "members": [{"login": "ada", "role": "admin"}, {"login": "max"}]}]}"#)?;
+/// engine.create_stack("max", "acme", "app", "prod", &[])?;
+/// // The creator holds an admin grant on the stack it created.
+/// assert!(engine.check("max", "stack:delete", "acme/app/prod"));
+/// assert!(engine.to_json().contains(r#""name":"prod""#));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug)]
 pub struct Engine {
     catalog: Catalog,
@@ -50,14 +64,46 @@ impl Clone for Engine {
 
 impl Engine {
     /// Loads a snapshot from JSON text, reporting every problem found.
+    ///
+    /// # Errors
+    ///
+    /// [`SnapshotErrors`], every problem found, each with the JSON path it was found at: text that
+    /// is not JSON or larger than [`crate::MAX_SNAPSHOT_BYTES`], an unknown field, a bad name,
+    /// a reference to something the snapshot does not define, a duplicate.
+    ///
+    /// ```
+    /// let engine = scopegate::Engine::from_json(r#"{"version": 1, "organizations": [{"name": "acme"}]}"#)?;
+    /// assert_eq!(engine.organizations(), ["acme"]);
+    ///
+    /// let errors = scopegate::Engine::from_json(r#"{"version": 1, "organisations": []}"#).unwrap_err();
+    /// assert_eq!(errors.len(), 1);
+    /// # Ok::<(), scopegate::SnapshotErrors>(())
+    /// ```
     pub fn from_json(json: &str) -> Result<Self, SnapshotErrors> {
         let catalog = Catalog::new();
         let store = crate::snapshot::load_json(&catalog, json)?;
         Ok(Self::from_parts(catalog, store))
     }
 
-    /// Loads a snapshot only if `signature` (base64url, see [`crate::token::sign_snapshot`]) is a valid
+    /// Loads a snapshot only if `signature` (base64url, see [`crate::sign_snapshot`]) is a valid
     /// Ed25519 signature of its exact text by `public_key`.
+    ///
+    /// # Errors
+    ///
+    /// A [`SnapshotErrors`] with a bad-signature problem when the signature is malformed or does
+    /// not verify; otherwise those of [`Engine::from_json`].
+    ///
+    /// ```
+    /// use scopegate::{Engine, SigningKey, sign_snapshot};
+    /// let key = SigningKey::ed25519("snapshots", &[7; 32]);
+    /// let public_key = key.public_key().ok_or("an Ed25519 key has a public key")?;
+    /// let json = r#"{"version": 1, "organizations": [{"name": "acme"}]}"#;
+    /// let signature = sign_snapshot(json, &key).ok_or("Ed25519 keys sign")?;
+    /// assert!(Engine::from_signed_json(json, &signature, &public_key).is_ok());
+    /// let altered = json.replace("acme", "evil");
+    /// assert!(Engine::from_signed_json(&altered, &signature, &public_key).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn from_signed_json(
         json: &str,
         signature: &str,
@@ -69,6 +115,10 @@ impl Engine {
 
     /// Loads a snapshot from a parsed JSON value (through its text, so that problems are
     /// reported exactly as for [`Engine::from_json`]).
+    ///
+    /// # Errors
+    ///
+    /// Those of [`Engine::from_json`].
     pub fn from_value(value: &serde_json::Value) -> Result<Self, SnapshotErrors> {
         Self::from_json(&value.to_string())
     }
@@ -126,8 +176,19 @@ impl Engine {
     }
 
     /// The catalog the engine was built with.
-    pub fn catalog(&self) -> &Catalog {
+    pub(crate) fn catalog(&self) -> &Catalog {
         &self.catalog
+    }
+
+    /// A question as asked, for [`Deny::message`]: the resource's kind is read from the scope
+    /// the way the engine resolves it. `principal` is `None` for a principal with no name.
+    pub fn question<'a>(
+        &self,
+        principal: Option<&'a str>,
+        scope: &'a str,
+        resource: &'a str,
+    ) -> Question<'a> {
+        Question::new(self.catalog(), principal, scope, resource)
     }
 
     /// The snapshot revision.
@@ -145,206 +206,14 @@ impl Engine {
         self.store.settings(org)
     }
 
-    // ---- questions ----
-
-    /// Resolves a principal string (`alice`, `user:alice`, `token:<id>`) once, to ask many
-    /// questions as; `None` when unknown (or a deleted token). The principal answers only on this
-    /// engine.
-    #[must_use]
-    pub fn resolve_principal(&self, principal: &str) -> Option<Principal> {
-        self.view().resolve(principal).map(|p| p.bound(&self.id))
-    }
-
-    /// Resolves a scope and a resource string once, for [`Engine::check_resolved`] and
-    /// [`Handles`]. The target answers only on this engine.
-    ///
-    /// # Errors
-    ///
-    /// The deny a question on them would give: [`Deny::UnknownScope`],
-    /// [`Deny::UnknownResource`] or [`Deny::InvalidResource`] (the resource does not fit the
-    /// scope).
-    pub fn resolve_target(&self, scope: &str, resource: &str) -> Result<Target, Deny> {
-        self.view().resolve_target(scope, resource).map(|t| t.bound(&self.id))
-    }
-
-    /// An empty table of handles for this engine.
-    #[must_use]
-    pub fn handles(&self) -> Handles {
-        Handles::new(&self.id)
-    }
-
-    /// May `principal` use `scope` on `resource`? Deny by default.
-    #[must_use]
-    pub fn check(&self, principal: &str, scope: &str, resource: &str) -> bool {
-        self.view().check(principal, scope, resource)
-    }
-
-    /// Like [`Engine::check`], with every granting source or the reason for the deny.
-    #[must_use]
-    pub fn explain(&self, principal: &str, scope: &str, resource: &str) -> Decision {
-        self.view().explain(principal, scope, resource)
-    }
-
-    /// The check on a resolved principal and target (the fast path for repeated questions);
-    /// a principal or target of another engine is a deny.
-    #[inline]
-    #[must_use]
-    pub fn check_resolved(&self, principal: &Principal, target: &Target) -> bool {
-        let view = self.view();
-        match (view.live_principal(&self.id, principal), view.live_target(&self.id, target)) {
-            (Ok(who), Ok((scope, resource))) => view.check_resolved(who, scope, resource),
-            _ => false,
-        }
-    }
-
-    /// The explanation on a resolved principal and target; [`Deny::ForeignHandle`] when either
-    /// was resolved by another engine.
-    #[must_use]
-    pub fn explain_resolved(&self, principal: &Principal, target: &Target) -> Decision {
-        let view = self.view();
-        match (view.live_principal(&self.id, principal), view.live_target(&self.id, target)) {
-            (Ok(who), Ok((scope, resource))) => view.explain_resolved(who, scope, resource),
-            (Err(deny), _) | (_, Err(deny)) => Decision::denied(deny),
-        }
-    }
-
-    /// The check on handles from a [`Handles`] table of this engine; an unknown handle, or a
-    /// table of another engine, is a deny.
-    #[inline]
-    #[must_use]
-    pub fn check_handles(&self, handles: &Handles, principal: u32, target: u32) -> bool {
-        self.view().check_handles(&self.id, handles, principal, target)
-    }
-
-    /// [`Engine::check`] as an already resolved principal.
-    #[must_use]
-    pub fn check_as(&self, principal: &Principal, scope: &str, resource: &str) -> bool {
-        let view = self.view();
-        view.live_principal(&self.id, principal).is_ok_and(|who| view.check_as(who, scope, resource))
-    }
-
-    /// [`Engine::explain`] as an already resolved principal; [`Deny::ForeignHandle`] when it
-    /// was resolved by another engine.
-    #[must_use]
-    pub fn explain_as(&self, principal: &Principal, scope: &str, resource: &str) -> Decision {
-        let view = self.view();
-        match view.live_principal(&self.id, principal) {
-            Ok(who) => view.explain_as(who, scope, resource),
-            Err(deny) => Decision::denied(deny),
-        }
-    }
-
-    /// May `principal` move stack `stack` (`org/project/stack`) to organization `destination`?
-    /// Needs `stack:transfer` with its toggle in the source and the right to create stacks in
-    /// the destination (model-facts C.4).
-    pub fn explain_transfer(&self, principal: &str, stack: &str, destination: &str) -> Decision {
-        self.view().explain_transfer(principal, stack, destination)
-    }
-
-    /// The principal's effective permission level on an entity (`org/project/stack`, …), for UI
-    /// gating. Gates (delete/transfer toggles) are not part of the level.
-    pub fn effective_permission(&self, principal: &str, kind: EntityKind, resource: &str) -> Permission {
-        self.view().effective_permission(principal, kind, resource)
-    }
-
-    /// Every scope `principal` may use on a resource, in one call (for UI gating): entity scopes
-    /// for an entity, organization scopes for `org`, team scopes for `org/team`.
-    pub fn allowed_scopes(
-        &self,
-        principal: &str,
-        kind: Option<EntityKind>,
-        resource: &str,
-    ) -> Vec<&'static str> {
-        self.view().allowed_scopes(principal, kind, resource)
-    }
-
-    /// Every resource of organization `org` on which `principal` may use `scope` (entities of the
-    /// scope's kind, teams for a team scope, or `org` itself), in creation order, paged by
-    /// `query`. Equal to the resources where [`Engine::check`] is true.
-    ///
-    /// ```
-    /// # let engine = scopegate::Engine::from_json(r#"{"version": 1, "organizations": [{"name": "acme",
-    /// #   "settings": {"defaultStackPermission": "none"}, "members": [{"login": "max"}],
-    /// #   "teams": [{"name": "web", "members": ["max"], "stacks": {"app/prod": "read"}}],
-    /// #   "stacks": [{"project": "app", "name": "prod"}, {"project": "app", "name": "dev"}]}]}"#).unwrap();
-    /// use scopegate::ResourceQuery;
-    /// let page = engine.search_resources("max", "stack:read", "acme", &ResourceQuery::default());
-    /// assert_eq!(page.ids, ["acme/app/prod"]);
-    /// ```
-    pub fn search_resources(
-        &self,
-        principal: &str,
-        scope: &str,
-        org: &str,
-        query: &ResourceQuery,
-    ) -> ResourcePage {
-        self.view().search_resources(principal, scope, org, query)
-    }
-
-    /// [`Engine::search_resources`] as an already resolved principal (from a handle).
-    pub fn search_resources_as(
-        &self,
-        principal: &Principal,
-        scope: &str,
-        org: &str,
-        query: &ResourceQuery,
-    ) -> ResourcePage {
-        let view = self.view();
-        match view.live_principal(&self.id, principal) {
-            Ok(who) => view.search_resources_as(who, scope, org, query),
-            Err(_) => ResourcePage::default(),
-        }
-    }
-
-    /// Every member (and with `tokens`, every organization and team token) that may use `scope`
-    /// on `resource`, each with the reasons [`Engine::explain`] gives: a resource's Access tab.
-    pub fn search_subjects(&self, scope: &str, resource: &str, tokens: bool) -> Vec<Subject> {
-        self.view().search_subjects(scope, resource, tokens)
-    }
-
-    /// Decides `(principal, scope, resource)` items in order; with a short-circuit semantics the
-    /// answers stop at the deciding item. Each answer equals [`Engine::check`].
-    pub fn evaluate<'q>(
-        &self,
-        items: impl IntoIterator<Item = (&'q str, &'q str, &'q str)>,
-        semantics: Semantics,
-    ) -> Vec<bool> {
-        self.view().evaluate(items, semantics)
-    }
-
-    // ---- credentials ----
-
-    /// Validates a credential: a bare token, `token <value>`, `Bearer <value>`, or a whole
-    /// `Authorization: token <value>` header line. `org`, when given, is the organization the
-    /// request is against: machine tokens of another organization are refused
-    /// (`wrong_organization`) and that organization's expiry policy applies (model-facts D.10).
-    pub fn authenticate(
-        &self,
-        credential: &str,
-        now: u64,
-        org: Option<&str>,
-    ) -> Result<Authenticated, TokenError> {
-        let mut found = self.verifier().authenticate(credential, now, org)?;
-        found.principal = found.principal.bound(&self.id);
-        Ok(found)
-    }
-
-    /// The tokens `actor` may see in `org` (organization and team tokens it may list), or the
-    /// actor's own personal tokens when `org` is `None`. Expired tokens are included only with
-    /// `show_expired`.
-    pub fn list_tokens(
-        &self,
-        actor: &str,
-        org: Option<&str>,
-        now: u64,
-        show_expired: bool,
-    ) -> Vec<TokenView> {
-        crate::manage::list_tokens(self.view(), actor, org, now, show_expired)
-    }
-
     // ---- management actions: each is one authorization question and one store change ----
 
     /// Changes organization settings (`organization:update`: organization admins).
+    ///
+    /// # Errors
+    ///
+    /// [`ManageError::Forbidden`] when `actor` may not, [`ManageError::NotFound`] for a name
+    /// that does not exist, and the other [`ManageError`]s for a change that cannot be applied.
     pub fn update_settings(
         &mut self,
         actor: &str,
@@ -355,16 +224,42 @@ impl Engine {
     }
 
     /// Adds a member with a role (`admin`, `member`, `billing-manager` or a custom role).
+    ///
+    /// # Errors
+    ///
+    /// [`ManageError::Forbidden`] when `actor` may not, [`ManageError::NotFound`] for a name
+    /// that does not exist, and the other [`ManageError`]s for a change that cannot be applied.
+    ///
+    /// ```
+    /// # let mut engine = scopegate::Engine::from_json(r#"{"version": 1, "organizations": [{"name": "acme",
+    /// #   "members": [{"login": "ada", "role": "admin"}, {"login": "max"}],
+    /// #   "stacks": [{"project": "app", "name": "prod"}]}]}"#)?;
+    /// engine.add_member("ada", "acme", "nora", "member")?;
+    /// assert!(engine.check("nora", "stack:read", "acme/app/prod"));
+    /// let refused = engine.add_member("max", "acme", "eve", "admin").unwrap_err();
+    /// assert_eq!(refused.code(), scopegate::ErrorCode::Forbidden);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn add_member(&mut self, actor: &str, org: &str, login: &str, role: &str) -> Result<(), ManageError> {
         self.manager().add_member(actor, org, login, role)
     }
 
     /// Removes a member from the organization and its teams.
+    ///
+    /// # Errors
+    ///
+    /// [`ManageError::Forbidden`] when `actor` may not, [`ManageError::NotFound`] for a name
+    /// that does not exist, and the other [`ManageError`]s for a change that cannot be applied.
     pub fn remove_member(&mut self, actor: &str, org: &str, login: &str) -> Result<(), ManageError> {
         self.manager().remove_member(actor, org, login)
     }
 
     /// Changes a member's role.
+    ///
+    /// # Errors
+    ///
+    /// [`ManageError::Forbidden`] when `actor` may not, [`ManageError::NotFound`] for a name
+    /// that does not exist, and the other [`ManageError`]s for a change that cannot be applied.
     pub fn set_member_role(
         &mut self,
         actor: &str,
@@ -376,16 +271,31 @@ impl Engine {
     }
 
     /// Creates a team; a user who creates one becomes its team admin.
+    ///
+    /// # Errors
+    ///
+    /// [`ManageError::Forbidden`] when `actor` may not, [`ManageError::NotFound`] for a name
+    /// that does not exist, and the other [`ManageError`]s for a change that cannot be applied.
     pub fn create_team(&mut self, actor: &str, org: &str, team: &str) -> Result<(), ManageError> {
         self.manager().create_team(actor, org, team)
     }
 
     /// Deletes a team and its tokens.
+    ///
+    /// # Errors
+    ///
+    /// [`ManageError::Forbidden`] when `actor` may not, [`ManageError::NotFound`] for a name
+    /// that does not exist, and the other [`ManageError`]s for a change that cannot be applied.
     pub fn delete_team(&mut self, actor: &str, org: &str, team: &str) -> Result<(), ManageError> {
         self.manager().delete_team(actor, org, team)
     }
 
     /// Adds a member to a team, or sets whether they administer it.
+    ///
+    /// # Errors
+    ///
+    /// [`ManageError::Forbidden`] when `actor` may not, [`ManageError::NotFound`] for a name
+    /// that does not exist, and the other [`ManageError`]s for a change that cannot be applied.
     pub fn set_team_member(
         &mut self,
         actor: &str,
@@ -398,6 +308,11 @@ impl Engine {
     }
 
     /// Removes a member from a team.
+    ///
+    /// # Errors
+    ///
+    /// [`ManageError::Forbidden`] when `actor` may not, [`ManageError::NotFound`] for a name
+    /// that does not exist, and the other [`ManageError`]s for a change that cannot be applied.
     pub fn remove_team_member(
         &mut self,
         actor: &str,
@@ -409,6 +324,11 @@ impl Engine {
     }
 
     /// Sets a team's permission on a stack, environment or account (`none` removes it).
+    ///
+    /// # Errors
+    ///
+    /// [`ManageError::Forbidden`] when `actor` may not, [`ManageError::NotFound`] for a name
+    /// that does not exist, and the other [`ManageError`]s for a change that cannot be applied.
     pub fn set_team_permission(
         &mut self,
         actor: &str,
@@ -422,6 +342,11 @@ impl Engine {
     }
 
     /// Assigns a custom role to a team, or removes it.
+    ///
+    /// # Errors
+    ///
+    /// [`ManageError::Forbidden`] when `actor` may not, [`ManageError::NotFound`] for a name
+    /// that does not exist, and the other [`ManageError`]s for a change that cannot be applied.
     pub fn set_team_role(
         &mut self,
         actor: &str,
@@ -434,6 +359,11 @@ impl Engine {
     }
 
     /// Creates a stack; its creator receives an admin grant on it.
+    ///
+    /// # Errors
+    ///
+    /// [`ManageError::Forbidden`] when `actor` may not, [`ManageError::NotFound`] for a name
+    /// that does not exist, and the other [`ManageError`]s for a change that cannot be applied.
     pub fn create_stack(
         &mut self,
         actor: &str,
@@ -446,16 +376,31 @@ impl Engine {
     }
 
     /// Deletes a stack (`org/project/stack`).
+    ///
+    /// # Errors
+    ///
+    /// [`ManageError::Forbidden`] when `actor` may not, [`ManageError::NotFound`] for a name
+    /// that does not exist, and the other [`ManageError`]s for a change that cannot be applied.
     pub fn delete_stack(&mut self, actor: &str, stack: &str) -> Result<(), ManageError> {
         self.manager().delete_stack(actor, stack)
     }
 
     /// Moves a stack to another organization.
+    ///
+    /// # Errors
+    ///
+    /// [`ManageError::Forbidden`] when `actor` may not, [`ManageError::NotFound`] for a name
+    /// that does not exist, and the other [`ManageError`]s for a change that cannot be applied.
     pub fn transfer_stack(&mut self, actor: &str, stack: &str, destination: &str) -> Result<(), ManageError> {
         self.manager().transfer_stack(actor, stack, destination)
     }
 
     /// Sets a user's explicit permission on a stack (`none` removes it).
+    ///
+    /// # Errors
+    ///
+    /// [`ManageError::Forbidden`] when `actor` may not, [`ManageError::NotFound`] for a name
+    /// that does not exist, and the other [`ManageError`]s for a change that cannot be applied.
     pub fn set_stack_permission(
         &mut self,
         actor: &str,
@@ -467,11 +412,23 @@ impl Engine {
     }
 
     /// Removes the creator's admin grant from a stack.
+    ///
+    /// # Errors
+    ///
+    /// [`ManageError::Forbidden`] when `actor` may not, [`ManageError::NotFound`] for a name
+    /// that does not exist, and the other [`ManageError`]s for a change that cannot be applied.
     pub fn remove_creator_grant(&mut self, actor: &str, stack: &str) -> Result<(), ManageError> {
         self.manager().remove_creator_grant(actor, stack)
     }
 
     /// Mints an opaque token (`pul-…`) with fresh randomness, records it, and returns it.
+    ///
+    /// # Errors
+    ///
+    /// [`ManageError::Forbidden`] when `actor` may not, [`ManageError::NotFound`] for a name
+    /// that does not exist, and the other [`ManageError`]s for a change that cannot be applied.
+    /// [`ManageError::ExpiryPolicyViolation`] when the expiry breaks the organization's policy.
+    /// [`ManageError::RandomUnavailable`] when the system has no secure random numbers.
     pub fn mint_opaque(
         &mut self,
         actor: &str,
@@ -482,6 +439,12 @@ impl Engine {
     }
 
     /// Like [`Engine::mint_opaque`] with the randomness passed in (for reproducible vectors).
+    ///
+    /// # Errors
+    ///
+    /// [`ManageError::Forbidden`] when `actor` may not, [`ManageError::NotFound`] for a name
+    /// that does not exist, and the other [`ManageError`]s for a change that cannot be applied.
+    /// [`ManageError::ExpiryPolicyViolation`] when the expiry breaks the organization's policy.
     pub fn mint_opaque_from(
         &mut self,
         actor: &str,
@@ -495,6 +458,12 @@ impl Engine {
 
     /// Mints a signed token (JWT) with `key`, records it (without a digest), and returns it.
     /// Signed tokens must expire.
+    ///
+    /// # Errors
+    ///
+    /// [`ManageError::Forbidden`] when `actor` may not, [`ManageError::NotFound`] for a name
+    /// that does not exist, and the other [`ManageError`]s for a change that cannot be applied.
+    /// [`ManageError::ExpiryPolicyViolation`] when the expiry breaks the organization's policy.
     pub fn mint_signed(
         &mut self,
         actor: &str,
@@ -506,6 +475,12 @@ impl Engine {
     }
 
     /// Like [`Engine::mint_signed`] with the id's randomness passed in.
+    ///
+    /// # Errors
+    ///
+    /// [`ManageError::Forbidden`] when `actor` may not, [`ManageError::NotFound`] for a name
+    /// that does not exist, and the other [`ManageError`]s for a change that cannot be applied.
+    /// [`ManageError::ExpiryPolicyViolation`] when the expiry breaks the organization's policy.
     pub fn mint_signed_from(
         &mut self,
         actor: &str,
@@ -518,6 +493,11 @@ impl Engine {
     }
 
     /// Deletes a token: it stops validating at once, and its name stays reserved.
+    ///
+    /// # Errors
+    ///
+    /// [`ManageError::Forbidden`] when `actor` may not, [`ManageError::NotFound`] for a name
+    /// that does not exist, and the other [`ManageError`]s for a change that cannot be applied.
     pub fn delete_token(&mut self, actor: &str, token_id: &str) -> Result<(), ManageError> {
         self.manager().delete_token(actor, token_id)
     }
@@ -542,7 +522,7 @@ impl Engine {
     /// #   "settings": {"defaultStackPermission": "none"},
     /// #   "members": [{"login": "ada", "role": "admin"}, {"login": "max"}],
     /// #   "stacks": [{"project": "app", "name": "prod"}]}]}"#).unwrap();
-    /// use scopegate::engine::SettingsPatch;
+    /// use scopegate::SettingsPatch;
     /// let patch = SettingsPatch { default_stack_permission: Some(scopegate::Permission::Read), ..Default::default() };
     /// let preview = engine.preview("ada", 0, |e, actor| e.update_settings(actor, "acme", &patch));
     /// assert!(preview.is_allowed());
@@ -593,7 +573,7 @@ impl Engine {
     /// # let engine = scopegate::Engine::from_json(r#"{"version": 1, "organizations": [{"name": "acme",
     /// #   "settings": {"defaultStackPermission": "read"},
     /// #   "members": [{"login": "max"}], "stacks": [{"project": "app", "name": "prod"}]}]}"#).unwrap();
-    /// use scopegate::engine::{MemorySink, RecordContext};
+    /// use scopegate::{MemorySink, RecordContext};
     /// let sink = MemorySink::default();
     /// let context = RecordContext { now: 1_700_000_000, request_id: Some("req-1".into()), source_ip: None };
     /// assert!(!engine.with_sink(&sink, context).check("max", "stack:write", "acme/app/prod"));

@@ -317,6 +317,15 @@ impl fmt::Display for SnapshotError {
 impl std::error::Error for SnapshotError {}
 
 /// Every problem found in a snapshot (at least one: only the loader makes these).
+///
+/// ```
+/// let errors = scopegate::Engine::from_json(r#"{"version": 1, "organizations": [{"name": "acme", "colour": "red"}]}"#)
+///     .unwrap_err();
+/// let first = errors.first().ok_or("at least one problem")?;
+/// assert_eq!(first.path, "organizations[0].colour");
+/// assert_eq!(first.code(), scopegate::ErrorCode::UnknownField);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SnapshotErrors(pub(crate) Vec<SnapshotError>);
 

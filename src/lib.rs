@@ -67,11 +67,12 @@ mod wasm;
 #[cfg(target_arch = "wasm32")]
 pub use wasm::Scopegate;
 
+pub use catalog::scopes;
 pub use engine::MAX_KEPT_CHANGES;
 pub use engine::{
     AccessChange, AccessDiff, AccessEntry, Authenticated, Decision, DecisionRecord, DecisionSink, Deny,
-    Engine, Handles, MemorySink, MintRequest, Minted, Preview, Principal, Reason, RecordContext, RecordKind,
-    Recording, ResourceKind, ResourcePage, ResourceQuery, ScopeChange, Semantics, SettingsPatch,
+    Engine, Handles, MemorySink, MintRequest, Minted, Preview, Principal, Question, Reason, RecordContext,
+    RecordKind, Recording, ResourceKind, ResourcePage, ResourceQuery, ScopeChange, Semantics, SettingsPatch,
     StoppedToken, Subject, Target, TokenView,
 };
 pub use error::{
@@ -87,7 +88,9 @@ pub use token::{
 
 /// Internal tables and answer shapes that this crate's own integration tests compare against
 /// (the scope catalog, the token matrix, the settings table, the JavaScript answer shapes). Not
-/// part of the API: anything here may change in any release.
+/// part of the API: anything here may change in any release, and only the crate's own tests
+/// enable the `testing` feature that compiles it.
+#[cfg(feature = "testing")]
 #[doc(hidden)]
 pub mod testing {
     pub use crate::api::{ApiError, Explanation};
@@ -96,7 +99,6 @@ pub mod testing {
         EntityScopeSet, MatrixRow, ORG_PERMISSION_SETS, ORG_SCOPES, OrgScopeRow, STACK_SCOPES, TOKEN_MATRIX,
         Target,
     };
-    pub use crate::decision::Question;
     pub use crate::model::{EXPIRY_POLICY_DAYS, SETTINGS, SettingKind};
     pub use crate::snapshot::object_fields;
 }

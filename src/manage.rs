@@ -1,4 +1,4 @@
-//! Management actions (PRODUCT decision 8): each takes the acting principal, asks one
+//! Management actions: each takes the acting principal, asks one
 //! authorization question through [`Authorizer`] (the same decision path as `check`), and applies
 //! one store mutation, or refuses with [`ManageError::Forbidden`] naming the missing right.
 

@@ -8,9 +8,9 @@ mod loose;
 mod settings;
 
 pub use loose::Loose;
-pub use settings::{
-    EXPIRY_POLICY_DAYS, SETTINGS, SettingKind, SettingProblem, Settings, SettingsPatch, SettingsWire, Toggle,
-};
+#[cfg(feature = "testing")]
+pub use settings::{EXPIRY_POLICY_DAYS, SETTINGS, SettingKind};
+pub use settings::{SettingProblem, Settings, SettingsPatch, SettingsWire, Toggle};
 
 /// The entity types that scopes and permission sets apply to (besides the organization itself).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -65,6 +65,15 @@ impl fmt::Display for EntityKind {
 
 /// An ordered permission level on an entity. Stacks and cloud accounts use
 /// `none < read < write < admin`; environments add `open` between `read` and `write`.
+///
+/// ```
+/// use scopegate::Permission;
+/// let level: Permission = "write".parse()?;
+/// assert!(level > Permission::Read && level < Permission::Admin);
+/// assert_eq!(level.to_string(), "write");
+/// assert!("owner".parse::<Permission>().is_err());
+/// # Ok::<(), scopegate::ParseNameError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Permission {
     /// No access.
@@ -157,7 +166,7 @@ impl BuiltinRole {
     }
 }
 
-/// The kind of an access token (model-facts E.1).
+/// The kind of an access token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TokenKind {
     /// Acts as its user, in every organization the user belongs to.

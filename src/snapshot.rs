@@ -11,6 +11,8 @@ mod build;
 mod checks;
 mod delta;
 mod export;
+// The object fields the wire types read, for the schema tests: compiled for them only.
+#[cfg(feature = "testing")]
 mod fields;
 mod load;
 mod names;
@@ -25,6 +27,7 @@ pub use delta::{Change, Delta};
 pub(crate) use delta::{add_token, read_delta, read_key, verify_delta};
 pub use export::ExportOptions;
 pub(crate) use export::token_record;
+#[cfg(feature = "testing")]
 pub use fields::object_fields;
 pub(crate) use names::{NameRule, shorten};
 

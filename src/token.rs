@@ -28,7 +28,7 @@ use crate::store::Store;
 /// Longest credential accepted, in bytes; anything longer is `malformed_token` before any work.
 pub const MAX_CREDENTIAL_BYTES: usize = 8192;
 
-/// Two years, the longest lifetime a token may be issued with (model-facts E.3).
+/// Two years, the longest lifetime a token may be issued with.
 pub const MAX_LIFETIME_SECONDS: u64 = 2 * 365 * 86_400;
 
 /// A validated credential: who it acts as.
@@ -66,7 +66,7 @@ impl Verifier<'_> {
     /// Validates a credential: a bare token, `token <value>`, `Bearer <value>`, or a whole
     /// `Authorization: token <value>` header line. `org`, when given, is the organization the
     /// request is against: machine tokens of another organization are refused
-    /// (`wrong_organization`) and that organization's expiry policy applies (model-facts D.10).
+    /// (`wrong_organization`) and that organization's expiry policy applies.
     pub fn authenticate(
         &self,
         credential: &str,
@@ -96,7 +96,7 @@ impl Verifier<'_> {
         }
     }
 
-    /// D.10: with a policy, a token used against the organization must expire, and no later
+    /// With a policy, a token used against the organization must expire, and no later
     /// than the cap from now.
     fn check_expiry_policy(
         &self,

@@ -1157,3 +1157,25 @@ fn custom_permission_set_mixing_entity_types_fails_to_load() {
     let got: BTreeSet<&str> = codes(&errors).into_iter().map(|(_, c)| c).collect();
     assert_eq!(got, BTreeSet::from(["unknown_scope", "scope_entity_mismatch"]));
 }
+
+/// `scopes()` lists every scope of the model once, and the engine knows each one it lists.
+#[test]
+fn the_public_scope_list_is_the_catalog() {
+    let listed: Vec<&str> = scopegate::scopes().collect();
+    let unique: BTreeSet<&str> = listed.iter().copied().collect();
+    assert_eq!(unique.len(), listed.len(), "each scope once: {listed:?}");
+    let mut want: BTreeSet<&str> = ORG_TABLE.iter().map(|(_, name, _)| *name).collect();
+    want.extend(EXTRA_NAMES);
+    for kind in EntityKind::ALL {
+        want.extend(entity_table(kind).iter().map(|(name, _)| *name));
+    }
+    assert_eq!(unique, want);
+    // Organization scopes first, in page order.
+    let first: Vec<&str> = ORG_TABLE.iter().map(|(_, name, _)| *name).collect();
+    assert_eq!(listed.get(..first.len()), Some(first.as_slice()));
+    let engine = Engine::from_json(r#"{"version": 1, "organizations": [{"name": "acme"}]}"#).unwrap();
+    for scope in listed {
+        let decision = engine.explain("nobody", scope, "acme");
+        assert_ne!(decision.deny().map(|d| d.code()), Some("unknown_scope"), "{scope}");
+    }
+}

@@ -4,7 +4,6 @@
 
 mod common;
 
-use scopegate::testing::Question;
 use scopegate::testing::{ApiError, Explanation};
 use scopegate::{Engine, ManageError};
 use serde_json::json;
@@ -42,7 +41,7 @@ fn assert_sentence(message: &str) {
 /// The deny message of `explain`, as the boundary words it.
 fn deny_message(engine: &Engine, principal: &str, scope: &str, resource: &str) -> (String, String) {
     let decision = engine.explain(principal, scope, resource);
-    let question = Question::new(engine.catalog(), Some(principal), scope, resource);
+    let question = engine.question(Some(principal), scope, resource);
     let answer = serde_json::to_value(Explanation::new(&decision, &question)).unwrap();
     assert_eq!(answer["allowed"], false, "{principal} {scope} {resource}: {answer}");
     (
@@ -108,7 +107,7 @@ fn every_deny_names_what_was_wrong_in_a_sentence() {
     }
     // The destination of a transfer.
     let decision = e.explain_transfer("ada", "acme/app/prod", "globex");
-    let question = Question::new(e.catalog(), Some("ada"), "stack:transfer", "acme/app/prod");
+    let question = e.question(Some("ada"), "stack:transfer", "acme/app/prod");
     let answer = serde_json::to_value(Explanation::new(&decision, &question)).unwrap();
     assert_eq!(answer["deny"]["code"], "destination_denied");
     assert_eq!(
@@ -116,7 +115,7 @@ fn every_deny_names_what_was_wrong_in_a_sentence() {
         "`ada` may not create stacks in the destination organization `globex`."
     );
     // A question asked by a handle with no name.
-    let question = Question::new(e.catalog(), None, "stack:read", "acme/app/prod");
+    let question = e.question(None, "stack:read", "acme/app/prod");
     let decision = scopegate::Decision::Denied { deny: scopegate::Deny::NotAMember };
     let answer = serde_json::to_value(Explanation::new(&decision, &question)).unwrap();
     assert_eq!(answer["deny"]["message"], "The principal is not a member of `acme`.");

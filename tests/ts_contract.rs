@@ -263,9 +263,8 @@ fn snapshot_declarations_are_the_wire_objects() {
 fn explanations_serialize_as_the_discriminated_union() {
     use scopegate::Decision;
     use scopegate::testing::Explanation;
-    use scopegate::testing::Question;
-    let catalog = scopegate::testing::Catalog::new();
-    let question = Question::new(&catalog, Some("max"), "stack:delete", "acme/app/prod");
+    let engine = scopegate::Engine::from_json(r#"{"version": 1}"#).unwrap();
+    let question = engine.question(Some("max"), "stack:delete", "acme/app/prod");
     let allowed = Decision::Allowed { reasons: vec![Reason::CreatorGrant] };
     let value = serde_json::to_value(Explanation::new(&allowed, &question)).unwrap();
     assert_eq!(value["allowed"], true);

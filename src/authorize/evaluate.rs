@@ -1,4 +1,4 @@
-//! Scope evaluation (model-facts C.3–C.6): every source of a grant is additive, the union of
+//! Scope evaluation: every source of a grant is additive, the union of
 //! scopes wins, and gates (organization toggles, machine-token limits) sit on top.
 //!
 //! One evaluator serves `check` and `explain`: the [`Trace`] parameter either ignores reasons and
@@ -49,7 +49,7 @@ pub(crate) struct SpecialScopes {
     pub environment_tags_list: Option<OrgScope>,
     /// Organization scopes that may target one team (`org/team`).
     pub team_targeted: OrgScopeSet,
-    /// The subset a team admin holds on their own team (model-facts C.6).
+    /// The subset a team admin holds on their own team.
     pub team_admin: OrgScopeSet,
     /// What a team token holds on its organization (token matrix rows 18 and 21).
     pub team_token_baseline: OrgScopeSet,
@@ -132,7 +132,7 @@ impl Eval<'_> {
         trace: &mut T,
     ) -> EntityScopeSet {
         let all = self.catalog.level_scopes(kind, Permission::Admin);
-        // C.3 #1: organization admins hold ADMIN on every entity.
+        // Organization admins hold ADMIN on every entity.
         if actor.is_admin() {
             trace.push(|| Reason::OrgAdmin);
             return all;
@@ -149,7 +149,7 @@ impl Eval<'_> {
             *held = held.union(scopes);
             !T::EXPLAIN && held.is_superset(want)
         };
-        // C.3 #2: the organization default, for built-in Members (and team tokens when enabled).
+        // The organization default, for built-in Members (and team tokens when enabled).
         if self.gets_member_defaults(actor) {
             let level = self.org.settings().default_permission(kind);
             let scopes = self.catalog.level_scopes(kind, level);
@@ -157,7 +157,7 @@ impl Eval<'_> {
                 return held;
             }
         }
-        // C.3 #3 and #4: team grants and the roles assigned to each team.
+        // Team grants and the roles assigned to each team.
         for team_idx in actor.teams.iter() {
             let Some(team) = self.org.team(team_idx) else {
                 continue;
@@ -176,20 +176,20 @@ impl Eval<'_> {
                 }
             }
         }
-        // C.3 #4: the principal's own custom role (a user's, or an organization token's).
+        // The principal's own custom role (a user's, or an organization token's).
         if let ActorRole::Role(RoleRef::Custom(role_idx)) = actor.role {
             if self.role_rules(role_idx, None, kind, idx, entity, want, &mut held, trace) {
                 return held;
             }
         }
-        // C.3 #5: the creator's ADMIN grant, held by the creating user or machine token.
+        // The creator's ADMIN grant, held by the creating user or machine token.
         if entity.creator() == Some(actor.identity)
             && actor.identity != Identity::Claims
             && add(&mut held, all, trace, &|| Reason::CreatorGrant)
         {
             return held;
         }
-        // C.3 #6: explicit per-user grants.
+        // Explicit per-user grants.
         if let Some(user) = actor.user {
             let level = entity.explicit_grant(user);
             if level != Permission::None {
@@ -318,7 +318,7 @@ impl Eval<'_> {
         trace: &mut T,
     ) -> Result<(), Deny> {
         let special = self.special;
-        // E.2 rows 31–32 (PRODUCT decision 3): no machine token creates or deletes organization
+        // No machine token creates or deletes organization
         // tokens, whatever its role. SECURITY: checked before any grant.
         if actor.is_machine()
             && (Some(scope) == special.org_token_create || Some(scope) == special.org_token_delete)
@@ -327,21 +327,21 @@ impl Eval<'_> {
         }
         let held = self.org_scopes(actor, Some(scope), trace);
         let mut allowed = held.contains(scope);
-        // C.6: team admins manage their own team's members, grants and tokens.
+        // Team admins manage their own team's members, grants and tokens.
         if let Some(team_idx) = team {
             if special.team_admin.contains(scope) && actor.admin_of.contains(&team_idx) {
                 trace.push(|| Reason::TeamAdmin { team: self.team_name(team_idx) });
                 allowed = true;
             }
         }
-        // F.14: `environment_tags:list` comes with Environment Read on any environment.
+        // `environment_tags:list` comes with Environment Read on any environment.
         if Some(scope) == special.environment_tags_list && !actor.is_admin() && (T::EXPLAIN || !allowed) {
             allowed |= self.reads_some_environment(actor, trace);
         }
         if allowed {
             return Ok(());
         }
-        // C.4 / D.2, D.5, D.8: toggles that let built-in Members do what their role lacks.
+        // Toggles that let built-in Members do what their role lacks.
         if let Some(toggle) = special.member_toggle(scope) {
             if self.gets_member_defaults(actor) {
                 if self.org.settings().toggle(toggle) {
@@ -354,7 +354,7 @@ impl Eval<'_> {
         Err(Deny::MissingScope { scope: self.catalog.org_scope_name(scope), level: None })
     }
 
-    /// F.14 / B.1: whether the actor holds Environment Read (every scope of that set) on at
+    /// Whether the actor holds Environment Read (every scope of that set) on at
     /// least one environment that exists. The explaining path records the sources on the first
     /// such environment.
     fn reads_some_environment<T: Trace>(&self, actor: &Actor<'_>, trace: &mut T) -> bool {
@@ -371,7 +371,7 @@ impl Eval<'_> {
         true
     }
 
-    /// Decides an entity scope on one entity, with the delete and transfer gates (C.4).
+    /// Decides an entity scope on one entity, with the delete and transfer gates.
     pub fn decide_entity<T: Trace>(
         &self,
         actor: &Actor<'_>,
@@ -391,12 +391,12 @@ impl Eval<'_> {
         self.entity_gate(actor, scope)
     }
 
-    /// The organization toggles on top of a held entity scope: organization admins bypass them (F.19).
+    /// The organization toggles on top of a held entity scope: organization admins bypass them.
     pub fn entity_gate(&self, actor: &Actor<'_>, scope: EntityScope) -> Result<(), Deny> {
         if actor.is_admin() {
             return Ok(());
         }
-        // E.2 row 4 (PRODUCT decision 3): only admin tokens among machine tokens transfer stacks.
+        // Only admin tokens among machine tokens transfer stacks.
         if actor.is_machine() && Some(scope) == self.special.stack_transfer {
             return Err(Deny::MachineToken);
         }

@@ -1,5 +1,5 @@
 //! Scopes that apply to one entity: a stack (29), an environment (27) or a cloud account (11),
-//! each with the lowest built-in permission level that grants it (model-facts B.3–B.5).
+//! each with the lowest built-in permission level that grants it.
 
 use crate::model::Permission::{self, Admin, Open, Read, Write};
 
@@ -17,7 +17,7 @@ const fn row(name: &'static str, level: Permission) -> EntityScopeRow {
 }
 
 /// Stack scopes: `Stack Read` holds 8, `Stack Write` 25, `Stack Admin` all 29.
-/// `stack_access:read|update` appear only inside the built-in sets (model-facts F.15).
+/// `stack_access:read|update` appear only inside the built-in sets, not on the scope tables.
 pub const STACK_SCOPES: [EntityScopeRow; 29] = [
     row("stack:read", Read),
     row("stack:export", Read),

@@ -1,10 +1,11 @@
-//! The built-in permission sets (model-facts B.2–B.5).
+//! The built-in permission sets: the organization ones (`Read Only`, `Standard`, billing) and
+//! the entity levels (`Stack Read` … `Insights Account Admin`).
 
 use crate::model::{EntityKind, Permission};
 
 /// Names that only the built-in `Read Only` / `Standard` sets mention: they are not on the
 /// organization scope page, so no built-in role holds them, but custom permission sets may name
-/// them (model-facts F.13).
+/// them.
 pub const EXTRA_ORG_SCOPES: [&str; 12] = [
     "organization_annotations:read",
     "project_annotations:read",
@@ -25,7 +26,8 @@ pub const EXTRA_ORG_SCOPES: [&str; 12] = [
 pub struct BuiltinPermissionSet {
     /// Machine identifier used in snapshots.
     pub id: &'static str,
-    /// Display name.
+    /// Display name (read by the crate's tests only).
+    #[cfg_attr(not(feature = "testing"), allow(dead_code))]
     pub name: &'static str,
     /// The scopes it holds, in parts (`Standard` is `Read Only` plus 15).
     pub parts: &'static [&'static [&'static str]],
@@ -116,6 +118,7 @@ impl BuiltinPermissionSet {
     }
 
     /// Every built-in entity permission set identifier (10).
+    #[cfg(feature = "testing")]
     pub const ENTITY_IDS: [&'static str; 10] = [
         "stack-read",
         "stack-write",

@@ -1,9 +1,9 @@
-//! The token action matrix (model-facts E.2): 44 actions of the Pulumi Cloud REST API, each
+//! The token action matrix: 44 actions of the Pulumi Cloud REST API, each
 //! mapped to the scope that decides it, with the documented answer per token column.
 //!
-//! The engine decides every row through its scope (PRODUCT decision 7); the columns are the
-//! documented expectations the tests hold it to: Team and Admin as written, Organization with
-//! rows 22–23 following the role model (PRODUCT decision 3).
+//! The engine decides every row through its scope alone (no per-endpoint rule); the columns are
+//! the documented expectations the tests hold it to: Team and Admin as written, Organization with
+//! rows 22–23 following the role model (a token acts with its role's scopes, like a member).
 
 /// What a matrix action targets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,7 +29,7 @@ pub struct MatrixRow {
     pub scope: &'static str,
     /// What it targets.
     pub target: Target,
-    /// Documented: personal token (illustrative only, model-facts F.7).
+    /// Documented: personal token (illustrative only: a personal token acts as its user).
     pub personal: bool,
     /// Documented: team token.
     pub team: bool,

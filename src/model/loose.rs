@@ -45,14 +45,6 @@ impl Loose<'_> {
             _ => None,
         }
     }
-
-    /// The integer, if the value is a non-negative one.
-    pub fn as_u64(&self) -> Option<u64> {
-        match self {
-            Self::Unsigned(n) => Some(*n),
-            _ => None,
-        }
-    }
 }
 
 impl fmt::Display for Loose<'_> {

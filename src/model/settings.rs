@@ -37,6 +37,7 @@ pub enum SettingKind {
 }
 
 /// One setting, as documentation and drift tests see it.
+#[cfg(feature = "testing")]
 #[derive(Debug, Clone, Copy)]
 pub struct SettingInfo {
     /// The JSON name.
@@ -46,6 +47,7 @@ pub struct SettingInfo {
     meaning: &'static str,
 }
 
+#[cfg(feature = "testing")]
 impl SettingInfo {
     /// What the setting does, in a sentence or two.
     pub fn meaning(&self) -> &'static str {
@@ -163,8 +165,8 @@ macro_rules! settings {
         $(#[doc = $doc:literal])+
         $field:ident: $ty:ty = $default:expr, $name:literal, $kind:expr $(, toggle $toggle:ident)?;
     )+) => {
-        /// Organization settings (model-facts D, PRODUCT decision 5). `Default` gives the
-        /// documented defaults, used when a snapshot omits a setting.
+        /// Organization settings. `Default` gives the documented defaults, used when a snapshot
+        /// omits a setting.
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         pub struct Settings {
             $( $(#[doc = $doc])+ pub $field: $ty, )+
@@ -196,17 +198,18 @@ macro_rules! settings {
         }
 
         /// Every setting, in declaration order.
+        #[cfg(feature = "testing")]
         pub const SETTINGS: [SettingInfo; [$($name),+].len()] =
             [ $( SettingInfo { name: $name, kind: $kind, meaning: concat!($($doc),+) }, )+ ];
 
         impl Settings {
             /// Applies a patch (checked beforehand with [`SettingsPatch::check`]).
-            pub fn apply(&mut self, patch: &SettingsPatch) {
+            pub(crate) fn apply(&mut self, patch: &SettingsPatch) {
                 $( if let Some(value) = patch.$field { self.$field = value; } )+
             }
 
             /// The settings as written, every one spelled out.
-            pub fn to_wire(&self) -> SettingsWire<'static> {
+            pub(crate) fn to_wire(self) -> SettingsWire<'static> {
                 SettingsWire { $( $field: self.$field.write(), )+ }
             }
 
@@ -231,7 +234,7 @@ macro_rules! settings {
 
         impl SettingsPatch {
             /// Checks each value against its setting's range; each one outside goes to `problem`.
-            pub fn check(&self, problem: &mut dyn FnMut(&'static str, SettingProblem)) {
+            pub(crate) fn check(&self, problem: &mut dyn FnMut(&'static str, SettingProblem)) {
                 $( if let Some(Err(p)) = self.$field.map(|v| v.check($kind)) { problem($name, p); } )+
             }
         }
@@ -262,43 +265,41 @@ macro_rules! settings {
 
 settings! {
     /// Level that built-in Members (users with the `member` role, organization tokens with the
-    /// `member` role) hold on every stack (D.1). Custom-role members and billing managers never
+    /// `member` role) hold on every stack. Custom-role members and billing managers never
     /// get it; team tokens get it only with `teamTokensGetMemberDefaults`.
     default_stack_permission: Permission = Permission::Write,
         "defaultStackPermission", SettingKind::Level(EntityKind::Stack);
     /// Level that built-in Members hold on every environment, as `defaultStackPermission` does on
-    /// stacks (D.6).
+    /// stacks.
     default_environment_permission: Permission = Permission::Write,
         "defaultEnvironmentPermission", SettingKind::Level(EntityKind::Environment);
     /// Level that built-in Members hold on every cloud account, as `defaultStackPermission` does
-    /// on stacks (D.7).
+    /// on stacks.
     default_account_permission: Permission = Permission::None,
         "defaultAccountPermission", SettingKind::Level(EntityKind::Account);
     /// Built-in Members also hold `stack:create`: they may create stacks and transfer stacks into
-    /// the organization (D.2).
+    /// the organization.
     members_can_create_stacks: bool = true,
         "membersCanCreateStacks", SettingKind::Flag, toggle MembersCanCreateStacks;
     /// When off, only organization admins may delete stacks; when on, anyone holding
-    /// `stack:delete` on the stack (Stack Admin, or a custom set holding it) may (D.3).
+    /// `stack:delete` on the stack (Stack Admin, or a custom set holding it) may.
     stack_admins_can_delete_stacks: bool = true,
         "stackAdminsCanDeleteStacks", SettingKind::Flag, toggle StackAdminsCanDeleteStacks;
     /// When off, only organization admins may transfer stacks out; when on, anyone holding
-    /// `stack:transfer` on the stack may; a transfer also needs `stack:create` in the destination
-    /// (D.4).
+    /// `stack:transfer` on the stack may; a transfer also needs `stack:create` in the destination.
     stack_admins_can_transfer_stacks: bool = true,
         "stackAdminsCanTransferStacks", SettingKind::Flag, toggle StackAdminsCanTransferStacks;
-    /// Built-in Members also hold `team:create`; a user who creates a team becomes its team admin
-    /// (D.5).
+    /// Built-in Members also hold `team:create`; a user who creates a team becomes its team admin.
     members_can_create_teams: bool = false,
         "membersCanCreateTeams", SettingKind::Flag, toggle MembersCanCreateTeams;
-    /// Built-in Members also hold `insights_account:create` (D.8).
+    /// Built-in Members also hold `insights_account:create`.
     members_can_create_accounts: bool = false,
         "membersCanCreateAccounts", SettingKind::Flag, toggle MembersCanCreateAccounts;
     /// Team tokens also get the built-in Member's organization scopes, the default permissions
-    /// and the member toggles above (PRODUCT decision 2).
+    /// and the member toggles above; off, a team token holds only what its team is granted.
     team_tokens_get_member_defaults: bool = false,
         "teamTokensGetMemberDefaults", SettingKind::Flag, toggle TeamTokensGetMemberDefaults;
-    /// Token expiry policy (D.10): the longest remaining lifetime, in days, of a token used
+    /// Token expiry policy: the longest remaining lifetime, in days, of a token used
     /// against the organization; `null` or `0` means no policy. `Engine::authenticate` refuses a
     /// token that never expires or expires later than that (`expiry_policy_violation`), and so
     /// does minting an organization or team token. `check` and `explain` on principal strings do

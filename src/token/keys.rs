@@ -8,6 +8,14 @@ pub use crate::store::Algorithm;
 
 /// A key to sign tokens with when minting. Build it from a 32-byte Ed25519 seed or an HMAC
 /// secret; its `Debug` output never shows the secret.
+///
+/// ```
+/// use scopegate::{Algorithm, SigningKey};
+/// let key = SigningKey::ed25519("2024-01", &[7; 32]);
+/// assert_eq!((key.kid(), key.algorithm()), ("2024-01", Algorithm::EdDsa));
+/// assert!(key.public_key().is_some());
+/// assert!(!format!("{key:?}").contains("[7"));
+/// ```
 #[derive(Clone)]
 pub struct SigningKey {
     pub(crate) kid: String,
