@@ -61,7 +61,7 @@ mkdir -p "$out/web"
 cp "$web"/* "$out/web/"
 cp "$nodejs/scopegate.js" "$out/web/scopegate.cjs"
 cp "$nodejs/scopegate.d.ts" src/js/index.d.ts "$out/web/"
-cp src/js/node.cjs src/js/node.mjs "$out/"
+cp src/js/node.cjs src/js/node.mjs src/js/react.js src/js/react.d.ts "$out/"
 cp pkg.json "$out/package.json"
 (cd "$out" && npm pkg set version="$version")
 for f in README.md LICENSE; do if [ -f "$f" ]; then cp "$f" "$out/"; fi; done
