@@ -78,7 +78,7 @@ cp "$nodejs/scopegate.js" "$out/web/scopegate.cjs"
 } >"$out/web/index.d.ts"
 cp "$out/web/index.d.ts" "$out/node.d.cts"
 cp src/js/scopegate_bg.wasm.d.ts src/js/scopegate_bg.wasm.d.cts "$out/web/"
-cp src/js/node.cjs src/js/node.mjs "$out/"
+cp src/js/node.cjs src/js/node.mjs src/js/react.js src/js/react.d.ts "$out/"
 cp pkg.json "$out/package.json"
 (cd "$out" && npm pkg set version="$version")
 for f in README.md LICENSE; do if [ -f "$f" ]; then cp "$f" "$out/"; fi; done
