@@ -1,6 +1,11 @@
 //! Management actions: each takes the acting principal, asks one
 //! authorization question through [`Authorizer`] (the same decision path as `check`), and applies
 //! one store mutation, or refuses with [`ManageError::Forbidden`] naming the missing right.
+//!
+//! An actor that is not a member of the organization an action names (an unknown principal
+//! included) is refused before anything in that organization is looked up, with the same answer
+//! whether or not the organization exists: refusals reveal no organization, team or stack to
+//! outsiders.
 
 mod change;
 mod journal;
@@ -17,6 +22,7 @@ pub use tokens::{MintRequest, Minted, TokenView};
 
 use crate::authorize::{Authorizer, ResourceRef, SpecialScopes};
 use crate::catalog::Catalog;
+use crate::decision::{Deny, ResourceKind};
 use crate::error::ManageError;
 use crate::model::BuiltinRole;
 use crate::snapshot::{Change, NameRule};
@@ -61,6 +67,36 @@ impl Manager<'_> {
         self.view().require(actor, scope, resource)
     }
 
+    /// The organization `org` for an actor that belongs to it. An actor that does not (an
+    /// unknown principal included) is refused with `action` on `resource` (as the caller wrote
+    /// it) whether or not the organization exists, so that the answer does not tell.
+    fn member_org(
+        &self,
+        actor: &str,
+        action: &'static str,
+        org: &str,
+        (resource, kind): (&str, ResourceKind),
+    ) -> Result<OrgId, ManageError> {
+        let refuse = |deny| ManageError::Forbidden {
+            action,
+            actor: actor.to_string(),
+            resource: resource.to_string(),
+            kind,
+            deny,
+        };
+        if self.view().resolve_principal(actor).is_none() {
+            return Err(refuse(Deny::UnknownPrincipal));
+        }
+        let org_id = self.store.org_id(org).ok_or_else(|| refuse(Deny::NotAMember))?;
+        self.view().actor_for(actor, org_id).map_err(refuse)?;
+        Ok(org_id)
+    }
+
+    /// [`Manager::member_org`] for an action on the organization itself.
+    fn member_of_org(&self, actor: &str, action: &'static str, org: &str) -> Result<OrgId, ManageError> {
+        self.member_org(actor, action, org, (org, ResourceKind::Organization))
+    }
+
     fn org_id(&self, org: &str) -> Result<OrgId, ManageError> {
         self.store.org_id(org).ok_or_else(|| not_found("organization", org))
     }
@@ -90,7 +126,7 @@ impl Manager<'_> {
         org: &str,
         patch: &SettingsPatch,
     ) -> Result<(), ManageError> {
-        let org_id = self.org_id(org)?;
+        let org_id = self.member_of_org(actor, "organization:update", org)?;
         self.require(actor, "organization:update", ResourceRef::Org(org_id))?;
         let mut refused = None;
         patch.check(&mut |what, problem| {
@@ -111,14 +147,14 @@ impl Manager<'_> {
 
     /// Adds a user to an organization with a role (`org_member:add`).
     pub fn add_member(&mut self, actor: &str, org: &str, login: &str, role: &str) -> Result<(), ManageError> {
-        let org_id = self.org_id(org)?;
+        let org_id = self.member_of_org(actor, "org_member:add", org)?;
         self.require(actor, "org_member:add", ResourceRef::Org(org_id))?;
         self.change(Change::AddMember { org: org.into(), login: login.into(), role: role.into() })
     }
 
     /// Removes a user from an organization and its teams (`org_member:delete`).
     pub fn remove_member(&mut self, actor: &str, org: &str, login: &str) -> Result<(), ManageError> {
-        let org_id = self.org_id(org)?;
+        let org_id = self.member_of_org(actor, "org_member:delete", org)?;
         self.require(actor, "org_member:delete", ResourceRef::Org(org_id))?;
         self.change(Change::RemoveMember { org: org.into(), login: login.into() })
     }
@@ -132,7 +168,7 @@ impl Manager<'_> {
         login: &str,
         role: &str,
     ) -> Result<(), ManageError> {
-        let org_id = self.org_id(org)?;
+        let org_id = self.member_of_org(actor, "org_member:update", org)?;
         self.require(actor, "org_member:update", ResourceRef::Org(org_id))?;
         if self.parse_role(org_id, role)? == RoleRef::Builtin(BuiltinRole::Admin) {
             self.require(actor, "org_member:set_admin", ResourceRef::Org(org_id))?;

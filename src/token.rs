@@ -48,8 +48,9 @@ pub struct Authenticated {
     pub organization: Option<String>,
     /// The user login (personal), team name (team) or role (organization) it acts as.
     pub subject: String,
-    /// Expiry in seconds since the epoch; 0 means never.
-    pub expires: u64,
+    /// Expiry in seconds since the epoch; `None` for a token that never expires. For a signed
+    /// token with a record, the earlier of the record's expiry and its `exp` claim.
+    pub expires: Option<u64>,
     /// Whether the credential was a signed token.
     pub signed: bool,
 }
@@ -89,15 +90,16 @@ impl Verifier<'_> {
             (Some(wanted), Some(own)) if wanted != own => {
                 Err(TokenError::WrongOrganization { expected: wanted.to_string(), actual: own.to_string() })
             }
-            (Some(wanted), _) if self.store.org_id(wanted).is_none() => {
-                Err(TokenError::WrongOrganization { expected: wanted.to_string(), actual: String::new() })
-            }
+            // A personal token belongs to no organization: it is accepted for any organization
+            // name, existing or not, and its questions there deny unless its user is a member.
             _ => Ok(()),
         }
     }
 
     /// With a policy, a token used against the organization must expire, and no later
-    /// than the cap from now.
+    /// than the cap from now. The policy binds the organization's members: a personal token of
+    /// a user outside it is accepted as for an organization without a policy (or one that does
+    /// not exist), so that the answer shows outsiders neither the organization nor its rules.
     fn check_expiry_policy(
         &self,
         found: &Authenticated,
@@ -105,12 +107,24 @@ impl Verifier<'_> {
         org: Option<&str>,
     ) -> Result<(), TokenError> {
         let Some(org_name) = org.or(found.organization.as_deref()) else { return Ok(()) };
+        if found.kind == TokenKind::Personal && !self.user_is_member(&found.subject, org_name) {
+            return Ok(());
+        }
         let Some(settings) = self.store.settings(org_name) else { return Ok(()) };
         let Some(days) = settings.token_expiry_policy_days else { return Ok(()) };
         if !settings.expiry_policy_admits(found.expires, now) {
             return Err(TokenError::ExpiryPolicyViolation { org: org_name.to_string(), max_days: days });
         }
         Ok(())
+    }
+}
+
+impl Verifier<'_> {
+    fn user_is_member(&self, login: &str, org: &str) -> bool {
+        let (Some(user), Some(org)) = (self.store.user_id(login), self.store.org_id(org)) else {
+            return false;
+        };
+        self.store.membership(user, org).is_some()
     }
 }
 

@@ -116,7 +116,7 @@ fn minted_tokens_travel_as_records_and_validate_on_the_follower() {
         kind: Some(scopegate::TokenKind::Organization),
         org: Some("acme".into()),
         name: Some("delta-bot".into()),
-        expires: NOW + 3600,
+        expires: Some(NOW + 3600),
         ..Default::default()
     };
     let minted = origin.mint_opaque_from("ada", &request, NOW, [7; 20], [9; 16]).unwrap();

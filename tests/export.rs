@@ -135,7 +135,7 @@ fn the_default_export_holds_no_secret() {
 #[test]
 fn an_export_with_secrets_round_trips_signed_tokens() {
     let (mut engine, hs) = demo_with_keys(&[9u8; 32]);
-    let request = scopegate::MintRequest { expires: NOW + 600, ..Default::default() };
+    let request = scopegate::MintRequest { expires: Some(NOW + 600), ..Default::default() };
     let minted = engine.mint_signed("max", &request, NOW, &hs).unwrap();
     let before = engine.authenticate(&minted.token, NOW, None).unwrap();
     let with_secrets = engine.to_json_with(ExportOptions { include_secrets: true });

@@ -38,7 +38,7 @@ fn org_token(name: &str) -> MintRequest {
         kind: Some(TokenKind::Organization),
         org: Some("acme".into()),
         name: Some(name.into()),
-        expires: NOW + HOUR,
+        expires: Some(NOW + HOUR),
         ..MintRequest::default()
     }
 }
@@ -56,7 +56,7 @@ fn seen(found: Result<scopegate::Authenticated, scopegate::TokenError>) -> Resul
     found
         .map(|a| {
             format!(
-                "{:?} {} {:?} {:?} {} {} {}",
+                "{:?} {} {:?} {:?} {} {:?} {}",
                 a.principal_name, a.token_id, a.kind, a.organization, a.subject, a.expires, a.signed
             )
         })
@@ -67,7 +67,7 @@ fn seen(found: Result<scopegate::Authenticated, scopegate::TokenError>) -> Resul
 fn a_verified_token_is_cached_once_and_answers_as_without_the_cache() {
     let mut engine = world();
     let minted = engine.mint_signed("alice", &org_token("ci"), NOW, &key(1)).unwrap();
-    let personal = MintRequest { expires: NOW + HOUR, ..MintRequest::default() };
+    let personal = MintRequest { expires: Some(NOW + HOUR), ..MintRequest::default() };
     let bob = engine.mint_signed("bob", &personal, NOW, &key(1)).unwrap();
     let uncached = engine.clone().with_token_cache(false);
     for _ in 0..3 {
@@ -114,7 +114,7 @@ fn a_hit_still_refuses_a_revoked_or_deleted_token() {
 #[test]
 fn a_hit_still_applies_the_organization_and_its_policy() {
     let mut engine = world();
-    let month = MintRequest { expires: NOW + 30 * 24 * HOUR, ..org_token("ci") };
+    let month = MintRequest { expires: Some(NOW + 30 * 24 * HOUR), ..org_token("ci") };
     let minted = engine.mint_signed("alice", &month, NOW, &key(1)).unwrap();
     assert_eq!(code(&engine, &minted.token, NOW), "ok");
     assert_eq!(engine.cached_tokens(), 1);

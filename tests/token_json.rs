@@ -95,7 +95,7 @@ fn a_repeated_claim_is_malformed() {
 #[test]
 fn minted_claims_are_written_once_each_and_read_back() {
     let mut engine = engine();
-    let request = scopegate::MintRequest { expires: NOW + 600, ..Default::default() };
+    let request = scopegate::MintRequest { expires: Some(NOW + 600), ..Default::default() };
     let minted = engine.mint_signed("alice", &request, NOW, &key()).unwrap();
     let payload = minted.token.split('.').nth(1).unwrap();
     let text = String::from_utf8(URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();

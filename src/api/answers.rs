@@ -184,7 +184,7 @@ impl<'a> AuthenticatedAnswer<'a> {
             kind: found.kind.as_str(),
             organization: found.organization.as_deref(),
             subject: &found.subject,
-            expires: found.expires,
+            expires: found.expires.unwrap_or(0),
             signed: found.signed,
         }
     }
@@ -249,7 +249,7 @@ impl<'a> TokenInfo<'a> {
             description: view.description.as_deref(),
             subject: &view.subject,
             created: view.created,
-            expires: view.expires,
+            expires: view.expires.unwrap_or(0),
             deleted: view.deleted,
         }
     }

@@ -159,7 +159,7 @@ impl MintRequestInput {
             role: self.role,
             name: self.name,
             description: self.description,
-            expires: self.expires.map_or(0, |s| s.0),
+            expires: self.expires.map(|s| s.0).filter(|&at| at != 0),
         })
     }
 }

@@ -38,8 +38,8 @@ pub struct StoppedToken {
     pub name: Option<String>,
     /// The organization whose policy would refuse it.
     pub organization: String,
-    /// Expiry in seconds since the epoch; 0 means never.
-    pub expires: u64,
+    /// Expiry in seconds since the epoch; `None` for a token that never expires.
+    pub expires: Option<u64>,
 }
 
 /// The tokens usable against an organization at `now` under `before`'s expiry policy that
@@ -60,14 +60,15 @@ pub(crate) fn stopped_tokens(before: Authorizer<'_>, after: Authorizer<'_>, now:
                 TokenSubject::User(user) => after.store.membership(user, org_id).is_some(),
                 _ => record.org() == Some(org_id),
             };
-            let works_before = old.expiry_policy_admits(record.expires(), now);
-            if usable && works_before && !new.expiry_policy_admits(record.expires(), now) {
+            let expires = (record.expires() != 0).then_some(record.expires());
+            let works_before = old.expiry_policy_admits(expires, now);
+            if usable && works_before && !new.expiry_policy_admits(expires, now) {
                 out.push(StoppedToken {
                     id: record.id().to_string(),
                     kind: record.kind(),
                     name: record.name().map(str::to_string),
                     organization: org.name().to_string(),
-                    expires: record.expires(),
+                    expires,
                 });
             }
         }

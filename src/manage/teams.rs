@@ -1,8 +1,9 @@
-//! Team actions: create and delete teams, change their members, grants and roles (model-facts
-//! C.6: organization admins, and team admins on their own team, for members and grants).
+//! Team actions: create and delete teams, change their members, grants and roles. Organization
+//! admins may do all of them; a team's admins may change that team's members and grants.
 
 use super::Manager;
 use crate::authorize::ResourceRef;
+use crate::decision::ResourceKind;
 use crate::error::ManageError;
 use crate::model::{EntityKind, Permission};
 use crate::snapshot::Change;
@@ -11,7 +12,7 @@ impl Manager<'_> {
     /// Creates a team (`team:create`, or a built-in Member when `membersCanCreateTeams` is on).
     /// A user who creates a team becomes its team admin.
     pub fn create_team(&mut self, actor: &str, org: &str, team: &str) -> Result<(), ManageError> {
-        let org_id = self.org_id(org)?;
+        let org_id = self.member_of_org(actor, "team:create", org)?;
         self.require(actor, "team:create", ResourceRef::Org(org_id))?;
         let creator = self.view().actor_for(actor, org_id).ok().and_then(|a| a.member);
         let admin = creator
@@ -63,13 +64,13 @@ impl Manager<'_> {
         team: &str,
         scope: &'static str,
     ) -> Result<(), ManageError> {
-        let org_id = self.org_id(org)?;
+        let org_id = self.member_org(actor, scope, org, (&format!("{org}/{team}"), ResourceKind::Team))?;
         let team_id = self.team_id(org_id, team)?;
         self.require(actor, scope, ResourceRef::Team(org_id, team_id))
     }
 
     /// Sets a team's permission on a stack, environment or account (`team:update` on the
-    /// team: organization admins and that team's admins, C.6). `Permission::None` removes it.
+    /// team: organization admins and that team's admins). `Permission::None` removes it.
     pub fn set_team_permission(
         &mut self,
         actor: &str,
@@ -90,7 +91,8 @@ impl Manager<'_> {
     }
 
     /// Assigns a custom role to a team, or removes it (needs `role:update` and `team:update`
-    /// organization-wide; being team admin is not enough, model-facts F.16).
+    /// organization-wide: being the team's admin is not enough, since a role can grant more
+    /// than the team admin holds).
     pub fn set_team_role(
         &mut self,
         actor: &str,
@@ -99,7 +101,7 @@ impl Manager<'_> {
         role: &str,
         assigned: bool,
     ) -> Result<(), ManageError> {
-        let org_id = self.org_id(org)?;
+        let org_id = self.member_of_org(actor, "role:update", org)?;
         self.team_id(org_id, team)?;
         self.require(actor, "role:update", ResourceRef::Org(org_id))?;
         self.require(actor, "team:update", ResourceRef::Org(org_id))?;

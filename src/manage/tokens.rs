@@ -1,7 +1,11 @@
-//! Minting, deleting and listing tokens, with the rules of model-facts E.1 and E.3:
-//! who may mint each kind, names (≤ 40 characters, unique across the organization's
-//! organization and team tokens, deleted ones included), expiry (at most two years, and the
-//! organization's expiry policy).
+//! Minting, deleting and listing tokens: who may mint each kind (users their own personal
+//! tokens; organization tokens need `org_token:create`, team tokens `team:create_token` on the
+//! team), names (at most 40 characters, unique across the organization's organization and team
+//! tokens, deleted ones included), expiry (at most two years ahead, and within the
+//! organization's expiry policy when it has one).
+//!
+//! A token is named by its id alone, so an actor outside its reach (not a member of its
+//! organization, or not the owner of a personal token) is answered as if it did not exist.
 
 use std::fmt;
 
@@ -30,8 +34,9 @@ pub struct MintRequest {
     pub name: Option<String>,
     /// Free-text description.
     pub description: Option<String>,
-    /// Expiry in seconds since the epoch; 0 means never (unless a policy requires one).
-    pub expires: u64,
+    /// Expiry in seconds since the epoch; `None` for a token that never expires (refused for
+    /// signed tokens, and where the organization's expiry policy requires one).
+    pub expires: Option<u64>,
 }
 
 /// A freshly minted token: the secret string, shown once, and the record that is stored.
@@ -41,14 +46,34 @@ pub struct Minted {
     pub token: String,
     /// The token's id.
     pub id: String,
-    /// The stored record, exactly as it goes into a snapshot (a digest only, never the secret):
-    /// under `organizations[].tokens` for organization and team tokens, under `users[].tokens`
-    /// for personal ones.
-    pub record: Token<'static>,
+    /// The stored record (see [`Minted::record`]).
+    pub(crate) record: Token<'static>,
     /// The organization of an organization or team token.
     pub organization: Option<String>,
     /// The user of a personal token.
     pub user: Option<String>,
+}
+
+impl Minted {
+    /// The stored record, exactly as it goes into a snapshot (a digest only, never the
+    /// secret): under `organizations[].tokens` for organization and team tokens, under
+    /// `users[].tokens` for personal ones.
+    ///
+    /// ```
+    /// # let mut engine = scopegate::Engine::from_json(r#"{"version": 1, "organizations": [{"name": "acme",
+    /// #   "members": [{"login": "max"}]}]}"#)?;
+    /// let minted = engine.mint_opaque("max", &scopegate::MintRequest::default(), 1_700_000_000)?;
+    /// let record = minted.record();
+    /// assert_eq!(record["id"], minted.id.as_str());
+    /// assert_eq!(record["created"], 1_700_000_000);
+    /// assert!(record["digest"].is_string());
+    /// assert!(!record.to_string().contains(&minted.token));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn record(&self) -> serde_json::Value {
+        serde_json::to_value(&self.record).unwrap_or_default()
+    }
 }
 
 impl fmt::Debug for Minted {
@@ -73,8 +98,8 @@ pub struct TokenView {
     pub subject: String,
     /// Created, seconds since the epoch.
     pub created: u64,
-    /// Expires, seconds since the epoch; 0 means never.
-    pub expires: u64,
+    /// Expires, seconds since the epoch; `None` for a token that never expires.
+    pub expires: Option<u64>,
     /// Whether it was deleted (its name stays reserved).
     pub deleted: bool,
 }
@@ -164,9 +189,9 @@ impl Manager<'_> {
         key: &SigningKey,
         id: [u8; 16],
     ) -> Result<Minted, ManageError> {
-        if request.expires == 0 {
+        let Some(expires) = request.expires else {
             return Err(invalid("expires", "a signed token must expire"));
-        }
+        };
         let plan = self.plan_mint(actor, request, now)?;
         let id = uuid(id);
         let org_name = plan.org.and_then(|o| self.store.org(o)).map(|o| o.name().to_string());
@@ -190,7 +215,7 @@ impl Manager<'_> {
             role,
             iat: now,
             nbf: now,
-            exp: request.expires,
+            exp: expires,
             iss: signing.issuer().map(str::to_string),
             aud: signing.audience().map(str::to_string),
         };
@@ -215,11 +240,11 @@ impl Manager<'_> {
     /// Checks the actor's right and the request's rules.
     fn plan_mint(&self, actor: &str, request: &MintRequest, now: u64) -> Result<Plan, ManageError> {
         let kind = request.kind.unwrap_or(TokenKind::Personal);
-        if request.expires != 0 {
-            if request.expires <= now {
+        if let Some(expires) = request.expires {
+            if expires <= now {
                 return Err(invalid("expires", "is in the past"));
             }
-            if request.expires - now > MAX_LIFETIME_SECONDS {
+            if expires - now > MAX_LIFETIME_SECONDS {
                 return Err(invalid("expires", "a token may live at most two years"));
             }
         }
@@ -250,13 +275,17 @@ impl Manager<'_> {
             });
         }
         let org_name = request.org.as_deref().ok_or_else(|| invalid("org", "is required"))?;
-        let org_idx = self
-            .store
-            .org_id(org_name)
-            .ok_or_else(|| ManageError::NotFound { what: "organization", name: org_name.to_string() })?;
+        // Outsiders are refused before anything in the organization is looked up.
+        let org_idx = if kind == TokenKind::Team {
+            let team_name = request.team.as_deref().ok_or_else(|| invalid("team", "is required"))?;
+            let resource = format!("{org_name}/{team_name}");
+            self.member_org(actor, "team:create_token", org_name, (&resource, ResourceKind::Team))?
+        } else {
+            self.member_of_org(actor, "org_token:create", org_name)?
+        };
         let org = self.store.org(org_idx).ok_or_else(|| invalid("org", "is unknown"))?;
         let subject = if kind == TokenKind::Team {
-            let team_name = request.team.as_deref().ok_or_else(|| invalid("team", "is required"))?;
+            let team_name = request.team.as_deref().unwrap_or_default();
             let team = org.team_id(team_name);
             let team =
                 team.ok_or_else(|| ManageError::NotFound { what: "team", name: team_name.to_string() })?;
@@ -287,7 +316,7 @@ impl Manager<'_> {
         }
         if let Some(days) = org.settings().token_expiry_policy_days {
             let cap = u64::from(days) * 86_400;
-            if request.expires == 0 || request.expires - now > cap {
+            if request.expires.is_none_or(|expires| expires - now > cap) {
                 return Err(ManageError::ExpiryPolicyViolation { org: org_name.to_string(), max_days: days });
             }
         }
@@ -310,7 +339,7 @@ impl Manager<'_> {
         let record = NewToken::new(id, plan.kind, plan.org, plan.subject)
             .named(plan.name.as_deref(), request.description.as_deref())
             .digest(digest)
-            .times(now, request.expires)
+            .times(now, request.expires.unwrap_or(0))
             .created_by(plan.created_by);
         let added = self.store.add_token(record);
         // The id is fresh randomness and the name was checked; a conflict leaves no record.
@@ -319,14 +348,28 @@ impl Manager<'_> {
         Ok(crate::snapshot::token_record(self.store, idx).map(Token::into_owned).unwrap_or_default())
     }
 
-    /// Deletes a token: it stops validating at once, and its name stays reserved.
+    /// Deletes a token: it stops validating at once, and its name stays reserved. A token the
+    /// actor cannot reach (another user's personal token, or a token of an organization the
+    /// actor is not a member of) is answered as one that does not exist.
     pub fn delete_token(&mut self, actor: &str, token_id: &str) -> Result<(), ManageError> {
-        let idx = self
-            .store
-            .token_id(token_id)
-            .ok_or_else(|| ManageError::NotFound { what: "token", name: shorten(token_id) })?;
+        let unknown = || ManageError::NotFound { what: "token", name: shorten(token_id) };
+        let idx = self.store.token_id(token_id).ok_or_else(unknown)?;
+        if !reaches(self.view(), actor, idx) {
+            return Err(unknown());
+        }
         require_token_right(self.view(), actor, idx, true)?;
         self.change(Change::DeleteToken { id: token_id.into() })
+    }
+}
+
+/// Whether `actor` is the owner of a personal token, or a member of the organization of an
+/// organization or team token.
+fn reaches(view: Authorizer<'_>, actor: &str, idx: TokenId) -> bool {
+    let Some(record) = view.store.token(idx) else { return false };
+    match (record.subject(), record.org()) {
+        (TokenSubject::User(owner), _) => view.resolve_principal(actor) == Some(Who::User(owner)),
+        (_, Some(org)) => view.actor_for(actor, org).is_ok(),
+        (_, None) => false,
     }
 }
 
@@ -407,7 +450,7 @@ pub(crate) fn list_tokens(
                 description: record.description().map(str::to_string),
                 subject,
                 created: record.created(),
-                expires,
+                expires: (expires != 0).then_some(expires),
                 deleted: record.deleted(),
             })
         })

@@ -326,12 +326,14 @@ impl Settings {
         }
     }
 
-    /// Whether the token expiry policy (D.10) admits a token expiring at `expires` (0: never)
+    /// Whether the token expiry policy admits a token expiring at `expires` (`None`: never)
     /// used at `now`: with a policy, it must expire, and no later than the cap from now.
-    pub fn expiry_policy_admits(&self, expires: u64, now: u64) -> bool {
-        match self.token_expiry_policy_days {
-            None => true,
-            Some(days) => expires != 0 && expires.saturating_sub(now) <= u64::from(days) * 86_400,
+    #[must_use]
+    pub fn expiry_policy_admits(&self, expires: Option<u64>, now: u64) -> bool {
+        match (self.token_expiry_policy_days, expires) {
+            (None, _) => true,
+            (Some(_), None) => false,
+            (Some(days), Some(at)) => at.saturating_sub(now) <= u64::from(days) * 86_400,
         }
     }
 }

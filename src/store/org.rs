@@ -19,8 +19,8 @@ pub enum RoleRef {
 }
 
 impl RoleRef {
-    /// Billing Managers hold no team or stack access (model-facts B.3): they may not join a team,
-    /// hold a grant or a creator grant. The one place this rule is written.
+    /// Billing Managers hold no team or stack access: they may not join a team, hold a grant
+    /// or a creator grant. The one place this rule is written.
     pub fn may_hold_access(self) -> bool {
         self != Self::Builtin(BuiltinRole::BillingManager)
     }

@@ -68,7 +68,7 @@ impl Store {
     pub fn who_of_token(&self, idx: TokenId) -> Option<Who> {
         let token = self.token(idx).filter(|t| !t.deleted)?;
         match (token.kind, token.subject) {
-            // A personal token acts exactly as its user (PRODUCT decision 4).
+            // A personal token acts exactly as its user: no narrower scopes of its own.
             (TokenKind::Personal, TokenSubject::User(user)) => Some(Who::User(user)),
             _ => Some(Who::Machine(idx)),
         }

@@ -299,7 +299,7 @@ impl super::Verifier<'_> {
                 why: "the claims disagree with the token's record".into(),
             });
         }
-        found.expires = if found.expires == 0 { exp } else { found.expires.min(exp) };
+        found.expires = Some(found.expires.map_or(exp, |at| at.min(exp)));
         Ok(found)
     }
 
@@ -320,7 +320,7 @@ impl super::Verifier<'_> {
             kind,
             organization: org.map(str::to_string),
             subject: subject.to_string(),
-            expires: exp,
+            expires: Some(exp),
             signed: true,
         };
         if kind == TokenKind::Personal {

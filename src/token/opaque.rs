@@ -78,7 +78,7 @@ impl super::Verifier<'_> {
             kind,
             organization,
             subject,
-            expires,
+            expires: (expires != 0).then_some(expires),
             signed,
         })
     }

@@ -305,8 +305,17 @@ fn tok(actor: &str, request: &MintRequest, token: String, id: String, signed: bo
     Tok { token, id, kind, subject, org: request.org.clone(), signed }
 }
 
+/// An expiry as the tables below write it: 0 for a token that never expires.
+fn expiry(expires: u64) -> Option<u64> {
+    (expires != 0).then_some(expires)
+}
+
 fn personal(description: &str, expires: u64) -> MintRequest {
-    MintRequest { description: Some(description.to_string()), expires, ..MintRequest::default() }
+    MintRequest {
+        description: Some(description.to_string()),
+        expires: expiry(expires),
+        ..MintRequest::default()
+    }
 }
 
 fn org_token(org: &str, name: &str, role: Option<&str>, expires: u64) -> MintRequest {
@@ -315,7 +324,7 @@ fn org_token(org: &str, name: &str, role: Option<&str>, expires: u64) -> MintReq
         org: Some(org.to_string()),
         role: role.map(str::to_string),
         name: Some(name.to_string()),
-        expires,
+        expires: expiry(expires),
         ..MintRequest::default()
     }
 }
@@ -326,7 +335,7 @@ fn team_token(org: &str, team: &str, name: &str, expires: u64) -> MintRequest {
         org: Some(org.to_string()),
         team: Some(team.to_string()),
         name: Some(name.to_string()),
-        expires,
+        expires: expiry(expires),
         ..MintRequest::default()
     }
 }
