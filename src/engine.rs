@@ -207,6 +207,10 @@ impl Engine {
     }
 
     // ---- management actions: each is one authorization question and one store change ----
+    //
+    // An actor that is not a member of the organization an action names is refused with
+    // `ManageError::Forbidden` (`not_a_member`, or `unknown_principal`) before anything in it is
+    // looked up, the same whether or not the organization, team or stack exists.
 
     /// Changes organization settings (`organization:update`: organization admins).
     ///
@@ -496,8 +500,10 @@ impl Engine {
     ///
     /// # Errors
     ///
-    /// [`ManageError::Forbidden`] when `actor` may not, [`ManageError::NotFound`] for a name
-    /// that does not exist, and the other [`ManageError`]s for a change that cannot be applied.
+    /// [`ManageError::NotFound`] for a token that does not exist and for one out of the actor's
+    /// reach (another user's personal token, a token of an organization the actor is not a
+    /// member of), so that the answer does not tell them apart; [`ManageError::Forbidden`] for a
+    /// member of the token's organization who may not delete it.
     pub fn delete_token(&mut self, actor: &str, token_id: &str) -> Result<(), ManageError> {
         self.manager().delete_token(actor, token_id)
     }

@@ -57,8 +57,8 @@ error_codes! {
     UnknownScope => "unknown_scope", "a scope name is not in the catalog";
     ScopeEntityMismatch => "scope_entity_mismatch", "a permission set holds a scope of another entity type";
     TooLarge => "too_large", "the input exceeds a size limit";
-    Forbidden => "forbidden", "the acting principal lacks the right for a management action";
-    NotFound => "not_found", "a management action names something that does not exist";
+    Forbidden => "forbidden", "the acting principal lacks the right for a management action, or is not a member of the organization it names (whether or not that exists)";
+    NotFound => "not_found", "a management action names something that does not exist in the actor's own organization, or a token out of the actor's reach";
     Conflict => "conflict", "a management action would create a duplicate or break a reference";
     InvalidArgument => "invalid_argument", "an argument is malformed";
     MalformedToken => "malformed_token", "the credential is not a well-formed opaque or signed token";

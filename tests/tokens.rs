@@ -277,9 +277,14 @@ fn a_user_mints_personal_tokens_only_for_themself() {
     assert_eq!(mint_refused(&mut engine, "bob", &with_org), "invalid_argument");
     assert!(record(&bob).get("name").is_none(), "a personal record has no name: {}", record(&bob));
 
-    // Someone else's personal token is not theirs to delete, not even an org admin's.
-    assert_eq!(code(engine.delete_token("alice", &bob.id)), "forbidden");
-    assert_eq!(code(engine.delete_token("carol", &bob.id)), "forbidden");
+    // Someone else's personal token is not theirs to delete, not even an org admin's: it is
+    // answered as a token that does not exist.
+    for actor in ["alice", "carol", "nobody"] {
+        let refused = engine.delete_token(actor, &bob.id).unwrap_err();
+        let missing = engine.delete_token(actor, "no-such-token").unwrap_err();
+        assert_eq!(refused.code().as_str(), "not_found");
+        assert_eq!(refused.to_string().replace(&bob.id, "no-such-token"), missing.to_string());
+    }
     assert!(engine.authenticate(&bob.token, NOW, None).is_ok());
     assert_eq!(code(engine.delete_token("bob", &bob.id)), "ok");
 

@@ -300,9 +300,10 @@ settings! {
     team_tokens_get_member_defaults: bool = false,
         "teamTokensGetMemberDefaults", SettingKind::Flag, toggle TeamTokensGetMemberDefaults;
     /// Token expiry policy: the longest remaining lifetime, in days, of a token used
-    /// against the organization; `null` or `0` means no policy. `Engine::authenticate` refuses a
-    /// token that never expires or expires later than that (`expiry_policy_violation`), and so
-    /// does minting an organization or team token. `check` and `explain` on principal strings do
+    /// against the organization; `null` or `0` means no policy. `Engine::authenticate` refuses
+    /// the organization's tokens and its members' personal tokens that never expire or expire
+    /// later than that (`expiry_policy_violation`), and so does minting an organization or team
+    /// token. `check` and `explain` on principal strings do
     /// not depend on it.
     token_expiry_policy_days: Option<u32> = None,
         "tokenExpiryPolicyDays", SettingKind::ExpiryDays;

@@ -632,8 +632,11 @@ fn a_refused_management_action_throws_forbidden_with_the_deny() {
     assert_eq!(gate.settings("acme")["defaultStackPermission"], "none");
     assert!(!gate.check("mia", "stack:read", "acme/app/prod"));
     assert_eq!(reason_codes(&gate.explain("max", "stack:read", "acme/app/prod")), sorted(&["team_grant"]));
-    // Unknown organization: not found; unknown settings() organization: undefined.
-    assert_eq!(gate.throws_code("updateSettings", &[s("ada"), s("nowhere"), js(&json!({}))]), "not_found");
+    // An organization that does not exist is refused as one the actor is not a member of, so
+    // that the answer does not tell which organizations exist; settings() of it is undefined.
+    let nowhere = gate.throws("updateSettings", &[s("ada"), s("nowhere"), js(&json!({}))]);
+    assert_eq!(get_str(&nowhere, "code"), "forbidden");
+    assert_eq!(get_str(&get(&get(&nowhere, "details"), "deny"), "code"), "not_a_member");
     assert!(gate.ok("settings", &[s("nowhere")]).is_undefined());
     // Other management refusals through the class.
     assert_eq!(gate.throws_code("createTeam", &[s("mia"), s("acme"), s("new-team")]), "forbidden");
