@@ -50,7 +50,7 @@ fn main() {
             kind: Some(TokenKind::Organization),
             org: Some("acme".into()),
             name: Some(format!("ci-{i}")),
-            expires: NOW + 3600,
+            expires: Some(NOW + 3600),
             ..Default::default()
         };
         let mut secret = [0u8; 20];
@@ -65,7 +65,7 @@ fn main() {
         kind: Some(TokenKind::Organization),
         org: Some("acme".into()),
         name: Some(name.into()),
-        expires: NOW + 3600,
+        expires: Some(NOW + 3600),
         ..Default::default()
     };
     let eddsa = engine
