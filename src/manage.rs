@@ -4,6 +4,7 @@
 
 mod change;
 mod journal;
+mod perform;
 mod stacks;
 mod teams;
 mod tokens;
@@ -11,6 +12,7 @@ mod tokens;
 pub(crate) use change::Refusal;
 pub(crate) use journal::Journal;
 pub use journal::MAX_KEPT_CHANGES;
+pub(crate) use perform::authority;
 
 pub(crate) use tokens::list_tokens;
 pub use tokens::{MintRequest, Minted, TokenView};
