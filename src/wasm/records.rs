@@ -222,11 +222,17 @@ fn records_of(records: &JsValue) -> Result<Vec<DecisionRecord<'static>>, JsValue
         let message = format!("`records` holds {} items; a call takes at most {MAX_RECORDS}.", list.length());
         return Err(throw(ApiError::argument(message)));
     }
-    let mut out = Vec::with_capacity(list.length() as usize);
-    for (i, item) in list.iter().enumerate() {
-        out.push(args::object::<DecisionRecord<'static>>(&item, &format!("records[{i}]"))?);
-    }
-    Ok(out)
+    let text = JSON::stringify(records)
+        .ok()
+        .and_then(|text| text.as_string())
+        .ok_or_else(|| throw(ApiError::argument("`records` could not be written as JSON.")))?;
+    serde_json::from_str(&text).map_err(|e| {
+        let detail = e.to_string();
+        let detail = detail.split(" at line ").next().unwrap_or_default();
+        throw(ApiError::argument(format!(
+            "`records` must be decision records as `onDecision` gives them: {detail}."
+        )))
+    })
 }
 
 #[wasm_bindgen]
