@@ -72,6 +72,8 @@ cp "$nodejs/scopegate.js" "$out/web/scopegate.cjs"
   echo
   cat src/wasm/snapshot.d.ts
   echo
+  cat src/wasm/records.d.ts
+  echo
   cat src/js/loaders.d.ts
   echo
   cat src/js/scopegate.d.ts

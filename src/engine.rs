@@ -555,6 +555,24 @@ impl Engine {
     }
 }
 
+impl Engine {
+    /// Performs `change` as `actor` through the management action that makes it, with that
+    /// action's authorization question.
+    ///
+    /// # Errors
+    ///
+    /// The action's [`ManageError`]; `invalid_argument` for a change only a snapshot's
+    /// producer makes (a key, a token record, a revocation).
+    pub fn perform(&mut self, actor: &str, change: &Change) -> Result<(), ManageError> {
+        self.manager().perform(actor, change)
+    }
+
+    /// [`Engine::preview`] of a change as data: what [`Engine::perform`] would do.
+    pub fn preview_change(&self, actor: &str, now: u64, change: &Change) -> Preview {
+        self.preview(actor, now, |engine, actor| engine.perform(actor, change))
+    }
+}
+
 // ---- decision records ----
 
 /// An engine asked through a [`DecisionSink`]: every question, authentication and management
@@ -687,6 +705,20 @@ impl Recording<'_, &mut Engine> {
         );
         self.sink.record(&record);
         result
+    }
+
+    /// [`Engine::perform`], recorded once under the change's action name, scope and resource.
+    ///
+    /// # Errors
+    ///
+    /// As [`Engine::perform`].
+    pub fn perform(&mut self, actor: &str, change: &Change) -> Result<(), ManageError> {
+        match crate::manage::authority(change) {
+            Some((action, scope, resource)) => {
+                self.act(actor, (action, scope, &resource), |e, a| e.perform(a, change))
+            }
+            None => self.engine.perform(actor, change),
+        }
     }
 
     /// [`Engine::update_settings`], recorded.

@@ -9,6 +9,7 @@
 
 mod change;
 mod journal;
+mod perform;
 mod stacks;
 mod teams;
 mod tokens;
@@ -16,6 +17,7 @@ mod tokens;
 pub(crate) use change::Refusal;
 pub(crate) use journal::Journal;
 pub use journal::MAX_KEPT_CHANGES;
+pub(crate) use perform::authority;
 
 pub(crate) use tokens::list_tokens;
 pub use tokens::{MintRequest, Minted, TokenView};

@@ -9,6 +9,7 @@ mod cache;
 mod convert;
 mod de;
 mod manage;
+mod records;
 mod search;
 mod tagged;
 
@@ -44,6 +45,8 @@ pub struct Scopegate {
     tag: u32,
     /// How many target handles it gave.
     targets: u32,
+    /// The decision listeners and the request id of their records.
+    records: records::Recorder,
 }
 
 impl Scopegate {
@@ -55,6 +58,7 @@ impl Scopegate {
             handle_names: Vec::new(),
             tag: tagged::new_tag(),
             targets: 0,
+            records: records::Recorder::default(),
         }
     }
 
@@ -175,6 +179,13 @@ impl Scopegate {
         #[wasm_bindgen(unchecked_param_type = "string")] scope: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] resource: JsValue,
     ) -> Result<bool, JsValue> {
+        if self.records.on() {
+            let principal = args::name(&principal, "principal")?;
+            let scope = args::name(&scope, "scope")?;
+            let resource = args::name(&resource, "resource")?;
+            let asked = (principal.asked(), scope.asked(), resource.asked());
+            return Ok(self.records.check(self.engine(), asked));
+        }
         self.interned.check(&principal, &scope, &resource)
     }
 
@@ -189,7 +200,8 @@ impl Scopegate {
         let principal = args::name(&principal, "principal")?;
         let scope = args::name(&scope, "scope")?;
         let resource = args::name(&resource, "resource")?;
-        let decision = self.engine().explain(principal.asked(), scope.asked(), resource.asked());
+        let asked = (principal.asked(), scope.asked(), resource.asked());
+        let decision = self.records.explain(self.engine(), asked);
         Ok(self.explanation(&decision, Some(principal.shown()), &scope, &resource))
     }
 
@@ -333,8 +345,8 @@ impl Scopegate {
         let credential = args::credential(&credential)?;
         let options: AuthenticateOptions = args::options(&options, "options")?;
         let now = args::now(options.now);
-        let found =
-            self.engine().authenticate(&credential, now, options.organization.as_deref()).map_err(thrown)?;
+        let org = options.organization.as_deref();
+        let found = self.records.authenticate(self.engine(), &credential, now, org).map_err(thrown)?;
         let handle = self.add_handle(&found.principal, found.principal_name.as_deref());
         let answer = answer(&AuthenticatedAnswer::new(&found, 0));
         // The answer's `handle` is the tagged one (a number above 2³²).

@@ -16,6 +16,9 @@ mod interning;
 #[path = "wasm/handles.rs"]
 mod handles;
 
+#[path = "wasm/records.rs"]
+mod records;
+
 /// The suite really runs in Node, not in a browser page.
 #[wasm_bindgen_test]
 fn runs_in_node() {

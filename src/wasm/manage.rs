@@ -6,7 +6,7 @@ use wasm_bindgen::prelude::*;
 
 use super::Scopegate;
 use super::args;
-use super::convert::{answer, throw, thrown};
+use super::convert::{answer, throw};
 use crate::api::{self, ApiError, Tags};
 
 /// A settings patch as JSON text (the settings reader reads text).
@@ -44,7 +44,9 @@ impl Scopegate {
         let actor = args::string(&actor, "actor")?;
         let organization = args::string(&organization, "organization")?;
         let patch = api::settings_patch(&patch_json(&patch)?).map_err(throw)?;
-        self.interned.engine_mut().update_settings(&actor, &organization, &patch).map_err(thrown)
+        self.acted(&actor, ("update_settings", "organization:update", &organization), |e, a| {
+            e.update_settings(a, &organization, &patch)
+        })
     }
 
     /// An organization's settings, with defaults filled in; `undefined` for an unknown one.
@@ -69,7 +71,9 @@ impl Scopegate {
     ) -> Result<(), JsValue> {
         let values = [(&actor, "actor"), (&organization, "organization"), (&login, "login"), (&role, "role")];
         let [actor, org, login, role] = strings(values)?;
-        self.interned.engine_mut().add_member(&actor, &org, &login, &role).map_err(thrown)
+        self.acted(&actor, ("add_member", "org_member:add", &org), |e, a| {
+            e.add_member(a, &org, &login, &role)
+        })
     }
 
     /// Removes a member from the organization and its teams.
@@ -82,7 +86,9 @@ impl Scopegate {
     ) -> Result<(), JsValue> {
         let values = [(&actor, "actor"), (&organization, "organization"), (&login, "login")];
         let [actor, org, login] = strings(values)?;
-        self.interned.engine_mut().remove_member(&actor, &org, &login).map_err(thrown)
+        self.acted(&actor, ("remove_member", "org_member:delete", &org), |e, a| {
+            e.remove_member(a, &org, &login)
+        })
     }
 
     /// Changes a member's role.
@@ -96,7 +102,9 @@ impl Scopegate {
     ) -> Result<(), JsValue> {
         let values = [(&actor, "actor"), (&organization, "organization"), (&login, "login"), (&role, "role")];
         let [actor, org, login, role] = strings(values)?;
-        self.interned.engine_mut().set_member_role(&actor, &org, &login, &role).map_err(thrown)
+        self.acted(&actor, ("set_member_role", "org_member:update", &org), |e, a| {
+            e.set_member_role(a, &org, &login, &role)
+        })
     }
 
     /// Creates a team; a user who creates one becomes its team admin.
@@ -109,7 +117,7 @@ impl Scopegate {
     ) -> Result<(), JsValue> {
         let values = [(&actor, "actor"), (&organization, "organization"), (&team, "team")];
         let [actor, org, team] = strings(values)?;
-        self.interned.engine_mut().create_team(&actor, &org, &team).map_err(thrown)
+        self.acted(&actor, ("create_team", "team:create", &org), |e, a| e.create_team(a, &org, &team))
     }
 
     /// Deletes a team and its tokens.
@@ -122,7 +130,9 @@ impl Scopegate {
     ) -> Result<(), JsValue> {
         let values = [(&actor, "actor"), (&organization, "organization"), (&team, "team")];
         let [actor, org, team] = strings(values)?;
-        self.interned.engine_mut().delete_team(&actor, &org, &team).map_err(thrown)
+        self.acted(&actor, ("delete_team", "team:delete", &format!("{org}/{team}")), |e, a| {
+            e.delete_team(a, &org, &team)
+        })
     }
 
     /// Adds a member to a team, or sets whether they administer it.
@@ -138,7 +148,9 @@ impl Scopegate {
         let values = [(&actor, "actor"), (&organization, "organization"), (&team, "team"), (&login, "login")];
         let team_admin = args::boolean(&team_admin, "teamAdmin")?;
         let [actor, org, team, login] = strings(values)?;
-        self.interned.engine_mut().set_team_member(&actor, &org, &team, &login, team_admin).map_err(thrown)
+        self.acted(&actor, ("set_team_member", "team:update", &format!("{org}/{team}")), |e, a| {
+            e.set_team_member(a, &org, &team, &login, team_admin)
+        })
     }
 
     /// Removes a member from a team.
@@ -152,7 +164,9 @@ impl Scopegate {
     ) -> Result<(), JsValue> {
         let values = [(&actor, "actor"), (&organization, "organization"), (&team, "team"), (&login, "login")];
         let [actor, org, team, login] = strings(values)?;
-        self.interned.engine_mut().remove_team_member(&actor, &org, &team, &login).map_err(thrown)
+        self.acted(&actor, ("remove_team_member", "team:update", &format!("{org}/{team}")), |e, a| {
+            e.remove_team_member(a, &org, &team, &login)
+        })
     }
 
     /// Sets a team's permission on a stack, environment or account (`none` removes it).
@@ -171,10 +185,9 @@ impl Scopegate {
         let kind = api::entity_kind(&args::string(&kind, "kind")?).map_err(throw)?;
         let level = api::permission(&args::string(&permission, "permission")?).map_err(throw)?;
         let [actor, org, team, entity] = strings(values)?;
-        self.interned
-            .engine_mut()
-            .set_team_permission(&actor, &org, &team, kind, &entity, level)
-            .map_err(thrown)
+        self.acted(&actor, ("set_team_permission", "team:update", &format!("{org}/{team}")), |e, a| {
+            e.set_team_permission(a, &org, &team, kind, &entity, level)
+        })
     }
 
     /// Assigns a custom role to a team, or removes it.
@@ -190,7 +203,9 @@ impl Scopegate {
         let values = [(&actor, "actor"), (&organization, "organization"), (&team, "team"), (&role, "role")];
         let assigned = args::boolean(&assigned, "assigned")?;
         let [actor, org, team, role] = strings(values)?;
-        self.interned.engine_mut().set_team_role(&actor, &org, &team, &role, assigned).map_err(thrown)
+        self.acted(&actor, ("set_team_role", "role:update", &org), |e, a| {
+            e.set_team_role(a, &org, &team, &role, assigned)
+        })
     }
 
     /// Creates a stack; its creator receives an admin grant on it.
@@ -208,7 +223,9 @@ impl Scopegate {
         let tags: Tags = args::options(&tags, "tags")?;
         let tags: Vec<(&str, &str)> = tags.0.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let [actor, org, project, stack] = strings(values)?;
-        self.interned.engine_mut().create_stack(&actor, &org, &project, &stack, &tags).map_err(thrown)
+        self.acted(&actor, ("create_stack", "stack:create", &org), |e, a| {
+            e.create_stack(a, &org, &project, &stack, &tags)
+        })
     }
 
     /// Deletes a stack (`org/project/stack`).
@@ -219,7 +236,7 @@ impl Scopegate {
         #[wasm_bindgen(unchecked_param_type = "string")] stack: JsValue,
     ) -> Result<(), JsValue> {
         let [actor, stack] = strings([(&actor, "actor"), (&stack, "stack")])?;
-        self.interned.engine_mut().delete_stack(&actor, &stack).map_err(thrown)
+        self.acted(&actor, ("delete_stack", "stack:delete", &stack), |e, a| e.delete_stack(a, &stack))
     }
 
     /// Moves a stack to another organization.
@@ -232,7 +249,9 @@ impl Scopegate {
     ) -> Result<(), JsValue> {
         let values = [(&actor, "actor"), (&stack, "stack"), (&destination, "destination")];
         let [actor, stack, dest] = strings(values)?;
-        self.interned.engine_mut().transfer_stack(&actor, &stack, &dest).map_err(thrown)
+        self.acted(&actor, ("transfer_stack", "stack:transfer", &stack), |e, a| {
+            e.transfer_stack(a, &stack, &dest)
+        })
     }
 
     /// Sets a user's explicit permission on a stack (`none` removes it).
@@ -247,7 +266,9 @@ impl Scopegate {
         let values = [(&actor, "actor"), (&stack, "stack"), (&login, "login")];
         let level = api::permission(&args::string(&permission, "permission")?).map_err(throw)?;
         let [actor, stack, login] = strings(values)?;
-        self.interned.engine_mut().set_stack_permission(&actor, &stack, &login, level).map_err(thrown)
+        self.acted(&actor, ("set_stack_permission", "stack_access:update", &stack), |e, a| {
+            e.set_stack_permission(a, &stack, &login, level)
+        })
     }
 
     /// Removes the creator's admin grant from a stack.
@@ -258,6 +279,8 @@ impl Scopegate {
         #[wasm_bindgen(unchecked_param_type = "string")] stack: JsValue,
     ) -> Result<(), JsValue> {
         let [actor, stack] = strings([(&actor, "actor"), (&stack, "stack")])?;
-        self.interned.engine_mut().remove_creator_grant(&actor, &stack).map_err(thrown)
+        self.acted(&actor, ("remove_creator_grant", "stack_access:update", &stack), |e, a| {
+            e.remove_creator_grant(a, &stack)
+        })
     }
 }

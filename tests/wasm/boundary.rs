@@ -38,6 +38,8 @@ enum Arg {
     Items,
     /// A name in a question, or a principal handle (a number).
     NameOrHandle,
+    /// A function.
+    Listener,
 }
 
 /// One member of the class: its name, whether it is static, and each argument with its name
@@ -317,6 +319,24 @@ const MEMBERS: &[Member] = &[
         args: &[(A, "actor", "ada"), (A, "stack", "acme/nope/nope")],
     },
     Member { name: "toJSON", kind: Kind::Method, args: &[] },
+    Member { name: "onDecision", kind: Kind::Method, args: &[(Arg::Listener, "listener", "")] },
+    Member { name: "setRequestId", kind: Kind::Method, args: &[(Arg::OptStr, "requestId", "req-1")] },
+    Member {
+        name: "preview",
+        kind: Kind::Method,
+        args: &[
+            (A, "actor", "ada"),
+            (
+                Arg::Object,
+                "change",
+                "{\"op\":\"updateSettings\",\"org\":\"acme\",\"settings\":{\"membersCanCreateTeams\":true}}",
+            ),
+            (Arg::OptObject, "options", "{\"now\":1700000000}"),
+        ],
+    },
+    Member { name: "diff", kind: Kind::Method, args: &[(Arg::Snapshot, "snapshot", "")] },
+    Member { name: "decisionRecordsToJsonLines", kind: Kind::Static, args: &[(Arg::Items, "records", "[]")] },
+    Member { name: "decisionRecordsToCef", kind: Kind::Static, args: &[(Arg::Items, "records", "[]")] },
 ];
 
 /// Members of the generated glue that are not API: `free` and `[Symbol.dispose]` release the
@@ -396,6 +416,7 @@ fn valid(arg: Arg, text: &str) -> JsValue {
     match arg {
         Arg::Name | Arg::NameOrHandle | Arg::Str | Arg::OptStr | Arg::Text | Arg::Credential => s(text),
         Arg::Snapshot => s(DEMO),
+        Arg::Listener => Function::new_no_args("").into(),
         Arg::Handle | Arg::Bool | Arg::Object | Arg::OptObject | Arg::Items => {
             js(&serde_json::from_str::<Value>(text).expect("valid JSON in the table"))
         }
