@@ -314,7 +314,7 @@ impl Scopegate {
                 kind: t.kind.as_str(),
                 name: t.name.as_deref(),
                 organization: &t.organization,
-                expires: t.expires,
+                expires: t.expires.unwrap_or(0),
             })
             .collect();
         Ok(answer(&PreviewAnswer {
