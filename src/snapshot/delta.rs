@@ -379,7 +379,13 @@ pub(crate) fn read_key(key: &Key<'_>) -> Result<VerificationKey, SnapshotError> 
     let mut problems = Problems::default();
     let config = load_signing(Some(&signing), &Path::Root, &mut problems);
     if let Some(mut first) = problems.0.into_iter().next() {
-        first.path = first.path.replacen("keys[0]", "key", 1);
+        // Every problem of the one key is under `keys[0]` (a prefix test: `replacen` would link a
+        // substring searcher and its panic messages into the module).
+        if let Some(rest) = first.path.strip_prefix("keys[0]") {
+            let mut path = String::from("key");
+            path.push_str(rest);
+            first.path = path;
+        }
         return Err(first);
     }
     config
