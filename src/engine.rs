@@ -801,8 +801,10 @@ impl Engine {
     }
 
     /// Applies changes from a trusted source (no signature, no revision check), all or none;
-    /// each raises the revision by one. Returns the new revision. The changes are applied to a
-    /// copy of the state that replaces it only when every one applied.
+    /// each raises the revision by one. Returns the new revision. Every change is checked
+    /// against the current state before the first is applied, so a refused change leaves the
+    /// engine as it was without the state being copied (changes that depend on earlier ones of
+    /// the same list are applied to a copy).
     pub fn apply_changes(&mut self, changes: Vec<Change>) -> Result<u64, DeltaError> {
         let removed_keys: Vec<String> = changes
             .iter()
@@ -811,19 +813,7 @@ impl Engine {
                 _ => None,
             })
             .collect();
-        let mut store = self.store.clone();
-        let mut journal = self.journal.clone();
-        let mut manager = Manager {
-            catalog: &self.catalog,
-            special: &self.special,
-            store: &mut store,
-            journal: &mut journal,
-        };
-        for (i, change) in changes.into_iter().enumerate() {
-            manager.apply(change).map_err(|r| r.into_delta(i))?;
-        }
-        self.store = store;
-        self.journal = journal;
+        self.manager().apply_all(changes)?;
         if let Some(cache) = &self.token_cache {
             removed_keys.iter().for_each(|kid| cache.forget_key(kid));
         }
