@@ -558,6 +558,8 @@ pub struct Recording<'s, E> {
     engine: E,
     sink: &'s dyn DecisionSink,
     context: RecordContext,
+    /// The storage of a record's reasons, kept from one record to the next.
+    reasons: crate::records::Reasons,
 }
 
 impl<E> std::fmt::Debug for Recording<'_, E> {
@@ -586,7 +588,7 @@ impl Engine {
         sink: &'a dyn DecisionSink,
         context: RecordContext,
     ) -> Recording<'a, &'a Engine> {
-        Recording { engine: self, sink, context }
+        Recording { engine: self, sink, context, reasons: Default::default() }
     }
 
     /// Questions and management actions recorded to `sink`.
@@ -595,7 +597,7 @@ impl Engine {
         sink: &'a dyn DecisionSink,
         context: RecordContext,
     ) -> Recording<'a, &'a mut Engine> {
-        Recording { engine: self, sink, context }
+        Recording { engine: self, sink, context, reasons: Default::default() }
     }
 }
 
@@ -647,16 +649,9 @@ impl<E: std::ops::Deref<Target = Engine>> Recording<'_, E> {
         scope: &str,
         resource: &str,
     ) -> Decision {
-        let decision = self.engine.explain(principal, scope, resource);
         let view = self.engine.view();
-        self.sink.record(&crate::records::question(
-            view,
-            &self.context,
-            kind,
-            (principal, scope, resource),
-            &decision,
-        ));
-        decision
+        let question = (principal, scope, resource);
+        crate::records::ask(view, &self.context, kind, question, self.sink, &self.reasons)
     }
 }
 
