@@ -235,7 +235,8 @@ pub(crate) fn ask(
     sink.record(&record);
     // The codes are all static: the storage goes back, emptied, for the next record (the
     // collection reuses the allocation, its items having the same layout).
-    let emptied: Vec<Cow<'static, str>> = record.reasons.into_iter().filter_map(|_| None).collect();
+    let emptied: Vec<Cow<'static, str>> =
+        record.reasons.into_iter().filter(|_| false).map(|_| Cow::Borrowed("")).collect();
     if let Ok(mut slot) = storage.0.try_borrow_mut() {
         *slot = emptied;
     }
