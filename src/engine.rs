@@ -582,6 +582,8 @@ pub struct Recording<'s, E> {
     engine: E,
     sink: &'s dyn DecisionSink,
     context: RecordContext,
+    /// The storage of a record's reasons, kept from one record to the next.
+    reasons: crate::records::Reasons,
 }
 
 impl<E> std::fmt::Debug for Recording<'_, E> {
@@ -610,7 +612,7 @@ impl Engine {
         sink: &'a dyn DecisionSink,
         context: RecordContext,
     ) -> Recording<'a, &'a Engine> {
-        Recording { engine: self, sink, context }
+        Recording { engine: self, sink, context, reasons: Default::default() }
     }
 
     /// Questions and management actions recorded to `sink`.
@@ -619,7 +621,7 @@ impl Engine {
         sink: &'a dyn DecisionSink,
         context: RecordContext,
     ) -> Recording<'a, &'a mut Engine> {
-        Recording { engine: self, sink, context }
+        Recording { engine: self, sink, context, reasons: Default::default() }
     }
 }
 
@@ -671,16 +673,9 @@ impl<E: std::ops::Deref<Target = Engine>> Recording<'_, E> {
         scope: &str,
         resource: &str,
     ) -> Decision {
-        let decision = self.engine.explain(principal, scope, resource);
         let view = self.engine.view();
-        self.sink.record(&crate::records::question(
-            view,
-            &self.context,
-            kind,
-            (principal, scope, resource),
-            &decision,
-        ));
-        decision
+        let question = (principal, scope, resource);
+        crate::records::ask(view, &self.context, kind, question, self.sink, &self.reasons)
     }
 }
 
@@ -839,8 +834,10 @@ impl Engine {
     }
 
     /// Applies changes from a trusted source (no signature, no revision check), all or none;
-    /// each raises the revision by one. Returns the new revision. The changes are applied to a
-    /// copy of the state that replaces it only when every one applied.
+    /// each raises the revision by one. Returns the new revision. Every change is checked
+    /// against the current state before the first is applied, so a refused change leaves the
+    /// engine as it was without the state being copied (changes that depend on earlier ones of
+    /// the same list are applied to a copy).
     pub fn apply_changes(&mut self, changes: Vec<Change>) -> Result<u64, DeltaError> {
         let removed_keys: Vec<String> = changes
             .iter()
@@ -849,19 +846,7 @@ impl Engine {
                 _ => None,
             })
             .collect();
-        let mut store = self.store.clone();
-        let mut journal = self.journal.clone();
-        let mut manager = Manager {
-            catalog: &self.catalog,
-            special: &self.special,
-            store: &mut store,
-            journal: &mut journal,
-        };
-        for (i, change) in changes.into_iter().enumerate() {
-            manager.apply(change).map_err(|r| r.into_delta(i))?;
-        }
-        self.store = store;
-        self.journal = journal;
+        self.manager().apply_all(changes)?;
         if let Some(cache) = &self.token_cache {
             removed_keys.iter().for_each(|kid| cache.forget_key(kid));
         }

@@ -15,9 +15,10 @@ use std::cell::RefCell;
 use serde::{Deserialize, Serialize};
 
 use crate::authorize::Authorizer;
-use crate::decision::Decision;
+use crate::catalog::{Catalog, ScopeEntry};
+use crate::decision::{Decision, Deny};
 use crate::model::EntityKind;
-use crate::store::{TokenSubject, Who};
+use crate::store::{PrincipalRef, Store, TokenId, TokenSubject, Who};
 
 /// What the caller knows about the request a decision belongs to.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -146,12 +147,28 @@ impl DecisionSink for MemorySink {
 /// A record's user login, token id and token name.
 pub(crate) type PrincipalFields<'a> = (Option<Cow<'a, str>>, Option<Cow<'a, str>>, Option<Cow<'a, str>>);
 
+/// What a principal string acts as (as [`Authorizer::resolve_principal`] resolves it), and the
+/// token record it names, if any.
+fn resolve(store: &Store, principal: &str) -> (Option<Who>, Option<TokenId>) {
+    match PrincipalRef::parse(principal) {
+        PrincipalRef::User(login) => (store.user_id(login).map(Who::User), None),
+        PrincipalRef::Token(id) => {
+            let token = store.token_id(id);
+            (token.and_then(|t| store.who_of_token(t)), token)
+        }
+    }
+}
+
 /// Who a principal string names, for a record: user login, token id, token name. An unknown
 /// principal names nothing (its string could be anything, a secret included).
 pub(crate) fn principal_fields<'a>(view: Authorizer<'a>, principal: &str) -> PrincipalFields<'a> {
-    let store = view.store;
-    let token = principal.strip_prefix("token:").and_then(|id| store.token_id(id));
-    match (view.resolve_principal(principal), token) {
+    let (who, token) = resolve(view.store, principal);
+    fields(view.store, who, token)
+}
+
+/// The record fields of a resolved principal.
+fn fields(store: &Store, who: Option<Who>, token: Option<TokenId>) -> PrincipalFields<'_> {
+    match (who, token) {
         (Some(_), Some(id)) => {
             let Some(record) = store.token(id) else { return (None, None, None) };
             let user = match record.subject() {
@@ -165,6 +182,75 @@ pub(crate) fn principal_fields<'a>(view: Authorizer<'a>, principal: &str) -> Pri
     }
 }
 
+/// The storage of the reasons of one record after another, so that recording a question
+/// allocates nothing once it has been used.
+#[derive(Debug, Default)]
+pub(crate) struct Reasons(RefCell<Vec<Cow<'static, str>>>);
+
+/// Decides a question as [`Authorizer::explain`] does and records it to `sink`, resolving the
+/// principal and the scope once for both.
+pub(crate) fn ask(
+    view: Authorizer<'_>,
+    context: &RecordContext,
+    kind: RecordKind,
+    (principal, scope, resource): (&str, &str, &str),
+    sink: &dyn DecisionSink,
+    storage: &Reasons,
+) -> Decision {
+    let (who, token) = resolve(view.store, principal);
+    let entry = view.catalog.lookup(scope);
+    let decision = match (who, entry) {
+        (None, _) => Decision::denied(Deny::UnknownPrincipal),
+        (Some(_), None) => Decision::denied(Deny::UnknownScope),
+        (Some(who), Some(entry)) => match view.resolve_resource(entry, resource) {
+            Ok((scope, resource)) => view.explain_resolved(who, scope, resource),
+            Err(deny) => Decision::denied(deny),
+        },
+    };
+    let (user, token_id, token_name) = fields(view.store, who, token);
+    let (req_org_admin, req_stack_admin) = requirements_of(view.catalog, entry);
+    // A sink that records again from inside `record` finds the storage taken: it gets its own.
+    let mut codes = storage.0.try_borrow_mut().map(|mut v| std::mem::take(&mut *v)).unwrap_or_default();
+    codes.clear();
+    match &decision {
+        Decision::Allowed { reasons } => codes.extend(reasons.iter().map(|r| Cow::Borrowed(r.code()))),
+        Decision::Denied { deny } => codes.push(Cow::Borrowed(deny.code())),
+    }
+    let record = DecisionRecord {
+        timestamp: context.now,
+        kind,
+        user,
+        token_id,
+        token_name,
+        action: Cow::Borrowed(scope),
+        resource: Cow::Borrowed(resource),
+        allowed: decision.is_allowed(),
+        reasons: codes,
+        req_org_admin,
+        req_stack_admin,
+        revision: view.store.revision(),
+        request_id: context.request_id.as_deref().map(Cow::Borrowed),
+        source_ip: context.source_ip.as_deref().map(Cow::Borrowed),
+    };
+    sink.record(&record);
+    // The codes are all static: the storage goes back, emptied, for the next record (the
+    // collection reuses the allocation, its items having the same layout).
+    let emptied: Vec<Cow<'static, str>> =
+        record.reasons.into_iter().filter(|_| false).map(|_| Cow::Borrowed("")).collect();
+    if let Ok(mut slot) = storage.0.try_borrow_mut() {
+        *slot = emptied;
+    }
+    decision
+}
+
+/// The deciding codes of a decision.
+fn reasons(decision: &Decision) -> Vec<Cow<'static, str>> {
+    match decision {
+        Decision::Allowed { reasons } => reasons.iter().map(|r| Cow::Borrowed(r.code())).collect(),
+        Decision::Denied { deny } => vec![Cow::Borrowed(deny.code())],
+    }
+}
+
 /// A record of a question.
 pub(crate) fn question<'a>(
     view: Authorizer<'a>,
@@ -174,10 +260,7 @@ pub(crate) fn question<'a>(
     decision: &Decision,
 ) -> DecisionRecord<'a> {
     let (user, token_id, token_name) = principal_fields(view, principal);
-    let reasons = match decision {
-        Decision::Allowed { reasons } => reasons.iter().map(|r| Cow::Borrowed(r.code())).collect(),
-        Decision::Denied { deny } => vec![Cow::Borrowed(deny.code())],
-    };
+    let reasons = reasons(decision);
     let (req_org_admin, req_stack_admin) = requirements(view, scope);
     DecisionRecord {
         timestamp: context.now,
@@ -200,8 +283,12 @@ pub(crate) fn question<'a>(
 /// Whether a scope needs the organization Admin role (no other built-in role holds it), and
 /// whether it is a stack scope beyond the `write` level.
 pub(crate) fn requirements(view: Authorizer<'_>, scope: &str) -> (bool, bool) {
-    let catalog = view.catalog;
-    let Some(entry) = catalog.lookup(scope) else { return (false, false) };
+    requirements_of(view.catalog, view.catalog.lookup(scope))
+}
+
+/// [`requirements`] of a scope already looked up.
+fn requirements_of(catalog: &Catalog, entry: Option<ScopeEntry>) -> (bool, bool) {
+    let Some(entry) = entry else { return (false, false) };
     let org_admin = entry.org.is_some_and(|s| {
         !catalog.member_scopes().contains(s) && !catalog.billing_manager_scopes().contains(s)
     });

@@ -296,3 +296,75 @@ fn an_expired_signed_snapshot_is_refused_after_its_not_after() {
     assert_eq!(err.code().as_str(), "snapshot_expired");
     assert_eq!(err.first().unwrap().path, "notAfter");
 }
+
+#[test]
+fn a_later_change_sees_what_an_earlier_one_of_the_delta_made() {
+    let mut follower = demo();
+    let base = follower.revision();
+    let changes = vec![
+        Change::CreateTeam { org: "acme".into(), team: "ops".into(), admin: None },
+        Change::SetTeamMember { org: "acme".into(), team: "ops".into(), login: "tess".into(), admin: false },
+        Change::SetTeamPermission {
+            org: "acme".into(),
+            team: "ops".into(),
+            kind: "stack".into(),
+            entity: "identity/prod".into(),
+            permission: "write".into(),
+        },
+    ];
+    assert!(!follower.check("tess", "stack:write", "acme/identity/prod"));
+    let delta = Delta { version: 1, base_revision: base, revision: base + 3, changes, not_after: None };
+    assert_eq!(apply(&mut follower, &delta).unwrap(), base + 3);
+    assert!(follower.check("tess", "stack:write", "acme/identity/prod"));
+    assert!(!follower.check("nora", "stack:write", "acme/identity/prod"));
+    // The same changes made as actions give the same state.
+    let mut origin = demo();
+    origin.create_team("ada", "acme", "ops").unwrap();
+    origin.remove_team_member("ada", "acme", "ops", "ada").unwrap();
+    origin.set_team_member("ada", "acme", "ops", "tess", false).unwrap();
+    origin
+        .set_team_permission("ada", "acme", "ops", EntityKind::Stack, "identity/prod", Permission::Write)
+        .unwrap();
+    assert_eq!(answers(&follower), answers(&origin));
+}
+
+#[test]
+fn a_last_change_refused_after_the_others_applied_changes_nothing() {
+    let mut follower = demo();
+    let before = (follower.to_json(), answers(&follower), follower.revision());
+    let base = follower.revision();
+    // Each change passes against the state the delta starts from; the last one is refused
+    // only once the first has made `zoe` a member.
+    let changes = vec![
+        Change::AddMember { org: "acme".into(), login: "zoe".into(), role: "member".into() },
+        Change::SetStackPermission {
+            stack: "acme/website/prod".into(),
+            login: "max".into(),
+            permission: "admin".into(),
+        },
+        Change::AddMember { org: "acme".into(), login: "zoe".into(), role: "admin".into() },
+    ];
+    let delta = Delta { version: 1, base_revision: base, revision: base + 3, changes, not_after: None };
+    let err = apply(&mut follower, &delta).unwrap_err();
+    assert_eq!(err.code().as_str(), "conflict");
+    assert!(err.to_string().starts_with("changes[2].login: "), "{err}");
+    assert_eq!((follower.to_json(), answers(&follower), follower.revision()), before);
+    // A refused last change of independent changes: nothing applied either.
+    let changes = vec![
+        Change::SetStackPermission {
+            stack: "acme/website/prod".into(),
+            login: "max".into(),
+            permission: "admin".into(),
+        },
+        Change::RevokeToken { id: "org-ci".into() },
+        Change::SetStackPermission {
+            stack: "acme/website/prod".into(),
+            login: "bill".into(),
+            permission: "read".into(),
+        },
+    ];
+    let err = follower.apply_changes(changes).unwrap_err();
+    assert_eq!(err.code().as_str(), "conflict");
+    assert!(err.to_string().starts_with("changes[2].login: "), "{err}");
+    assert_eq!((follower.to_json(), answers(&follower), follower.revision()), before);
+}

@@ -242,22 +242,25 @@ enum Holders {
 /// Organization-scope differences: (scope name, resource, allowed) and its principals.
 type OrgBlock = ((&'static str, String, bool), Vec<usize>);
 /// Entity-scope differences: (holders, scopes before, scopes after, kind) and its entity names.
-type EntityBlock = ((Holders, u32, u32, EntityKind), Vec<String>);
+type EntityBlock<'a> = ((Holders, u32, u32, EntityKind), Vec<&'a str>);
 
 /// Collects the differences by key before they become blocks.
 #[derive(Default)]
-struct Blocks {
+struct Blocks<'a> {
     /// (scope name, resource, allowed) → principals, for organization scopes.
     org: Vec<OrgBlock>,
     org_index: FxHashMap<(&'static str, String, bool), usize>,
     /// (holders, scopes before, scopes after, kind) → entity names, for entity scopes.
-    entity: Vec<EntityBlock>,
+    entity: Vec<EntityBlock<'a>>,
     entity_index: FxHashMap<(Holders, u32, u32, EntityKind), usize>,
+    /// The blocks of whole groups (no principal left out), by (group, before, after, kind):
+    /// the most frequent key, looked up without building a [`Holders`].
+    group_index: FxHashMap<(usize, u32, u32, EntityKind), usize>,
     /// The principals of each group.
     groups: Vec<Vec<usize>>,
 }
 
-impl Blocks {
+impl<'a> Blocks<'a> {
     fn org_change(&mut self, scope: &'static str, resource: &str, allowed: bool, principal: usize) {
         let key = (scope, resource.to_string(), allowed);
         let at = *self.org_index.entry(key.clone()).or_insert_with(|| {
@@ -269,7 +272,28 @@ impl Blocks {
         }
     }
 
-    fn entity_change(&mut self, key: (Holders, u32, u32, EntityKind), resource: String) {
+    /// A difference for a whole group on one entity.
+    fn group_change(&mut self, key: (usize, u32, u32, EntityKind), resource: &'a str) {
+        let at = match self.group_index.get(&key) {
+            Some(&at) => at,
+            None => {
+                let (group, before, after, kind) = key;
+                self.group_index.insert(key, self.entity.len());
+                self.entity.push(((Holders::Group(group, Vec::new()), before, after, kind), Vec::new()));
+                self.entity.len() - 1
+            }
+        };
+        if let Some((_, list)) = self.entity.get_mut(at) {
+            list.push(resource);
+        }
+    }
+
+    fn entity_change(&mut self, key: (Holders, u32, u32, EntityKind), resource: &'a str) {
+        if let (Holders::Group(group, excluded), before, after, kind) = &key {
+            if excluded.is_empty() {
+                return self.group_change((*group, *before, *after, *kind), resource);
+            }
+        }
         let at = match self.entity_index.get(&key) {
             Some(&at) => at,
             None => {
@@ -302,7 +326,16 @@ impl Blocks {
                 }
             };
             let principals: Vec<String> = list.iter().map(name).collect();
-            let resources: Vec<String> = entities.iter().map(|e| format!("{org_name}/{e}")).collect();
+            let resources: Vec<String> = entities
+                .iter()
+                .map(|e| {
+                    let mut resource = String::with_capacity(org_name.len() + 1 + e.len());
+                    resource.push_str(org_name);
+                    resource.push('/');
+                    resource.push_str(e);
+                    resource
+                })
+                .collect();
             let scopes: Vec<(&'static str, bool)> = catalog
                 .entity_scopes(kind)
                 .filter(|&s| EntityScopeSet(before).contains(s) != EntityScopeSet(after).contains(s))
@@ -336,7 +369,7 @@ fn change(
 }
 
 /// Organization scopes on the organization and on each team, per principal.
-fn org_scopes(sides: &[Side<'_>; 2], principals: &[Principal], org_name: &str, blocks: &mut Blocks) {
+fn org_scopes(sides: &[Side<'_>; 2], principals: &[Principal], org_name: &str, blocks: &mut Blocks<'_>) {
     let catalog = sides[0].view.catalog;
     let special = sides[0].view.special;
     let mut teams: Vec<String> = Vec::new();
@@ -388,7 +421,12 @@ fn org_scopes(sides: &[Side<'_>; 2], principals: &[Principal], org_name: &str, b
 
 /// Entity scopes of one kind, per class and entity, and per principal where it holds a grant of
 /// its own.
-fn entity_scopes(sides: &[Side<'_>; 2], principals: &[Principal], kind: EntityKind, blocks: &mut Blocks) {
+fn entity_scopes<'a>(
+    sides: &[Side<'a>; 2],
+    principals: &[Principal],
+    kind: EntityKind,
+    blocks: &mut Blocks<'a>,
+) {
     let mut principals_with_classes: Vec<Principal> = principals
         .iter()
         .map(|p| Principal { name: String::new(), identity: p.identity, who: p.who, class: [None; 2] })
@@ -502,7 +540,7 @@ fn entity_scopes(sides: &[Side<'_>; 2], principals: &[Principal], kind: EntityKi
             if excluded.len() < members.len() {
                 blocks.entity_change(
                     (Holders::Group(blocks.groups.len() + g, excluded), before, after, kind),
-                    name.to_string(),
+                    name,
                 );
             }
         }
@@ -528,7 +566,7 @@ fn entity_scopes(sides: &[Side<'_>; 2], principals: &[Principal], kind: EntityKi
             };
             let (before, after) = (at(0), at(1));
             if before != after {
-                blocks.entity_change((Holders::One(p), before, after, kind), name.to_string());
+                blocks.entity_change((Holders::One(p), before, after, kind), name);
             }
         }
     }

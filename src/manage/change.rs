@@ -3,12 +3,14 @@
 //! change through here; deltas apply theirs through here too, so there is one way to change
 //! the state. Every check comes before the mutation, so a refused change changes nothing.
 
+mod footprint;
+
 use super::{Manager, conflict, invalid_name, not_found};
 use crate::error::{DeltaError, ManageError, SnapshotError};
 use crate::model::{EntityKind, Permission};
 use crate::snapshot::wire::Creator;
 use crate::snapshot::{Change, NameRule, shorten};
-use crate::store::{Identity, RoleRef};
+use crate::store::{Identity, RoleRef, UserId};
 
 /// Why a change was refused, with the field of the change that names the problem.
 #[derive(Debug)]
@@ -61,8 +63,68 @@ fn permission(text: &str, kind: EntityKind) -> Result<Permission, Refusal> {
 impl Manager<'_> {
     /// Applies a change, raises the revision by one and records the change.
     pub(crate) fn apply(&mut self, change: Change) -> Result<(), Refusal> {
-        self.mutate(&change)?;
+        self.mutate(&change, false)?;
         self.record_change(change);
+        Ok(())
+    }
+
+    /// Applies every change of a delta, or none: the refusal names the first change refused.
+    ///
+    /// Every change is first checked against the current state. When no change reads what an
+    /// earlier one changes (see [`footprint`]), each meets in its checks what it would meet after
+    /// the earlier ones, so the delta applies in place once every check passes. A delta whose
+    /// changes depend on each other is applied to a copy that replaces the state at the end.
+    pub(crate) fn apply_all(&mut self, changes: Vec<Change>) -> Result<(), DeltaError> {
+        let in_place = match changes.as_slice() {
+            // One change: its checks all come before its mutation.
+            [change] => !footprint::of(change).unchecked,
+            _ => self.check_all(&changes)?,
+        };
+        if !in_place {
+            return self.apply_on_copy(changes);
+        }
+        for (i, change) in changes.into_iter().enumerate() {
+            // Checked above: a refusal here can only be a single change's, before its mutation.
+            self.apply(change).map_err(|r| r.into_delta(i))?;
+        }
+        Ok(())
+    }
+
+    /// Checks every change against the current state: `Ok(true)` when all pass and none
+    /// depends on an earlier one, `Ok(false)` when the delta must be tried on a copy, the
+    /// refusal of the first change refused otherwise.
+    fn check_all(&mut self, changes: &[Change]) -> Result<bool, DeltaError> {
+        let mut written = Vec::new();
+        let mut independent = true;
+        for (i, change) in changes.iter().enumerate() {
+            let footprint = footprint::of(change);
+            if footprint.unchecked || footprint.depends_on(&written) {
+                independent = false;
+            } else if let Err(refusal) = self.check(change) {
+                // Every change before it applies as checked, so this is the first refusal;
+                // unless one of them could not be checked.
+                return if independent { Err(refusal.into_delta(i)) } else { Ok(false) };
+            }
+            written.extend(footprint.writes);
+        }
+        Ok(independent)
+    }
+
+    /// Applies the changes to a copy of the state, which replaces it when every one applied.
+    fn apply_on_copy(&mut self, changes: Vec<Change>) -> Result<(), DeltaError> {
+        let mut store = self.store.clone();
+        let mut journal = self.journal.clone();
+        let mut copy = Manager {
+            catalog: self.catalog,
+            special: self.special,
+            store: &mut store,
+            journal: &mut journal,
+        };
+        for (i, change) in changes.into_iter().enumerate() {
+            copy.apply(change).map_err(|r| r.into_delta(i))?;
+        }
+        *self.store = store;
+        *self.journal = journal;
         Ok(())
     }
 
@@ -73,7 +135,15 @@ impl Manager<'_> {
         self.journal.record(revision, change);
     }
 
-    fn mutate(&mut self, change: &Change) -> Result<(), Refusal> {
+    /// Whether `change` would apply to the current state, without changing anything: every
+    /// check [`Manager::apply`] makes, the store's own refusals included.
+    pub(crate) fn check(&mut self, change: &Change) -> Result<(), Refusal> {
+        self.mutate(change, true)
+    }
+
+    /// Resolves the change's names and makes every check; then, unless `dry`, the one store
+    /// mutation, which refuses nothing the checks let through.
+    fn mutate(&mut self, change: &Change, dry: bool) -> Result<(), Refusal> {
         match change {
             Change::UpdateSettings { org, settings } => {
                 let org_id = self.org_id(org).map_err(at("org"))?;
@@ -88,6 +158,9 @@ impl Manager<'_> {
                 }
                 let current = self.store.org(org_id).map(|o| *o.settings());
                 let mut next = current.ok_or_else(|| at("org")(not_found("organization", org)))?;
+                if dry {
+                    return Ok(());
+                }
                 next.apply(&patch);
                 self.store.set_settings(org_id, next);
             }
@@ -98,6 +171,9 @@ impl Manager<'_> {
                 if self.member_of(org_id, login).is_ok() {
                     return Err(at("login")(conflict("member", login, "is already a member")));
                 }
+                if dry {
+                    return Ok(());
+                }
                 let user = self.store.user_or_new(login);
                 self.store
                     .add_member(org_id, user, role)
@@ -106,19 +182,27 @@ impl Manager<'_> {
             Change::RemoveMember { org, login } => {
                 let org_id = self.org_id(org).map_err(at("org"))?;
                 let (user, _) = self.member_of(org_id, login).map_err(at("login"))?;
+                if dry {
+                    return Ok(());
+                }
                 self.store.remove_member(org_id, user);
             }
             Change::SetMemberRole { org, login, role } => {
                 let org_id = self.org_id(org).map_err(at("org"))?;
                 let role = self.parse_role(org_id, role).map_err(at("role"))?;
-                let (_, member) = self.member_of(org_id, login).map_err(at("login"))?;
-                self.store.set_member_role(org_id, member, role).map_err(|_| {
+                let (user, member) = self.member_of(org_id, login).map_err(at("login"))?;
+                let refused = || {
                     at("role")(conflict(
                         "member",
                         login,
                         "holds team or stack access; billing managers hold none",
                     ))
-                })?;
+                };
+                if dry {
+                    let holds = !role.may_hold_access() && self.holds_access(org_id, user, member);
+                    return if holds { Err(refused()) } else { Ok(()) };
+                }
+                self.store.set_member_role(org_id, member, role).map_err(|_| refused())?;
             }
             Change::CreateTeam { org, team, admin } => {
                 let org_id = self.org_id(org).map_err(at("org"))?;
@@ -135,6 +219,12 @@ impl Manager<'_> {
                     }
                     None => None,
                 };
+                if self.store.org(org_id).and_then(|o| o.team_id(team)).is_some() {
+                    return Err(at("team")(conflict("team", team, "already exists")));
+                }
+                if dry {
+                    return Ok(());
+                }
                 let team_id = self
                     .store
                     .add_team(org_id, team, None, None, false)
@@ -147,16 +237,28 @@ impl Manager<'_> {
             Change::DeleteTeam { org, team } => {
                 let org_id = self.org_id(org).map_err(at("org"))?;
                 let team_id = self.team_id(org_id, team).map_err(at("team"))?;
+                if dry {
+                    return Ok(());
+                }
                 self.store.delete_team(org_id, team_id);
             }
             Change::SetTeamMember { org, team, login, admin } => {
                 let (org_id, team_id, member) = self.team_membership(org, team, login)?;
-                self.store.set_team_member(org_id, team_id, member, *admin).map_err(|_| {
+                let refused = || {
                     at("login")(conflict("member", login, "is a billing manager, who holds no team access"))
-                })?;
+                };
+                if dry {
+                    return if self.may_hold_access(org_id, member) { Ok(()) } else { Err(refused()) };
+                }
+                self.store.set_team_member(org_id, team_id, member, *admin).map_err(|_| refused())?;
             }
             Change::RemoveTeamMember { org, team, login } => {
                 let (org_id, team_id, member) = self.team_membership(org, team, login)?;
+                if dry {
+                    let joined = self.store.org(org_id).and_then(|o| o.member(member));
+                    let joined = joined.is_some_and(|m| m.teams().contains(&team_id));
+                    return if joined { Ok(()) } else { Err(at("login")(not_found("team member", login))) };
+                }
                 if !self.store.remove_team_member(org_id, team_id, member) {
                     return Err(at("login")(not_found("team member", login)));
                 }
@@ -171,6 +273,9 @@ impl Manager<'_> {
                 let found =
                     self.store.org(org_id).and_then(|o| o.entities(kind).find(entity)).map(|(id, _)| id);
                 let entity_id = found.ok_or_else(|| at("entity")(not_found(kind.as_str(), entity)))?;
+                if dry {
+                    return Ok(());
+                }
                 self.store.set_team_grant(org_id, team_id, kind, entity_id, level);
             }
             Change::SetTeamRole { org, team, role, assigned } => {
@@ -183,6 +288,9 @@ impl Manager<'_> {
                         "is built in; teams hold custom roles only",
                     )));
                 };
+                if dry {
+                    return Ok(());
+                }
                 self.store.set_team_role(org_id, team_id, role_id, *assigned);
             }
             Change::CreateStack { org, project, stack, tags, creator } => {
@@ -211,12 +319,22 @@ impl Manager<'_> {
                     None => None,
                 };
                 let name = format!("{project}/{stack}");
+                let exists = self.store.org(org_id).and_then(|o| o.entities(EntityKind::Stack).find(&name));
+                if exists.is_some() {
+                    return Err(at("stack")(conflict("stack", &name, "already exists")));
+                }
+                if dry {
+                    return Ok(());
+                }
                 self.store
                     .add_entity(org_id, EntityKind::Stack, &name, tags, creator)
                     .map_err(|_| at("stack")(conflict("stack", &name, "already exists")))?;
             }
             Change::DeleteStack { stack } => {
                 let (org_id, id) = self.stack_ref(stack).map_err(at("stack"))?;
+                if dry {
+                    return Ok(());
+                }
                 self.store.remove_entity(org_id, EntityKind::Stack, id);
             }
             Change::TransferStack { stack, destination } => {
@@ -229,20 +347,39 @@ impl Manager<'_> {
                         "is already in that organization",
                     )));
                 }
-                self.store.move_entity(org_id, EntityKind::Stack, id, dest_id).map_err(|_| {
-                    at("destination")(conflict("stack", stack, "already exists in the destination"))
-                })?;
+                let refused =
+                    || at("destination")(conflict("stack", stack, "already exists in the destination"));
+                if dry {
+                    let name = self.store.org(org_id).and_then(|o| o.entities(EntityKind::Stack).get(id));
+                    let taken = name.is_none_or(|e| {
+                        self.store
+                            .org(dest_id)
+                            .is_none_or(|o| o.entities(EntityKind::Stack).find(e.name()).is_some())
+                    });
+                    return if taken { Err(refused()) } else { Ok(()) };
+                }
+                self.store.move_entity(org_id, EntityKind::Stack, id, dest_id).map_err(|_| refused())?;
             }
             Change::SetStackPermission { stack, login, permission: level } => {
                 let (org_id, id) = self.stack_ref(stack).map_err(at("stack"))?;
                 let level = permission(level, EntityKind::Stack)?;
-                let (user, _) = self.member_of(org_id, login).map_err(at("login"))?;
-                self.store.set_explicit_grant(org_id, EntityKind::Stack, id, user, level).map_err(|_| {
+                let (user, member) = self.member_of(org_id, login).map_err(at("login"))?;
+                let refused = || {
                     at("login")(conflict("member", login, "is a billing manager, who holds no stack access"))
-                })?;
+                };
+                if dry {
+                    let refuses = level != Permission::None && !self.may_hold_access(org_id, member);
+                    return if refuses { Err(refused()) } else { Ok(()) };
+                }
+                self.store
+                    .set_explicit_grant(org_id, EntityKind::Stack, id, user, level)
+                    .map_err(|_| refused())?;
             }
             Change::RemoveCreatorGrant { stack } => {
                 let (org_id, id) = self.stack_ref(stack).map_err(at("stack"))?;
+                if dry {
+                    return Ok(());
+                }
                 // Removing a grant never breaks the Billing Manager rule.
                 let _ = self.store.set_creator(org_id, EntityKind::Stack, id, None);
             }
@@ -258,26 +395,45 @@ impl Manager<'_> {
                         return Err(invalid("org", "a token belongs to one organization or one user".into()));
                     }
                 };
+                if dry {
+                    // The record is read by the snapshot loader as it is added: a delta checks
+                    // it on a copy (see `Footprint::Unchecked`).
+                    return Ok(());
+                }
                 crate::snapshot::add_token(self.store, org, user, token).map_err(Refusal::Record)?;
             }
             Change::DeleteToken { id } => {
                 let token = self.store.token_id(id).ok_or_else(|| at("id")(not_found("token", id)))?;
+                if dry {
+                    return Ok(());
+                }
                 self.store.delete_token(token);
             }
             Change::AddKey { key } => {
                 let key = crate::snapshot::read_key(key).map_err(Refusal::Record)?;
                 let kid = key.kid().to_string();
+                if dry {
+                    let taken = self.store.signing().key(&kid).is_some();
+                    return if taken { Err(at("key")(conflict("key id", &kid, "is taken"))) } else { Ok(()) };
+                }
                 if !self.store.add_key(key) {
                     return Err(at("key")(conflict("key id", &kid, "is taken")));
                 }
             }
             Change::RemoveKey { kid } => {
+                if dry {
+                    let found = self.store.signing().key(kid).is_some();
+                    return if found { Ok(()) } else { Err(at("kid")(not_found("key id", kid))) };
+                }
                 if !self.store.remove_key(kid) {
                     return Err(at("kid")(not_found("key id", kid)));
                 }
             }
             Change::RevokeToken { id } => {
                 invalid_name(NameRule::Identifier, "token id", id).map_err(at("id"))?;
+                if dry {
+                    return Ok(());
+                }
                 self.store.revoke(id);
             }
         }
@@ -300,5 +456,25 @@ impl Manager<'_> {
             return Err(at("team")(conflict("team", team, "takes its membership from GitHub")));
         }
         Ok((org_id, team_id, member))
+    }
+
+    /// Whether a member may hold team and stack access (Billing Managers may not).
+    fn may_hold_access(&self, org: crate::store::OrgId, member: crate::store::MemberId) -> bool {
+        let member = self.store.org(org).and_then(|o| o.member(member));
+        member.is_some_and(|m| m.role().may_hold_access())
+    }
+
+    /// Whether a member holds team or stack access: a team, an explicit grant or a creator
+    /// grant on an entity that exists (what keeps them from becoming a Billing Manager).
+    fn holds_access(&self, org: crate::store::OrgId, user: UserId, member: crate::store::MemberId) -> bool {
+        let Some(o) = self.store.org(org) else { return false };
+        let teams = o.member(member).is_some_and(|m| !m.teams().is_empty());
+        let grants =
+            [EntityKind::Stack, EntityKind::Environment, EntityKind::Account].into_iter().any(|kind| {
+                o.entities(kind).iter().any(|(_, e)| {
+                    e.creator() == Some(Identity::User(user)) || e.grants().iter().any(|(u, _)| *u == user)
+                })
+            });
+        teams || grants
     }
 }
