@@ -44,7 +44,7 @@ impl Scopegate {
         let actor = args::string(&actor, "actor")?;
         let organization = args::string(&organization, "organization")?;
         let patch = api::settings_patch(&patch_json(&patch)?).map_err(throw)?;
-        self.interned.engine_mut().update_settings(&actor, &organization, &patch).map_err(thrown)
+        self.changing(|e| e.update_settings(&actor, &organization, &patch)).map_err(thrown)
     }
 
     /// An organization's settings, with defaults filled in; `undefined` for an unknown one.
@@ -69,7 +69,7 @@ impl Scopegate {
     ) -> Result<(), JsValue> {
         let values = [(&actor, "actor"), (&organization, "organization"), (&login, "login"), (&role, "role")];
         let [actor, org, login, role] = strings(values)?;
-        self.interned.engine_mut().add_member(&actor, &org, &login, &role).map_err(thrown)
+        self.changing(|e| e.add_member(&actor, &org, &login, &role)).map_err(thrown)
     }
 
     /// Removes a member from the organization and its teams.
@@ -82,7 +82,7 @@ impl Scopegate {
     ) -> Result<(), JsValue> {
         let values = [(&actor, "actor"), (&organization, "organization"), (&login, "login")];
         let [actor, org, login] = strings(values)?;
-        self.interned.engine_mut().remove_member(&actor, &org, &login).map_err(thrown)
+        self.changing(|e| e.remove_member(&actor, &org, &login)).map_err(thrown)
     }
 
     /// Changes a member's role.
@@ -96,7 +96,7 @@ impl Scopegate {
     ) -> Result<(), JsValue> {
         let values = [(&actor, "actor"), (&organization, "organization"), (&login, "login"), (&role, "role")];
         let [actor, org, login, role] = strings(values)?;
-        self.interned.engine_mut().set_member_role(&actor, &org, &login, &role).map_err(thrown)
+        self.changing(|e| e.set_member_role(&actor, &org, &login, &role)).map_err(thrown)
     }
 
     /// Creates a team; a user who creates one becomes its team admin.
@@ -109,7 +109,7 @@ impl Scopegate {
     ) -> Result<(), JsValue> {
         let values = [(&actor, "actor"), (&organization, "organization"), (&team, "team")];
         let [actor, org, team] = strings(values)?;
-        self.interned.engine_mut().create_team(&actor, &org, &team).map_err(thrown)
+        self.changing(|e| e.create_team(&actor, &org, &team)).map_err(thrown)
     }
 
     /// Deletes a team and its tokens.
@@ -122,7 +122,7 @@ impl Scopegate {
     ) -> Result<(), JsValue> {
         let values = [(&actor, "actor"), (&organization, "organization"), (&team, "team")];
         let [actor, org, team] = strings(values)?;
-        self.interned.engine_mut().delete_team(&actor, &org, &team).map_err(thrown)
+        self.changing(|e| e.delete_team(&actor, &org, &team)).map_err(thrown)
     }
 
     /// Adds a member to a team, or sets whether they administer it.
@@ -138,7 +138,7 @@ impl Scopegate {
         let values = [(&actor, "actor"), (&organization, "organization"), (&team, "team"), (&login, "login")];
         let team_admin = args::boolean(&team_admin, "teamAdmin")?;
         let [actor, org, team, login] = strings(values)?;
-        self.interned.engine_mut().set_team_member(&actor, &org, &team, &login, team_admin).map_err(thrown)
+        self.changing(|e| e.set_team_member(&actor, &org, &team, &login, team_admin)).map_err(thrown)
     }
 
     /// Removes a member from a team.
@@ -152,7 +152,7 @@ impl Scopegate {
     ) -> Result<(), JsValue> {
         let values = [(&actor, "actor"), (&organization, "organization"), (&team, "team"), (&login, "login")];
         let [actor, org, team, login] = strings(values)?;
-        self.interned.engine_mut().remove_team_member(&actor, &org, &team, &login).map_err(thrown)
+        self.changing(|e| e.remove_team_member(&actor, &org, &team, &login)).map_err(thrown)
     }
 
     /// Sets a team's permission on a stack, environment or account (`none` removes it).
@@ -171,10 +171,7 @@ impl Scopegate {
         let kind = api::entity_kind(&args::string(&kind, "kind")?).map_err(throw)?;
         let level = api::permission(&args::string(&permission, "permission")?).map_err(throw)?;
         let [actor, org, team, entity] = strings(values)?;
-        self.interned
-            .engine_mut()
-            .set_team_permission(&actor, &org, &team, kind, &entity, level)
-            .map_err(thrown)
+        self.changing(|e| e.set_team_permission(&actor, &org, &team, kind, &entity, level)).map_err(thrown)
     }
 
     /// Assigns a custom role to a team, or removes it.
@@ -190,7 +187,7 @@ impl Scopegate {
         let values = [(&actor, "actor"), (&organization, "organization"), (&team, "team"), (&role, "role")];
         let assigned = args::boolean(&assigned, "assigned")?;
         let [actor, org, team, role] = strings(values)?;
-        self.interned.engine_mut().set_team_role(&actor, &org, &team, &role, assigned).map_err(thrown)
+        self.changing(|e| e.set_team_role(&actor, &org, &team, &role, assigned)).map_err(thrown)
     }
 
     /// Creates a stack; its creator receives an admin grant on it.
@@ -208,7 +205,7 @@ impl Scopegate {
         let tags: Tags = args::options(&tags, "tags")?;
         let tags: Vec<(&str, &str)> = tags.0.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let [actor, org, project, stack] = strings(values)?;
-        self.interned.engine_mut().create_stack(&actor, &org, &project, &stack, &tags).map_err(thrown)
+        self.changing(|e| e.create_stack(&actor, &org, &project, &stack, &tags)).map_err(thrown)
     }
 
     /// Deletes a stack (`org/project/stack`).
@@ -219,7 +216,7 @@ impl Scopegate {
         #[wasm_bindgen(unchecked_param_type = "string")] stack: JsValue,
     ) -> Result<(), JsValue> {
         let [actor, stack] = strings([(&actor, "actor"), (&stack, "stack")])?;
-        self.interned.engine_mut().delete_stack(&actor, &stack).map_err(thrown)
+        self.changing(|e| e.delete_stack(&actor, &stack)).map_err(thrown)
     }
 
     /// Moves a stack to another organization.
@@ -232,7 +229,7 @@ impl Scopegate {
     ) -> Result<(), JsValue> {
         let values = [(&actor, "actor"), (&stack, "stack"), (&destination, "destination")];
         let [actor, stack, dest] = strings(values)?;
-        self.interned.engine_mut().transfer_stack(&actor, &stack, &dest).map_err(thrown)
+        self.changing(|e| e.transfer_stack(&actor, &stack, &dest)).map_err(thrown)
     }
 
     /// Sets a user's explicit permission on a stack (`none` removes it).
@@ -247,7 +244,7 @@ impl Scopegate {
         let values = [(&actor, "actor"), (&stack, "stack"), (&login, "login")];
         let level = api::permission(&args::string(&permission, "permission")?).map_err(throw)?;
         let [actor, stack, login] = strings(values)?;
-        self.interned.engine_mut().set_stack_permission(&actor, &stack, &login, level).map_err(thrown)
+        self.changing(|e| e.set_stack_permission(&actor, &stack, &login, level)).map_err(thrown)
     }
 
     /// Removes the creator's admin grant from a stack.
@@ -258,6 +255,6 @@ impl Scopegate {
         #[wasm_bindgen(unchecked_param_type = "string")] stack: JsValue,
     ) -> Result<(), JsValue> {
         let [actor, stack] = strings([(&actor, "actor"), (&stack, "stack")])?;
-        self.interned.engine_mut().remove_creator_grant(&actor, &stack).map_err(thrown)
+        self.changing(|e| e.remove_creator_grant(&actor, &stack)).map_err(thrown)
     }
 }
