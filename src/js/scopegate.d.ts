@@ -119,9 +119,9 @@ export class Scopegate {
    * something, each applied delta (once, with the delta's last revision). Listeners run in a
    * microtask after the call that made the change has returned (so a listener may ask the
    * instance anything, or change it again), in subscription order. A listener that throws
-   * does not stop the others; the first error is thrown again, uncaught, from that microtask
-   * (`reportError`-like: a console error in browsers, an uncaught exception in Node), and the
-   * change stays applied. Freeing the instance drops every listener.
+   * does not stop the others: its error goes to `reportError` where the runtime has it
+   * (browsers, workerd), else to `console.error` (Node); the change stays applied. Freeing the
+   * instance drops every listener (a notification still queued then reaches none).
    * @param listener Called with the new revision.
    * @returns The function that unsubscribes `listener` (calling it again does nothing).
    * @throws {ScopegateError} `invalid_argument` when `listener` is not a function.

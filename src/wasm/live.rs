@@ -16,6 +16,14 @@ extern "C" {
     /// The global `queueMicrotask` (browsers, Node, workerd).
     #[wasm_bindgen(js_name = queueMicrotask)]
     fn queue_microtask(callback: &JsValue);
+
+    /// The global `reportError` (browsers, workerd); absent in Node, where it throws.
+    #[wasm_bindgen(catch, js_name = reportError)]
+    fn report_error(error: &JsValue) -> Result<(), JsValue>;
+
+    /// `console.error`, where there is no `reportError`.
+    #[wasm_bindgen(js_namespace = console, js_name = error)]
+    fn console_error(error: &JsValue);
 }
 
 /// The largest revision a JavaScript number holds exactly: `Number.MAX_SAFE_INTEGER`.
@@ -52,18 +60,18 @@ fn describe(value: &JsValue) -> &'static str {
     }
 }
 
-/// Calls every listener of `listeners` (as they are now) with `revision`; an error thrown by
-/// one does not stop the others, and the first is thrown again once all have run.
-fn dispatch(listeners: &Map, revision: &JsValue) -> Result<(), JsValue> {
-    let mut first = None;
+/// Calls every listener of `listeners` (as they are now) with `revision`. An error thrown by
+/// one does not stop the others: it is reported (`reportError`, else `console.error`).
+fn dispatch(listeners: &Map, revision: &JsValue) {
     for listener in js_sys::Array::from(&listeners.values()) {
         if let Some(f) = listener.dyn_ref::<Function>() {
             if let Err(e) = f.call1(&JsValue::UNDEFINED, revision) {
-                first.get_or_insert(e);
+                if report_error(&e).is_err() {
+                    console_error(&e);
+                }
             }
         }
     }
-    first.map_or(Ok(()), Err)
 }
 
 impl Scopegate {

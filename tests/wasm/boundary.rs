@@ -38,6 +38,10 @@ enum Arg {
     Items,
     /// A name in a question, or a principal handle (a number).
     NameOrHandle,
+    /// A revision: a bigint, a safe whole number or a string of digits.
+    Revision,
+    /// A function (a listener).
+    Listener,
 }
 
 /// One member of the class: its name, whether it is static, and each argument with its name
@@ -62,7 +66,11 @@ const N: Arg = Arg::Name;
 /// Every member of the class. A member the class has and this table lacks fails the coverage
 /// test, so that a new method cannot be left out.
 const MEMBERS: &[Member] = &[
-    Member { name: "Scopegate", kind: Kind::Constructor, args: &[(Arg::Snapshot, "snapshot", "")] },
+    Member {
+        name: "Scopegate",
+        kind: Kind::Constructor,
+        args: &[(Arg::Snapshot, "snapshot", ""), (Arg::OptObject, "options", "{\"tokenCache\":false}")],
+    },
     Member {
         name: "fromSignedSnapshot",
         kind: Kind::Static,
@@ -70,6 +78,7 @@ const MEMBERS: &[Member] = &[
             (Arg::Text, "json", "{\"version\":1}"),
             (A, "signature", "AAAA"),
             (A, "publicKey", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
+            (Arg::OptObject, "options", "{\"now\":1800000000}"),
         ],
     },
     Member {
@@ -317,6 +326,22 @@ const MEMBERS: &[Member] = &[
         args: &[(A, "actor", "ada"), (A, "stack", "acme/nope/nope")],
     },
     Member { name: "toJSON", kind: Kind::Method, args: &[] },
+    Member {
+        name: "applyDelta",
+        kind: Kind::Method,
+        args: &[
+            (Arg::Text, "text", "{\"version\":1,\"baseRevision\":7,\"revision\":7,\"changes\":[]}"),
+            (A, "signature", "AAAA"),
+            (A, "publicKey", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
+            (Arg::OptObject, "options", "{\"now\":1800000000}"),
+        ],
+    },
+    Member {
+        name: "changesSince",
+        kind: Kind::Method,
+        args: &[(Arg::Revision, "revision", "7"), (Arg::OptObject, "options", "{\"notAfter\":1800000000}")],
+    },
+    Member { name: "subscribe", kind: Kind::Method, args: &[(Arg::Listener, "listener", "")] },
 ];
 
 /// Members of the generated glue that are not API: `free` and `[Symbol.dispose]` release the
@@ -388,6 +413,7 @@ fn expect(arg: Arg, value: Hostile) -> Expect {
         (Arg::Snapshot, H::Huge | H::Object) => Expect::Accepted,
         (Arg::Handle, H::Number) => Expect::Accepted,
         (Arg::Items, H::Array) => Expect::Accepted,
+        (Arg::Revision, H::Number | H::BigInt) => Expect::Accepted,
         _ => Expect::Invalid,
     }
 }
@@ -396,6 +422,8 @@ fn valid(arg: Arg, text: &str) -> JsValue {
     match arg {
         Arg::Name | Arg::NameOrHandle | Arg::Str | Arg::OptStr | Arg::Text | Arg::Credential => s(text),
         Arg::Snapshot => s(DEMO),
+        Arg::Revision => s(text),
+        Arg::Listener => Function::new_no_args("").into(),
         Arg::Handle | Arg::Bool | Arg::Object | Arg::OptObject | Arg::Items => {
             js(&serde_json::from_str::<Value>(text).expect("valid JSON in the table"))
         }
