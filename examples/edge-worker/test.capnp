@@ -19,6 +19,7 @@ const config :Workerd.Config = (
 const tests :Workerd.Worker = (
   modules = [
     (name = "worker.test.js", esModule = embed "worker.test.js"),
+    (name = "live.test.js", esModule = embed "live.test.js"),
     (name = "worker.js", esModule = embed "worker.js"),
     (name = "routes.js", esModule = embed "routes.js"),
     (name = "access.js", esModule = embed "access.js"),
