@@ -811,19 +811,34 @@ impl Engine {
                 _ => None,
             })
             .collect();
-        let mut store = self.store.clone();
-        let mut journal = self.journal.clone();
-        let mut manager = Manager {
-            catalog: &self.catalog,
-            special: &self.special,
-            store: &mut store,
-            journal: &mut journal,
-        };
-        for (i, change) in changes.into_iter().enumerate() {
-            manager.apply(change).map_err(|r| r.into_delta(i))?;
+        // One change that checks everything before it mutates the state (every kind but a token
+        // record, which the loader's code adds piece by piece) leaves the state untouched when it
+        // is refused: it needs no copy, which would cost more than the change on a large state.
+        if changes.len() == 1 && !matches!(changes.first(), Some(Change::AddToken { .. })) {
+            let mut manager = Manager {
+                catalog: &self.catalog,
+                special: &self.special,
+                store: &mut self.store,
+                journal: &mut self.journal,
+            };
+            for change in changes {
+                manager.apply(change).map_err(|r| r.into_delta(0))?;
+            }
+        } else {
+            let mut store = self.store.clone();
+            let mut journal = self.journal.clone();
+            let mut manager = Manager {
+                catalog: &self.catalog,
+                special: &self.special,
+                store: &mut store,
+                journal: &mut journal,
+            };
+            for (i, change) in changes.into_iter().enumerate() {
+                manager.apply(change).map_err(|r| r.into_delta(i))?;
+            }
+            self.store = store;
+            self.journal = journal;
         }
-        self.store = store;
-        self.journal = journal;
         if let Some(cache) = &self.token_cache {
             removed_keys.iter().for_each(|kid| cache.forget_key(kid));
         }
