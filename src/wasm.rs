@@ -343,7 +343,10 @@ impl Scopegate {
         #[wasm_bindgen(unchecked_optional_param_type = "AuthenticateOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let credential = args::credential(&credential)?;
-        let options: AuthenticateOptions = args::options(&options, "options")?;
+        let options: AuthenticateOptions = match live::quick_authenticate_options(&options) {
+            Some(options) => options,
+            None => args::options(&options, "options")?,
+        };
         let now = args::now(options.now);
         let found =
             self.engine().authenticate(&credential, now, options.organization.as_deref()).map_err(thrown)?;
