@@ -40,6 +40,7 @@ import bundledSnapshot from './snapshot/default.json';
 import { actionOf, matchRoute, resourceOf } from './routes.js';
 import { callerOf, hasStacks, organizationName, outsiderDeny, saysOutside, shown } from './access.js';
 import { answerAuthzen, isAuthzen, readText } from './authzen.js';
+import { shownRevisions, withSince } from './revisions.js';
 
 // Instantiating the module uses no randomness, so it is fine at global scope (workerd has none
 // there). Loading a snapshot waits for the first request, where the environment is known.
@@ -524,21 +525,6 @@ export function createGateway({
     /** What the gateway serves and how the last refresh went (revisions as decimal strings). */
     status: () => ({ revision: current ? String(current.revision) : null, source: current?.source ?? null, lastRefresh: lastOutcome }),
   };
-}
-
-/** An outcome with its revisions as decimal strings (exact, and JSON can write them). */
-function shownRevisions(outcome) {
-  const shown = { ...outcome };
-  for (const key of ['revision', 'previous', 'current']) if (typeof shown[key] === 'bigint') shown[key] = String(shown[key]);
-  return shown;
-}
-
-/** `url` with `since=<revision>` added (a refresh by delta), or as it is. */
-function withSince(url, since) {
-  if (since === null || since === undefined) return url;
-  const u = new URL(url);
-  u.searchParams.set('since', String(since));
-  return u.toString();
 }
 
 /** Gateway options from environment bindings (the production configuration). */

@@ -175,7 +175,7 @@ fn a_revision_argument_is_a_bigint_a_safe_whole_number_or_digits() {
         JsValue::TRUE,
     ];
     for value in invalid {
-        let thrown = gate.throws("changesSince", &[value.clone()]);
+        let thrown = gate.throws("changesSince", std::slice::from_ref(&value));
         assert_eq!(get_str(&thrown, "code"), "invalid_argument", "{}", describe(&value));
         let message = get_str(&thrown, "message");
         assert!(message.contains("`revision`") && message.ends_with('.'), "{message}");
@@ -291,13 +291,13 @@ fn an_expired_signed_snapshot_is_refused() {
         )
     };
     assert!(load(NOW).is_ok(), "valid until its notAfter");
-    let thrown = load(NOW + 1).err().expect("refused");
+    let thrown = load(NOW + 1).expect_err("refused");
     assert_eq!(get_str(&thrown, "code"), "snapshot_expired");
     // Without `now`, the clock decides: NOW (2027) has not passed yet when the tests run.
     assert!(static_call("fromSignedSnapshot", &[s(&text), signature.clone(), public.clone()]).is_ok());
     let options = js(&json!({ "when": 5 }));
     let thrown =
-        static_call("fromSignedSnapshot", &[s(&text), signature, public, options]).err().expect("refused");
+        static_call("fromSignedSnapshot", &[s(&text), signature, public, options]).expect_err("refused");
     assert_eq!(get_str(&thrown, "code"), "invalid_argument");
 }
 
@@ -307,7 +307,7 @@ fn the_token_cache_option_is_checked() {
     let off = Reflect::construct(&class(), &Array::of2(&s(DEMO), &js(&json!({ "tokenCache": false }))));
     assert!(on.is_ok() && off.is_ok());
     for bad in [json!({ "tokenCache": "no" }), json!({ "cache": false })] {
-        let thrown = Reflect::construct(&class(), &Array::of2(&s(DEMO), &js(&bad))).err().expect("refused");
+        let thrown = Reflect::construct(&class(), &Array::of2(&s(DEMO), &js(&bad))).expect_err("refused");
         assert_eq!(get_str(&thrown, "code"), "invalid_argument", "{bad}");
     }
 }
