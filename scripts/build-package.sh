@@ -13,6 +13,9 @@
 #                                             by hand; the generated declarations are not
 #                                             shipped)
 #   web/scopegate_bg.wasm.d.{ts,cts}          src/js/, as written: the types of the `.wasm` subpath
+#   react.js, react.d.ts                      src/js/, as written: scopegate/react for `import`
+#   react.cjs, react.d.cts                    the same for `require`: esbuild's CommonJS build of
+#                                             react.js, and react.d.ts naming the CommonJS types
 #   package.json                              pkg.json with Cargo.toml's version
 #   README.md, LICENSE                        as they are
 #
@@ -43,6 +46,7 @@ key=$(
     sha256sum "$module" "$web"/* src/js/* src/wasm/*.d.ts pkg.json Cargo.toml scripts/build-package.sh
     for f in README.md LICENSE; do if [ -f "$f" ]; then sha256sum "$f"; else echo "no $f"; fi; done
     wasm-bindgen --version
+    node_modules/.bin/esbuild --version
   } | sha256sum | cut -d' ' -f1
 )
 if [ -f "$tarball" ] && [ "$(cat dist/.build-stamp 2>/dev/null)" = "$key" ]; then
@@ -81,6 +85,11 @@ cp "$nodejs/scopegate.js" "$out/web/scopegate.cjs"
 cp "$out/web/index.d.ts" "$out/node.d.cts"
 cp src/js/scopegate_bg.wasm.d.ts src/js/scopegate_bg.wasm.d.cts "$out/web/"
 cp src/js/node.cjs src/js/node.mjs src/js/react.js src/js/react.d.ts "$out/"
+# scopegate/react for `require`: the same module as CommonJS (esbuild from npm; React stays an
+# import of the user's copy), and its types with the engine type taken from the CommonJS types.
+node_modules/.bin/esbuild src/js/react.js --format=cjs --platform=neutral --log-level=warning \
+  --outfile="$out/react.cjs"
+sed "s|from './web/index.js'|from './node.cjs'|" src/js/react.d.ts >"$out/react.d.cts"
 cp pkg.json "$out/package.json"
 (cd "$out" && npm pkg set version="$version")
 for f in README.md LICENSE; do if [ -f "$f" ]; then cp "$f" "$out/"; fi; done

@@ -15,8 +15,9 @@ pub use answers::{
     SubjectAnswer, TokenInfo,
 };
 pub use requests::{
-    AuthenticateOptions, EvaluateOptions, ExportSnapshotOptions, ListTokensOptions, MintOptions,
-    MintRequestInput, SearchResourcesOptions, SearchSubjectsOptions, Seconds, SigningKeyInput, Tags,
+    ApplyDeltaOptions, AuthenticateOptions, ChangesOptions, EvaluateOptions, ExportSnapshotOptions,
+    ListTokensOptions, LoadOptions, MintOptions, MintRequestInput, SearchResourcesOptions,
+    SearchSubjectsOptions, Seconds, SignedLoadOptions, SigningKeyInput, Tags,
 };
 
 use crate::engine::{Question, SettingsPatch};
@@ -163,4 +164,26 @@ pub fn settings_patch(text: &str) -> Result<SettingsPatch, ApiError> {
         refused.get_or_insert_with(|| ApiError::invalid(WHAT, format!("`{name}` {problem}")));
     });
     refused.map_or(Ok(patch), Err)
+}
+
+impl From<crate::error::DeltaError> for ApiError {
+    fn from(error: crate::error::DeltaError) -> Self {
+        use crate::error::DeltaError;
+        let text = error.to_string();
+        let mut chars = text.chars();
+        let head: String = chars.next().map(|c| c.to_uppercase().collect()).unwrap_or_default();
+        let stop = if text.ends_with('.') { "" } else { "." };
+        let message = format!("{head}{}{stop}", chars.as_str());
+        let problem = match &error {
+            DeltaError::Invalid(p) => Some((p.code().as_str(), p.kind.to_string(), p.path.clone())),
+            DeltaError::Change { path, error } => {
+                Some((error.code().as_str(), error.to_string(), path.clone()))
+            }
+            _ => None,
+        };
+        let details = problem.map(|(code, message, path)| Details::Problems {
+            problems: vec![Problem { code, message, path }],
+        });
+        Self { code: error.code(), message, details }
+    }
 }

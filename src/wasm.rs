@@ -8,6 +8,7 @@ mod args;
 mod cache;
 mod convert;
 mod de;
+mod live;
 mod manage;
 mod records;
 mod search;
@@ -47,6 +48,8 @@ pub struct Scopegate {
     targets: u32,
     /// The decision listeners and the request id of their records.
     records: records::Recorder,
+    /// The listeners of `subscribe`, by a key per subscription (see `live`).
+    listeners: js_sys::Map,
 }
 
 impl Scopegate {
@@ -59,6 +62,7 @@ impl Scopegate {
             tag: tagged::new_tag(),
             targets: 0,
             records: records::Recorder::default(),
+            listeners: js_sys::Map::new(),
         }
     }
 
@@ -121,29 +125,36 @@ fn snapshot_text(snapshot: &JsValue) -> Result<String, JsValue> {
 #[wasm_bindgen]
 impl Scopegate {
     /// Loads a snapshot (an object or JSON text). Throws `ScopegateError` listing every problem
-    /// in `details.problems` when the snapshot is invalid.
+    /// in `details.problems` when the snapshot is invalid. `options.tokenCache: false` turns the
+    /// verified-token cache off.
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "Snapshot | string")] snapshot: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "LoadOptions")] options: JsValue,
     ) -> Result<Scopegate, JsValue> {
+        let options: api::LoadOptions = args::options(&options, "options")?;
         let engine = Engine::from_json(&snapshot_text(&snapshot)?).map_err(thrown)?;
-        Ok(Scopegate::with(engine))
+        Ok(Scopegate::with(engine.with_token_cache(options.token_cache.unwrap_or(true))))
     }
 
     /// Loads snapshot text only if `signature` is a valid Ed25519 signature of its exact bytes
     /// by `publicKey` (both base64url). Throws `snapshot_signature_invalid` otherwise, before
-    /// anything of the snapshot is read.
+    /// anything of the snapshot is read, and `snapshot_expired` when its `notAfter` (seconds) is
+    /// before `options.now` (the current time by default).
     #[wasm_bindgen(js_name = fromSignedSnapshot)]
     pub fn from_signed_snapshot(
         #[wasm_bindgen(unchecked_param_type = "string")] json: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] signature: JsValue,
         #[wasm_bindgen(js_name = publicKey, unchecked_param_type = "string")] public_key: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "SignedLoadOptions")] options: JsValue,
     ) -> Result<Scopegate, JsValue> {
         let json = args::text(&json, "json")?;
         let signature = args::string(&signature, "signature")?;
         let key = api::public_key(&args::string(&public_key, "publicKey")?).map_err(throw)?;
-        let engine = Engine::from_signed_json(&json, &signature, &key).map_err(thrown)?;
-        Ok(Scopegate::with(engine))
+        let options: api::SignedLoadOptions = args::options(&options, "options")?;
+        let now = args::now(options.now);
+        let engine = Engine::from_signed_json_at(&json, &signature, &key, now).map_err(thrown)?;
+        Ok(Scopegate::with(engine.with_token_cache(options.token_cache.unwrap_or(true))))
     }
 
     /// Signs snapshot text with an Ed25519 private key (base64url): the detached signature that
@@ -159,10 +170,11 @@ impl Scopegate {
             .ok_or_else(|| throw(api::ApiError::argument("`privateKey` must be an Ed25519 key.")))
     }
 
-    /// The snapshot's revision.
-    #[wasm_bindgen(getter)]
-    pub fn revision(&self) -> f64 {
-        self.engine().revision() as f64
+    /// The revision: the snapshot's, raised by one by every change applied (a management
+    /// action or each change of a delta). A `bigint`, exact above 2⁵³.
+    #[wasm_bindgen(getter, unchecked_return_type = "bigint")]
+    pub fn revision(&self) -> JsValue {
+        js_sys::BigInt::from(self.engine().revision()).into()
     }
 
     /// The names of the organizations, in snapshot order.
@@ -343,7 +355,10 @@ impl Scopegate {
         #[wasm_bindgen(unchecked_optional_param_type = "AuthenticateOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let credential = args::credential(&credential)?;
-        let options: AuthenticateOptions = args::options(&options, "options")?;
+        let options: AuthenticateOptions = match live::quick_authenticate_options(&options) {
+            Some(options) => options,
+            None => args::options(&options, "options")?,
+        };
         let now = args::now(options.now);
         let org = options.organization.as_deref();
         let found = self.records.authenticate(self.engine(), &credential, now, org).map_err(thrown)?;
@@ -368,11 +383,10 @@ impl Scopegate {
         let options: MintOptions = args::options(&options, "options")?;
         let now = args::now(options.now);
         let key = options.signing_key.map(SigningKeyInput::into_key).transpose().map_err(throw)?;
-        let engine = self.interned.engine_mut();
-        let minted = match &key {
+        let minted = self.changing(|engine| match &key {
             None => engine.mint_opaque(&actor, &request, now),
             Some(key) => engine.mint_signed(&actor, &request, now, key),
-        };
+        });
         Ok(answer(&MintedAnswer::new(&minted.map_err(thrown)?)))
     }
 
@@ -397,7 +411,7 @@ impl Scopegate {
     ) -> Result<(), JsValue> {
         let actor = args::string(&actor, "actor")?;
         let token_id = args::string(&token_id, "tokenId")?;
-        self.interned.engine_mut().delete_token(&actor, &token_id).map_err(thrown)
+        self.changing(|e| e.delete_token(&actor, &token_id)).map_err(thrown)
     }
 
     /// The tokens `actor` may see in `organization`, or its own personal tokens.

@@ -368,3 +368,31 @@ fn a_last_change_refused_after_the_others_applied_changes_nothing() {
     assert!(err.to_string().starts_with("changes[2].login: "), "{err}");
     assert_eq!((follower.to_json(), answers(&follower), follower.revision()), before);
 }
+
+#[test]
+fn a_refused_single_change_leaves_the_whole_state_as_it_was() {
+    // A delta of one change is applied in place (no copy of the state): each refusal must come
+    // before any mutation, so the exported state is byte for byte the same afterwards.
+    let mut engine = demo();
+    let before = engine.to_json();
+    let base = engine.revision();
+    let changes = [
+        json!({ "op": "addMember", "org": "acme", "login": "max", "role": "member" }),
+        json!({ "op": "addMember", "org": "acme", "login": "zoe", "role": "no-such-role" }),
+        json!({ "op": "addMember", "org": "nowhere", "login": "zoe", "role": "member" }),
+        json!({ "op": "setTeamPermission", "org": "acme", "team": "nope", "kind": "stack", "entity": "website/prod", "permission": "write" }),
+        json!({ "op": "setStackPermission", "stack": "acme/website/prod", "login": "ghost", "permission": "read" }),
+        json!({ "op": "createTeam", "org": "acme", "team": "web" }),
+        json!({ "op": "deleteStack", "stack": "acme/nope/nope" }),
+        json!({ "op": "transferStack", "stack": "acme/website/prod", "destination": "nowhere" }),
+        json!({ "op": "removeKey", "kid": "none-such" }),
+        json!({ "op": "deleteToken", "id": "none-such" }),
+    ];
+    for change in changes {
+        let text = json!({ "version": 1, "baseRevision": base, "revision": base + 1, "changes": [change] })
+            .to_string();
+        let signature = sign_snapshot(&text, &key(1)).unwrap();
+        assert!(engine.apply_delta(&text, &signature, &public(1), NOW).is_err(), "{text} applied");
+        assert_eq!(engine.to_json(), before, "{text} left a trace");
+    }
+}

@@ -29,3 +29,6 @@ fn runs_in_node() {
     assert!(node.as_string().is_some_and(|v| !v.is_empty()), "not Node");
     assert!(!js_sys::Reflect::has(&global, &"document".into()).unwrap_or(false), "`document` exists");
 }
+
+#[path = "wasm/live.rs"]
+mod live;

@@ -25,3 +25,6 @@ fn runs_in_a_browser() {
     assert!(js_sys::Reflect::has(&global, &"document".into()).unwrap_or(false), "no `document`");
     assert!(!js_sys::Reflect::has(&global, &"process".into()).unwrap_or(false), "`process` exists");
 }
+
+#[path = "wasm/live.rs"]
+mod live;

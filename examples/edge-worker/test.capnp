@@ -19,10 +19,12 @@ const config :Workerd.Config = (
 const tests :Workerd.Worker = (
   modules = [
     (name = "worker.test.js", esModule = embed "worker.test.js"),
+    (name = "live.test.js", esModule = embed "live.test.js"),
     (name = "worker.js", esModule = embed "worker.js"),
     (name = "routes.js", esModule = embed "routes.js"),
     (name = "access.js", esModule = embed "access.js"),
     (name = "authzen.js", esModule = embed "authzen.js"),
+    (name = "revisions.js", esModule = embed "revisions.js"),
     (name = "matrix-requests.js", esModule = embed "matrix-requests.js"),
     (name = "snapshot/default.json", json = embed "snapshot/default.json"),
     (name = "snapshot/demo-key.json", json = embed "snapshot/demo-key.json"),
@@ -46,6 +48,7 @@ const gatewayModules :List(Workerd.Worker.Module) = [
   (name = "routes.js", esModule = embed "routes.js"),
     (name = "access.js", esModule = embed "access.js"),
     (name = "authzen.js", esModule = embed "authzen.js"),
+    (name = "revisions.js", esModule = embed "revisions.js"),
   (name = "snapshot/default.json", json = embed "snapshot/default.json"),
   (name = "scopegate", esModule = embed "../../target/web/scopegate.js"),
   (name = "scopegate/scopegate_bg.wasm", wasm = embed "../../target/web/scopegate_bg.wasm"),

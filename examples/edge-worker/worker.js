@@ -9,9 +9,25 @@
 // origin is configured, refreshes from it. Only snapshots signed by the configured Ed25519 key
 // are accepted, the revision never goes back, and a failed refresh keeps the current snapshot.
 //
+// Refreshes are by delta when the origin can: `GET <SNAPSHOT_URL>?since=<revision>` may answer
+// `{ "delta": "<delta JSON text>", "signature": "…" }` (the changes since that revision, signed
+// with the same key), which the worker applies in place. On a gap (the delta does not start at
+// the worker's revision), or when the origin answers 404/409/410 or a full envelope, the worker
+// takes the full signed snapshot instead. A snapshot or delta whose `notAfter` has passed is
+// refused, so that an old signed snapshot cannot be replayed, not even after a restart (when
+// the worker no longer remembers the revision it reached). That includes the bundled default:
+// an expired one is not served, and the worker answers 503 `snapshot_unavailable` until the
+// origin delivers a current one.
+//
+// A request may carry `x-scopegate-min-revision: <n>` (for example the revision a client saw
+// after its own change). A worker behind that revision tries one refresh first; if it is still
+// behind, it answers 503 `revision_not_reached` with `Retry-After`, never a decision from older
+// policy.
+//
 // Configuration (environment bindings):
 //   SNAPSHOT_PUBLIC_KEY   required: base64url Ed25519 public key that signs snapshots
 //   SNAPSHOT_URL          optional: where to fetch `{ "snapshot": "<json text>", "signature": "…" }`
+//                         (and, with `?since=<revision>`, `{ "delta": "<json text>", "signature": "…" }`)
 //   SNAPSHOT_ORIGIN       optional: a service binding to fetch SNAPSHOT_URL through
 //   SNAPSHOT_TTL_SECONDS  optional: how old the last refresh may get before a request triggers
 //                         another one in the background (default 60)
@@ -24,6 +40,7 @@ import bundledSnapshot from './snapshot/default.json';
 import { actionOf, matchRoute, resourceOf } from './routes.js';
 import { callerOf, hasStacks, organizationName, outsiderDeny, saysOutside, shown } from './access.js';
 import { answerAuthzen, isAuthzen, readText } from './authzen.js';
+import { shownRevisions, withSince } from './revisions.js';
 
 // Instantiating the module uses no randomness, so it is fine at global scope (workerd has none
 // there). Loading a snapshot waits for the first request, where the environment is known.
@@ -84,7 +101,8 @@ export function headerValue(value) {
  * @param {object} options
  * @param {string} options.publicKey  base64url Ed25519 key that must have signed every snapshot
  * @param {object|null} [options.bundled]  the default envelope `{ snapshot, signature }`
- * @param {((init: RequestInit) => Promise<Response>)|null} [options.fetchSnapshot]  fetches the origin's envelope
+ * @param {((init: RequestInit, since: bigint|null) => Promise<Response>)|null} [options.fetchSnapshot]  fetches the
+ *   origin's envelope: with `since`, the delta from that revision if the origin has one
  * @param {number} [options.ttlMs]  refresh in the background once the last attempt is this old
  * @param {number} [options.timeoutMs]  give up on an origin fetch after this long
  * @param {((request: Request) => Promise<Response>)|null} [options.upstream]  forwards allowed requests
@@ -122,7 +140,8 @@ export function createGateway({
       throw new DeliveryError('snapshot_unsigned', 'the snapshot carries no signature');
     }
     if (!publicKey) throw new DeliveryError('no_public_key', 'no snapshot public key is configured');
-    return Scopegate.fromSignedSnapshot(envelope.snapshot, envelope.signature, publicKey);
+    // Refuses a snapshot whose `notAfter` has passed (`snapshot_expired`).
+    return Scopegate.fromSignedSnapshot(envelope.snapshot, envelope.signature, publicKey, { now: clock() });
   }
 
   /**
@@ -152,6 +171,78 @@ export function createGateway({
     return { installed: true, revision, previous };
   }
 
+  /**
+   * Applies a delta envelope `{ delta, signature }` to the current snapshot in place (signature,
+   * `notAfter`, `baseRevision` checked by the engine; all changes or none). Throws the engine's
+   * error (`delta_gap`, `delta_replay`, `delta_expired`, `delta_signature_invalid`, …).
+   */
+  function applyDelta(envelope) {
+    if (typeof envelope.signature !== 'string' || envelope.signature === '') {
+      throw new DeliveryError('delta_unsigned', 'the delta carries no signature');
+    }
+    if (!publicKey) throw new DeliveryError('no_public_key', 'no snapshot public key is configured');
+    const previous = current.revision;
+    const revision = current.gate.applyDelta(envelope.delta, envelope.signature, publicKey, { now: clock() });
+    // The organizations and the per-snapshot caches may have changed with it.
+    current = { ...current, revision, organizations: current.gate.organizations, enumerators: new Map(), source: 'delta' };
+    return { installed: true, revision, previous, by: 'delta' };
+  }
+
+  /** Fetches and parses one answer of the origin: `{ response, envelope }` or `{ response }` (304 / no delta). */
+  async function ask(since) {
+    const headers = etag ? { 'if-none-match': etag } : {};
+    let response;
+    try {
+      response = await fetchSnapshot({ headers, signal: AbortSignal.timeout(timeoutMs) }, since);
+    } catch (e) {
+      throw new DeliveryError('origin_unreachable', `the origin did not answer: ${e?.message ?? e}`);
+    }
+    if (response.status === 304) return { response };
+    // The origin keeps no delta from that revision: the caller asks for the full snapshot.
+    if (since !== null && [404, 409, 410].includes(response.status)) {
+      await response.body?.cancel();
+      return { response, noDelta: true };
+    }
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw new DeliveryError('origin_status', `the origin answered ${response.status}`);
+    }
+    const text = await response.text();
+    try {
+      return { response, envelope: JSON.parse(text) };
+    } catch {
+      throw new DeliveryError('snapshot_malformed', 'the origin did not send JSON');
+    }
+  }
+
+  /** One refresh: by delta from the current revision when there is one, else (or on a gap) full. */
+  async function fetchAndInstall(at) {
+    let since = current ? current.revision : null;
+    for (;;) {
+      const { response, envelope, noDelta } = await ask(since);
+      if (response.status === 304 && current) return { ok: true, at, installed: false, reason: 'not_modified', revision: current.revision };
+      if (noDelta) {
+        since = null;
+        continue;
+      }
+      if (envelope && typeof envelope === 'object' && typeof envelope.delta === 'string' && current) {
+        try {
+          return { ok: true, at, ...applyDelta(envelope) };
+        } catch (e) {
+          // A gap: deltas in between are missing; the full snapshot brings the worker up to date.
+          if (e?.code === 'delta_gap' && since !== null) {
+            since = null;
+            continue;
+          }
+          throw e;
+        }
+      }
+      const outcome = consider(envelope, 'origin');
+      if (outcome.installed || outcome.reason === 'same_revision') etag = response.headers.get('etag');
+      return { ok: true, at, ...outcome, ...(outcome.installed ? { by: 'snapshot' } : {}) };
+    }
+  }
+
   /** Fetches the origin's envelope once. Never throws: the outcome says what happened. */
   async function refresh() {
     const at = nowMs();
@@ -159,42 +250,33 @@ export function createGateway({
     lastAttempt = at;
     refreshing = true;
     try {
-      const headers = etag ? { 'if-none-match': etag } : {};
-      let response;
-      try {
-        response = await fetchSnapshot({ headers, signal: AbortSignal.timeout(timeoutMs) });
-      } catch (e) {
-        throw new DeliveryError('origin_unreachable', `the origin did not answer: ${e?.message ?? e}`);
-      }
-      if (response.status === 304 && current) {
-        lastOutcome = { ok: true, at, installed: false, reason: 'not_modified', revision: current.revision };
-        return lastOutcome;
-      }
-      if (!response.ok) {
-        await response.body?.cancel();
-        throw new DeliveryError('origin_status', `the origin answered ${response.status}`);
-      }
-      const text = await response.text();
-      let envelope;
-      try {
-        envelope = JSON.parse(text);
-      } catch {
-        throw new DeliveryError('snapshot_malformed', 'the origin did not send JSON');
-      }
-      const outcome = consider(envelope, 'origin');
-      if (outcome.installed || outcome.reason === 'same_revision') etag = response.headers.get('etag');
-      lastOutcome = { ok: true, at, ...outcome };
+      lastOutcome = shownRevisions(await fetchAndInstall(at));
       return lastOutcome;
     } catch (e) {
       const error = { code: e?.code ?? 'refresh_failed', message: e?.message ?? String(e) };
       const repeated = lastOutcome && !lastOutcome.ok && lastOutcome.error.code === error.code;
-      lastOutcome = { ok: false, at, error, revision: current?.revision ?? null };
+      lastOutcome = shownRevisions({ ok: false, at, error, revision: current?.revision ?? null });
       // Once per kind of failure, not once per attempt: a short TTL and a dead origin would flood the log.
       if (!repeated) log.warn(`scopegate: snapshot refresh failed (${error.code}): ${error.message}; serving revision ${current?.revision ?? 'none'}`);
       return lastOutcome;
     } finally {
       refreshing = false;
     }
+  }
+
+  /** One refresh at a time: a caller that asks during one waits for it. */
+  let inflight = null;
+  function refreshOnce() {
+    inflight ??= refresh().finally(() => {
+      inflight = null;
+    });
+    return inflight;
+  }
+
+  /** A refresh that starts after any in flight (which may have asked the origin too early). */
+  async function refreshNow() {
+    if (inflight) await inflight;
+    return refreshOnce();
   }
 
   /** Loads the bundled default once, then (if there is still nothing) the origin. */
@@ -218,7 +300,7 @@ export function createGateway({
     // A refresh whose request context was torn down never clears the flag: give it up.
     if (refreshing && now - lastAttempt < 2 * timeoutMs + 1_000) return;
     if (now - lastAttempt < ttlMs) return;
-    const job = refresh();
+    const job = refreshOnce();
     if (ctx?.waitUntil) ctx.waitUntil(job);
   }
 
@@ -315,6 +397,19 @@ export function createGateway({
     await ensureLoaded();
     if (!current) {
       return reply(503, { error: { code: 'snapshot_unavailable', message: 'no verified snapshot is loaded yet' } }, null, { 'retry-after': '5' });
+    }
+    // A client that saw a newer revision: one refresh, then 503 rather than an older answer.
+    const minimum = request.headers.get('x-scopegate-min-revision');
+    if (minimum !== null) {
+      if (!/^[0-9]{1,20}$/.test(minimum.trim())) {
+        return reply(400, { error: { code: 'invalid_min_revision', message: '`x-scopegate-min-revision` must be a revision (decimal digits).' } }, current.revision);
+      }
+      const wanted = BigInt(minimum.trim());
+      if (current.revision < wanted && fetchSnapshot) await refreshNow();
+      if (current.revision < wanted) {
+        const message = `This gateway is at revision ${current.revision}, behind the requested revision ${wanted}; retry shortly.`;
+        return reply(503, { error: { code: 'revision_not_reached', message, revision: String(current.revision), minRevision: String(wanted) } }, current.revision, { 'retry-after': '1' });
+      }
     }
     maybeRefresh(ctx);
 
@@ -424,11 +519,11 @@ export function createGateway({
         return reply(500, { error: { code: 'internal_error', message: 'the gateway failed to answer' } }, current?.revision);
       }
     },
-    refresh,
+    refresh: refreshNow,
     /** Loads the bundled default (and the origin if nothing else) without answering a request. */
     ensureLoaded,
-    /** What the gateway serves and how the last refresh went. */
-    status: () => ({ revision: current?.revision ?? null, source: current?.source ?? null, lastRefresh: lastOutcome }),
+    /** What the gateway serves and how the last refresh went (revisions as decimal strings). */
+    status: () => ({ revision: current ? String(current.revision) : null, source: current?.source ?? null, lastRefresh: lastOutcome }),
   };
 }
 
@@ -442,7 +537,7 @@ export function optionsFromEnv(env) {
   return {
     publicKey: env.SNAPSHOT_PUBLIC_KEY,
     bundled: env.SNAPSHOT_BUNDLED === 'off' ? null : bundledSnapshot,
-    fetchSnapshot: url ? (init) => (origin ? origin.fetch(url, init) : fetch(url, init)) : null,
+    fetchSnapshot: url ? (init, since) => (origin ? origin.fetch(withSince(url, since), init) : fetch(withSince(url, since), init)) : null,
     ttlMs: Number.isFinite(ttl) && ttl >= 0 ? ttl * 1000 : 60_000,
     upstreamUrl,
     upstream: upstreamUrl ? (req) => (upstreamBinding ? upstreamBinding.fetch(req) : fetch(req)) : null,

@@ -27,6 +27,9 @@ import tokens from './fixtures/tokens.json';
 import bundled from './snapshot/default.json';
 import demoKey from './snapshot/demo-key.json';
 
+// Live policy (deltas, notAfter, minimum revisions): their own file, one more suite here.
+export { live } from './live.test.js';
+
 const MATRIX = parseMatrix(matrixSource);
 const CREDENTIALS = tokens.credentials;
 const quiet = { warn() {} };
@@ -239,14 +242,14 @@ export const delivery = {
     // Starts from the bundled default.
     const gw = make('direct');
     await gw.ensureLoaded();
-    c.eq(gw.status().revision, 100, 'bundled default revision');
+    c.eq(gw.status().revision, '100', 'bundled default revision');
     c.eq(gw.status().source, 'bundled', 'bundled default source');
     c.eq((await ask(gw, std)).status, 200, 'the standard token works at revision 100');
 
     // A newer revision is taken: it deletes the standard token.
     await serve('direct', 'newer');
     const taken = await gw.refresh();
-    c.eq([taken.ok, taken.installed, taken.revision, taken.previous], [true, true, 101, 100], 'newer revision installed');
+    c.eq([taken.ok, taken.installed, taken.revision, taken.previous], [true, true, '101', '100'], 'newer revision installed');
     const revoked = await ask(gw, std);
     c.eq([revoked.status, revoked.body.error?.code], [401, 'token_revoked'], 'revision 101 revokes the standard token');
     c.eq(revoked.headers.get('x-scopegate-revision'), '101', 'answers carry the revision');
@@ -257,7 +260,7 @@ export const delivery = {
     // An older revision is ignored: it would delete the team token and bring the standard one back.
     await serve('direct', 'older');
     const older = await gw.refresh();
-    c.eq([older.ok, older.installed, older.reason, older.revision, older.current], [true, false, 'older_revision', 99, 101], 'older revision ignored');
+    c.eq([older.ok, older.installed, older.reason, older.revision, older.current], [true, false, 'older_revision', '99', '101'], 'older revision ignored');
     c.eq((await ask(gw, team)).status, 200, 'after an older revision: the team token still works');
     c.eq((await ask(gw, std)).status, 401, 'after an older revision: the standard token stays revoked');
 
@@ -276,7 +279,7 @@ export const delivery = {
       await serve('direct', variant);
       const outcome = await gw.refresh();
       c.eq([outcome.ok, outcome.error?.code], [false, code], `${variant}: refused`);
-      c.eq(gw.status().revision, 101, `${variant}: still on revision 101`);
+      c.eq(gw.status().revision, '101', `${variant}: still on revision 101`);
       const res = await ask(gw, team);
       c.eq([res.status, res.headers.get('x-scopegate-revision')], [200, '101'], `${variant}: still serving`);
       c.eq((await ask(gw, std)).body.error?.code, 'token_revoked', `${variant}: the tampered snapshot's admin token is not honoured`);
@@ -287,7 +290,7 @@ export const delivery = {
     const fresh = make('fresh');
     await fresh.ensureLoaded();
     const freshOutcome = await fresh.refresh();
-    c.eq([freshOutcome.installed, fresh.status().revision], [false, 100], 'bundled 100, origin 99: stays on 100');
+    c.eq([freshOutcome.installed, fresh.status().revision], [false, '100'], 'bundled 100, origin 99: stays on 100');
 
     // No bundled snapshot and a failing origin: 503 until the origin recovers.
     await serve('cold', 'error');

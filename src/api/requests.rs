@@ -261,3 +261,37 @@ pub struct ExportSnapshotOptions {
     /// Include HS256 key secrets (never send such a snapshot to a browser).
     pub include_secrets: Option<bool>,
 }
+
+/// The options of the constructor: `{ tokenCache? }`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LoadOptions {
+    /// Keep the verified-token cache (the default) or not (`false`).
+    pub token_cache: Option<bool>,
+}
+
+/// The options of `fromSignedSnapshot`: `{ now?, tokenCache? }`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SignedLoadOptions {
+    /// Seconds since the epoch, compared with the snapshot's `notAfter`; the current time when absent.
+    pub now: Option<Seconds>,
+    /// Keep the verified-token cache (the default) or not (`false`).
+    pub token_cache: Option<bool>,
+}
+
+/// The options of `changesSince`: `{ notAfter? }`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ChangesOptions {
+    /// Seconds since the epoch after which the delta is refused.
+    pub not_after: Option<Seconds>,
+}
+
+/// The options of `applyDelta`: `{ now? }`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ApplyDeltaOptions {
+    /// Seconds since the epoch, compared with the delta's `notAfter`; the current time when absent.
+    pub now: Option<Seconds>,
+}

@@ -1,48 +1,30 @@
 // Types of scopegate/react. React (and @types/react for these types) is a peer dependency.
 import type { ReactNode } from 'react';
-
-/**
- * What the hooks need from an engine: a `Scopegate` instance from `scopegate` satisfies it.
- * Declared structurally so that this entry works with the web, Node and workerd builds alike.
- */
-export interface ScopegateLike {
-  /** The engine's revision: raised by every applied change. */
-  readonly revision: string | number | bigint;
-  /** Calls `listener` after every change; returns the function that unsubscribes it. */
-  subscribe(listener: (revision: never) => void): () => void;
-  check(principal: string, scope: string, resource: string): boolean;
-  checkAs(principal: number, scope: string, resource: string): boolean;
-  explain(principal: string, scope: string, resource: string): unknown;
-  explainAs(principal: number, scope: string, resource: string): unknown;
-  searchResources(principal: string | number, scope: string, organization: string, options?: never): unknown;
-}
-
-/** The answers of an engine type `E`. */
-type ExplainOf<E> = E extends { explain(...args: never[]): infer D } ? D : unknown;
-type SearchOf<E> = E extends { searchResources(...args: never[]): infer P } ? P : unknown;
-type SearchOptionsOf<E> = E extends { searchResources(p: never, s: never, o: never, options?: infer O): unknown }
-  ? O
-  : never;
+import type { Explanation, ResourcePage, Scopegate, SearchResourcesOptions } from './web/index.js';
 
 /** Props of {@link ScopegateProvider}. */
-export interface ScopegateProviderProps<E extends ScopegateLike = ScopegateLike> {
-  /** The instance the hooks below ask. */
-  engine: E;
+export interface ScopegateProviderProps {
+  /** The instance the hooks below ask (a `Scopegate` from `scopegate`). */
+  engine: Scopegate;
   children?: ReactNode;
 }
 
 /**
- * Makes `engine` the instance the hooks of its subtree ask.
+ * Makes `engine` the instance the hooks of its subtree ask. The hooks subscribe to it
+ * (`engine.subscribe`): after a change (a management action, an applied delta) each hook asks
+ * again, and only the components whose answers changed re-render.
  * @example
  * <ScopegateProvider engine={new Scopegate(snapshot)}><App /></ScopegateProvider>
  */
-export function ScopegateProvider<E extends ScopegateLike>(props: ScopegateProviderProps<E>): ReactNode;
+export function ScopegateProvider(props: ScopegateProviderProps): ReactNode;
 
 /**
  * The instance of the nearest {@link ScopegateProvider}.
  * @throws {Error} outside a provider.
+ * @example
+ * const gate = useScopegate();
  */
-export function useScopegate<E extends ScopegateLike = ScopegateLike>(): E;
+export function useScopegate(): Scopegate;
 
 /**
  * Whether `principal` (a name such as `alice` or `token:<id>`, or a principal handle) holds
@@ -53,28 +35,24 @@ export function useScopegate<E extends ScopegateLike = ScopegateLike>(): E;
 export function useCan(principal: string | number, scope: string, resource: string): boolean;
 
 /**
- * `explain` as a hook: the same object while the answer is unchanged.
+ * `explain` (or `explainAs` for a handle) as a hook: the same object while the answer is unchanged.
  * @example
  * const decision = useExplain('alice', 'stack:delete', 'acme/app/prod');
  * if (!decision.allowed) console.log(decision.deny.message);
  */
-export function useExplain<E extends ScopegateLike = import('./web/index.js').Scopegate>(
-  principal: string | number,
-  scope: string,
-  resource: string,
-): ExplainOf<E>;
+export function useExplain(principal: string | number, scope: string, resource: string): Explanation;
 
 /**
  * `searchResources` as a hook: the same page object while the answer is unchanged.
  * @example
  * const page = useSearchResources('alice', 'stack:write', 'acme', { limit: 20 });
  */
-export function useSearchResources<E extends ScopegateLike = import('./web/index.js').Scopegate>(
+export function useSearchResources(
   principal: string | number,
   scope: string,
   organization: string,
-  options?: SearchOptionsOf<E>,
-): SearchOf<E>;
+  options?: SearchResourcesOptions,
+): ResourcePage;
 
 /** Props of {@link Can}. */
 export interface CanProps {

@@ -17,30 +17,34 @@ export class Scopegate {
    * @param snapshot The snapshot document.
    * @throws {ScopegateError} a snapshot code (`invalid_value`, `dangling_reference`, …) with every
    *   problem in `details.problems`.
+   * @param options `tokenCache: false` turns the verified-token cache off.
    * @example
    * const gate = new Scopegate({ version: 1, organizations: [{ name: "acme", members: [{ login: "ada", role: "admin" }] }] });
    */
-  constructor(snapshot: Snapshot);
+  constructor(snapshot: Snapshot, options?: LoadOptions | null);
   /**
    * Loads snapshot JSON text.
    * @param snapshot The snapshot document as JSON text.
    * @throws {ScopegateError} `invalid_json`, or another snapshot code, with every problem in `details.problems`.
+   * @param options `tokenCache: false` turns the verified-token cache off.
    * @example
-   * const gate = new Scopegate(readFileSync("snapshot.json", "utf8"));
+   * const gate = new Scopegate(readFileSync("snapshot.json", "utf8"), { tokenCache: false });
    */
-  constructor(snapshot: string);
+  constructor(snapshot: string, options?: LoadOptions | null);
 
   /**
    * Loads snapshot text only if `signature` is a valid Ed25519 signature of its exact bytes by
-   * `publicKey`, before anything of the snapshot is read.
+   * `publicKey`, before anything of the snapshot is read, and only if its `notAfter` (seconds
+   * since the epoch) has not passed, so that an old signed snapshot cannot be replayed.
    * @param json The snapshot text, byte for byte as signed.
    * @param signature The detached signature (base64url).
    * @param publicKey The Ed25519 public key (base64url).
-   * @throws {ScopegateError} `snapshot_signature_invalid`; a snapshot code when the signed text is invalid.
+   * @param options `now` (seconds; the current time by default) and `tokenCache`.
+   * @throws {ScopegateError} `snapshot_signature_invalid`, `snapshot_expired`; a snapshot code when the signed text is invalid.
    * @example
    * const gate = Scopegate.fromSignedSnapshot(text, signature, SNAPSHOT_PUBLIC_KEY);
    */
-  static fromSignedSnapshot(json: string, signature: string, publicKey: string): Scopegate;
+  static fromSignedSnapshot(json: string, signature: string, publicKey: string, options?: SignedLoadOptions | null): Scopegate;
 
   /**
    * Signs snapshot text with an Ed25519 private key: the signature `fromSignedSnapshot` accepts.
@@ -135,8 +139,60 @@ export class Scopegate {
    */
   diff(snapshot: Snapshot | string): AccessDiff;
 
-  /** The snapshot's revision. @example gate.revision; // 7 */
-  readonly revision: number;
+  /**
+   * The revision: the snapshot's, raised by one by every change applied (each management action
+   * that changes something, each change of an applied delta). A `bigint`, exact above 2⁵³.
+   * @example
+   * gate.revision; // 7n
+   */
+  readonly revision: bigint;
+
+  /**
+   * Applies a signed delta: verifies `signature` (base64url Ed25519 over the exact text) with
+   * `publicKey` before reading anything, refuses an expired one and one whose `baseRevision`
+   * is not this instance's revision, and applies every change or none (a refused change leaves
+   * the instance as it was). Notifies the listeners of `subscribe`.
+   * @param text The delta text, byte for byte as signed (see `changesSince`).
+   * @param signature The detached signature (base64url), as `Scopegate.signSnapshot` makes it.
+   * @param publicKey The Ed25519 public key (base64url).
+   * @param options `now` (seconds; the current time by default).
+   * @returns The new revision.
+   * @throws {ScopegateError} `delta_signature_invalid`, `delta_expired`, `delta_gap`, `delta_replay`, a snapshot code naming the
+   *   change's path (`details.problems`), or the management code of a change that cannot apply (`not_found`, `conflict`, …).
+   * @example
+   * const revision = edge.applyDelta(text, signature, ORIGIN_PUBLIC_KEY);
+   */
+  applyDelta(text: string, signature: string, publicKey: string, options?: ApplyDeltaOptions | null): bigint;
+
+  /**
+   * The delta from `revision` to the current revision, as the text an origin signs with
+   * `Scopegate.signSnapshot` and publishes: `{ version: 1, baseRevision, revision, changes, notAfter? }`
+   * (see `DeltaDocument`). The instance keeps the last 4096 changes since it was loaded.
+   * @param revision The follower's revision (`bigint`, a safe whole `number`, or a string of digits).
+   * @param options `notAfter` (seconds) sets the delta's expiry.
+   * @throws {ScopegateError} `changes_unavailable` when the instance does not hold those changes (or never reached `revision`);
+   *   `invalid_argument` for a negative, fractional or unsafe revision.
+   * @example
+   * const text = origin.changesSince(edge.revision, { notAfter: Math.floor(Date.now() / 1000) + 300 });
+   * const signature = Scopegate.signSnapshot(text, ORIGIN_PRIVATE_KEY);
+   */
+  changesSince(revision: Revision, options?: ChangesOptions | null): string;
+
+  /**
+   * Calls `listener(revision)` after every change: each management action that changed
+   * something, each applied delta (once, with the delta's last revision). Listeners run in a
+   * microtask after the call that made the change has returned (so a listener may ask the
+   * instance anything, or change it again), in subscription order. A listener that throws
+   * does not stop the others: its error goes to `reportError` where the runtime has it
+   * (browsers, workerd), else to `console.error` (Node); the change stays applied. Freeing the
+   * instance drops every listener (a notification still queued then reaches none).
+   * @param listener Called with the new revision.
+   * @returns The function that unsubscribes `listener` (calling it again does nothing).
+   * @throws {ScopegateError} `invalid_argument` when `listener` is not a function.
+   * @example
+   * const unsubscribe = gate.subscribe((revision) => console.log(`now at ${revision}`));
+   */
+  subscribe(listener: (revision: bigint) => void): () => void;
 
   /** The names of the organizations, in snapshot order. @example gate.organizations; // ["acme"] */
   readonly organizations: string[];

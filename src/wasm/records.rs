@@ -95,13 +95,18 @@ impl Scopegate {
         (action, scope, resource): (&str, &str, &str),
         apply: impl FnOnce(&mut Engine, &str) -> Result<(), ManageError>,
     ) -> Result<(), JsValue> {
-        if !self.records.on() {
-            return apply(self.interned.engine_mut(), actor).map_err(thrown);
-        }
-        let context = self.records.context();
-        let records = &self.records;
-        let engine = self.interned.engine_mut();
-        engine.with_sink_mut(records, context).act(actor, (action, scope, resource), apply).map_err(thrown)
+        // Subscribers hear of the change once it is applied (`live`).
+        let before = self.engine().revision();
+        let result = if self.records.on() {
+            let context = self.records.context();
+            let records = &self.records;
+            let engine = self.interned.engine_mut();
+            engine.with_sink_mut(records, context).act(actor, (action, scope, resource), apply)
+        } else {
+            apply(self.interned.engine_mut(), actor)
+        };
+        self.notify(before);
+        result.map_err(thrown)
     }
 }
 

@@ -309,3 +309,39 @@ export interface ExportOptions {
   /** Include HS256 key secrets. A snapshot holding one lets its holder mint tokens: never send it to a browser. */
   includeSecrets?: boolean;
 }
+
+/** A revision: exact as a `bigint` or a string of digits; a `number` only up to 2⁵³−1. */
+export type Revision = bigint | number | string;
+
+export interface LoadOptions {
+  /** Keep the verified-token cache (default `true`); `false` verifies every signed token's signature on every use. */
+  tokenCache?: boolean;
+}
+
+export interface SignedLoadOptions extends LoadOptions {
+  /** Seconds since the epoch, compared with the snapshot's `notAfter`; the current time by default. */
+  now?: number;
+}
+
+export interface ApplyDeltaOptions {
+  /** Seconds since the epoch, compared with the delta's `notAfter`; the current time by default. */
+  now?: number;
+}
+
+export interface ChangesOptions {
+  /** Seconds since the epoch after which the delta is refused (`notAfter`). */
+  notAfter?: number;
+}
+
+/** A delta document as `changesSince` writes it and `applyDelta` reads it. */
+export interface DeltaDocument {
+  version: 1;
+  /** The revision the changes apply to (a JSON number; read the text, not a parsed number, above 2⁵³). */
+  baseRevision: number;
+  /** The revision after them: `baseRevision` plus the number of changes. */
+  revision: number;
+  /** The changes, in order: `{ op: "addMember", org, login, role }`, `{ op: "setTeamPermission", … }`, … */
+  changes: Array<{ op: string } & { [field: string]: unknown }>;
+  /** Seconds since the epoch after which the delta is refused. */
+  notAfter?: number;
+}

@@ -3,6 +3,8 @@
 import init, { initSync, isScopegateError, Scopegate, ScopegateError } from "scopegate";
 import wasm from "scopegate/scopegate_bg.wasm";
 import * as everything from "scopegate";
+import { Can, ScopegateProvider, useCan, useExplain, useSearchResources } from "scopegate/react";
+import type { ReactNode } from "react";
 import type {
   Authenticated,
   Deny,
@@ -21,6 +23,7 @@ import type {
   SigningKeyInput,
   Snapshot,
   TokenInfo,
+  Revision,
 } from "scopegate";
 
 // --- No `any` anywhere on the class: every method's parameters and result, and the statics. ---
@@ -87,7 +90,7 @@ function questions(sg: Scopegate): string {
   const orgActions: string[] = sg.allowedActions("ada", "acme");
   parts.push(orgActions.join());
   const settings: Settings | undefined = sg.settings("acme");
-  const revision: number = sg.revision;
+  const revision: bigint = sg.revision;
   const transfer: Explanation = sg.explainTransfer("ada", "acme/app/prod", "globex");
   const handle: number | undefined = sg.principalHandle("ada");
   parts.push(level, actions.join(), String(settings?.tokenExpiryPolicyDays ?? null), String(revision), String(transfer.allowed), String(handle));
@@ -242,6 +245,41 @@ function fast(sg: Scopegate): boolean[] {
   return answers;
 }
 
+// --- Live policy: deltas out and in, revisions as bigint, subscriptions, the token cache option. ---
+function live(origin: Scopegate, edge: Scopegate, text: string): bigint {
+  const key: GeneratedSigningKey = Scopegate.generateSigningKey("origin");
+  const since: Revision = edge.revision;
+  const delta: string = origin.changesSince(since, { notAfter: 1_800_000_000 });
+  origin.changesSince("18446744073709551615");
+  origin.changesSince(3);
+  const signature: string = Scopegate.signSnapshot(delta, key.privateKey);
+  const unsubscribe: () => void = edge.subscribe((revision: bigint) => void (revision + 1n));
+  const next: bigint = edge.applyDelta(delta, signature, key.publicKey);
+  edge.applyDelta(delta, signature, key.publicKey, { now: 1_700_000_000 });
+  unsubscribe();
+  const uncached = new Scopegate(text, { tokenCache: false });
+  Scopegate.fromSignedSnapshot(text, signature, key.publicKey, { now: 1_700_000_000, tokenCache: false });
+  // @ts-expect-error: a listener gets a bigint, not a number
+  edge.subscribe((revision: string) => revision);
+  // @ts-expect-error: an unknown option
+  new Scopegate(text, { cache: false });
+  return next + uncached.revision;
+}
+
+// --- scopegate/react: typed provider, hooks and <Can>. ---
+function Panel(): ReactNode {
+  const allowed: boolean = useCan("max", "stack:write", "acme/website/prod");
+  const why: Explanation = useExplain("max", "stack:delete", "acme/website/prod");
+  const page = useSearchResources("max", "stack:read", "acme", { limit: 5 });
+  const ids: string[] = page.ids;
+  // @ts-expect-error: useCan answers a boolean
+  const wrong: string = useCan("max", "stack:write", "acme/website/prod");
+  return Can({ principal: "max", scope: "stack:write", resource: "acme/website/prod", fallback: String(allowed && why.allowed), children: ids.join() + wrong });
+}
+function provide(sg: Scopegate): ReactNode {
+  return ScopegateProvider({ engine: sg, children: Panel() });
+}
+
 // --- Signed snapshots, keys and the `.wasm` subpath. ---
 function signed(text: string): Scopegate {
   const key: GeneratedSigningKey = Scopegate.generateSigningKey("snap");
@@ -250,4 +288,4 @@ function signed(text: string): Scopegate {
   return Scopegate.fromSignedSnapshot(text, signature, key.publicKey);
 }
 
-export { authenticate, exportsHaveNoAny, fast, signed, initOutputHasNoAny, instanceHasNoAny, load, loadSync, manage, mint, questions, release, staticsHaveNoAny };
+export { authenticate, exportsHaveNoAny, fast, live, provide, signed, initOutputHasNoAny, instanceHasNoAny, load, loadSync, manage, mint, questions, release, staticsHaveNoAny };

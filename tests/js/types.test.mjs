@@ -5,7 +5,7 @@
 // shipped .d.ts files have no `any`.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createRequire } from 'node:module';
@@ -20,6 +20,11 @@ before(() => {
   copyFileSync(join(repo, 'tests/js/types-disposable.ts'), join(project.dir, 'types-disposable.ts'));
   // The same checks from a CommonJS file (`require` types: node.d.cts).
   copyFileSync(join(repo, 'tests/js/types-check.ts'), join(project.dir, 'types-check.cts'));
+  // scopegate/react's types name React's: the user's @types/react (here the repository's).
+  mkdirSync(join(project.dir, 'node_modules/@types'), { recursive: true });
+  for (const dep of ['@types/react', 'csstype', 'react']) {
+    if (existsSync(join(repo, 'node_modules', dep))) symlinkSync(join(repo, 'node_modules', dep), join(project.dir, 'node_modules', dep));
+  }
 });
 after(() => project?.cleanup());
 

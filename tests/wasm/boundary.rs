@@ -38,7 +38,9 @@ enum Arg {
     Items,
     /// A name in a question, or a principal handle (a number).
     NameOrHandle,
-    /// A function.
+    /// A revision: a bigint, a safe whole number or a string of digits.
+    Revision,
+    /// A function (a listener).
     Listener,
 }
 
@@ -64,7 +66,11 @@ const N: Arg = Arg::Name;
 /// Every member of the class. A member the class has and this table lacks fails the coverage
 /// test, so that a new method cannot be left out.
 const MEMBERS: &[Member] = &[
-    Member { name: "Scopegate", kind: Kind::Constructor, args: &[(Arg::Snapshot, "snapshot", "")] },
+    Member {
+        name: "Scopegate",
+        kind: Kind::Constructor,
+        args: &[(Arg::Snapshot, "snapshot", ""), (Arg::OptObject, "options", "{\"tokenCache\":false}")],
+    },
     Member {
         name: "fromSignedSnapshot",
         kind: Kind::Static,
@@ -72,6 +78,7 @@ const MEMBERS: &[Member] = &[
             (Arg::Text, "json", "{\"version\":1}"),
             (A, "signature", "AAAA"),
             (A, "publicKey", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
+            (Arg::OptObject, "options", "{\"now\":1800000000}"),
         ],
     },
     Member {
@@ -337,6 +344,22 @@ const MEMBERS: &[Member] = &[
     Member { name: "diff", kind: Kind::Method, args: &[(Arg::Snapshot, "snapshot", "")] },
     Member { name: "decisionRecordsToJsonLines", kind: Kind::Static, args: &[(Arg::Items, "records", "[]")] },
     Member { name: "decisionRecordsToCef", kind: Kind::Static, args: &[(Arg::Items, "records", "[]")] },
+    Member {
+        name: "applyDelta",
+        kind: Kind::Method,
+        args: &[
+            (Arg::Text, "text", "{\"version\":1,\"baseRevision\":7,\"revision\":7,\"changes\":[]}"),
+            (A, "signature", "AAAA"),
+            (A, "publicKey", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
+            (Arg::OptObject, "options", "{\"now\":1800000000}"),
+        ],
+    },
+    Member {
+        name: "changesSince",
+        kind: Kind::Method,
+        args: &[(Arg::Revision, "revision", "7"), (Arg::OptObject, "options", "{\"notAfter\":1800000000}")],
+    },
+    Member { name: "subscribe", kind: Kind::Method, args: &[(Arg::Listener, "listener", "")] },
 ];
 
 /// Members of the generated glue that are not API: `free` and `[Symbol.dispose]` release the
@@ -408,6 +431,7 @@ fn expect(arg: Arg, value: Hostile) -> Expect {
         (Arg::Snapshot, H::Huge | H::Object) => Expect::Accepted,
         (Arg::Handle, H::Number) => Expect::Accepted,
         (Arg::Items, H::Array) => Expect::Accepted,
+        (Arg::Revision, H::Number | H::BigInt) => Expect::Accepted,
         _ => Expect::Invalid,
     }
 }
@@ -416,6 +440,7 @@ fn valid(arg: Arg, text: &str) -> JsValue {
     match arg {
         Arg::Name | Arg::NameOrHandle | Arg::Str | Arg::OptStr | Arg::Text | Arg::Credential => s(text),
         Arg::Snapshot => s(DEMO),
+        Arg::Revision => s(text),
         Arg::Listener => Function::new_no_args("").into(),
         Arg::Handle | Arg::Bool | Arg::Object | Arg::OptObject | Arg::Items => {
             js(&serde_json::from_str::<Value>(text).expect("valid JSON in the table"))

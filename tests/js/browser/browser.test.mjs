@@ -123,7 +123,7 @@ test('the web build in Chromium: import map, init, a check and a thrown error', 
     const out = await tab.evaluate(() => window.__result);
 
     assert.equal(out.failure, undefined, out.failure);
-    assert.equal(out.revision, 1);
+    assert.equal(out.revision, 1n);
     assert.equal(out.allowed, true);
     assert.equal(out.denied, false);
     assert.equal(out.explanation.allowed, false);
