@@ -307,28 +307,28 @@ impl<'de: 'a, 'a> Deserialize<'de> for Admin<'a> {
     }
 }
 
-/// Every operation with the fields it takes (besides `op`).
-const OPS: &[(&str, &[&str])] = &[
-    ("updateSettings", &["org", "settings"]),
-    ("addMember", &["org", "login", "role"]),
-    ("removeMember", &["org", "login"]),
-    ("setMemberRole", &["org", "login", "role"]),
-    ("createTeam", &["org", "team", "admin"]),
-    ("deleteTeam", &["org", "team"]),
-    ("setTeamMember", &["org", "team", "login", "admin"]),
-    ("removeTeamMember", &["org", "team", "login"]),
-    ("setTeamPermission", &["org", "team", "kind", "entity", "permission"]),
-    ("setTeamRole", &["org", "team", "role", "assigned"]),
-    ("createStack", &["org", "project", "stack", "tags", "creator"]),
-    ("deleteStack", &["stack"]),
-    ("transferStack", &["stack", "destination"]),
-    ("setStackPermission", &["stack", "login", "permission"]),
-    ("removeCreatorGrant", &["stack"]),
-    ("addToken", &["org", "user", "token"]),
-    ("deleteToken", &["id"]),
-    ("addKey", &["key"]),
-    ("removeKey", &["kid"]),
-    ("revokeToken", &["id"]),
+/// Every operation with the fields it takes (besides `op`): the first `.1` are required.
+const OPS: &[(&str, usize, &[&str])] = &[
+    ("updateSettings", 2, &["org", "settings"]),
+    ("addMember", 3, &["org", "login", "role"]),
+    ("removeMember", 2, &["org", "login"]),
+    ("setMemberRole", 3, &["org", "login", "role"]),
+    ("createTeam", 2, &["org", "team", "admin"]),
+    ("deleteTeam", 2, &["org", "team"]),
+    ("setTeamMember", 3, &["org", "team", "login", "admin"]),
+    ("removeTeamMember", 3, &["org", "team", "login"]),
+    ("setTeamPermission", 5, &["org", "team", "kind", "entity", "permission"]),
+    ("setTeamRole", 4, &["org", "team", "role", "assigned"]),
+    ("createStack", 3, &["org", "project", "stack", "tags", "creator"]),
+    ("deleteStack", 1, &["stack"]),
+    ("transferStack", 2, &["stack", "destination"]),
+    ("setStackPermission", 3, &["stack", "login", "permission"]),
+    ("removeCreatorGrant", 1, &["stack"]),
+    ("addToken", 1, &["token", "org", "user"]),
+    ("deleteToken", 1, &["id"]),
+    ("addKey", 1, &["key"]),
+    ("removeKey", 1, &["kid"]),
+    ("revokeToken", 1, &["id"]),
 ];
 
 fn too_large() -> K {
@@ -377,19 +377,36 @@ impl RawChange<'_> {
 
     /// The change the fields name, or the first problem: no or an unknown `op`, a field the
     /// operation does not take, a missing one, or an `admin` of the wrong type. `at` is the
-    /// change's path (`changes[3]`), empty for a change read alone.
+    /// change's path (`changes[3]`), empty for a change read alone. Everything is checked
+    /// before the change is built, so that building cannot fail.
     fn build(self, at: &str) -> Result<Change, SnapshotError> {
         let Some(op) = self.op.as_deref() else { return Err(missing(at, "op")) };
-        let Some(&(op, takes)) = OPS.iter().find(|(name, _)| *name == op) else {
+        let Some(&(op, required, takes)) = OPS.iter().find(|(name, ..)| *name == op) else {
             let kind = K::InvalidValue { value: shorten(op), expected: "a change operation" };
             return Err(SnapshotError { path: under(at, "op"), kind });
         };
-        if let Some((field, _)) = self.present().into_iter().find(|(f, there)| *there && !takes.contains(f)) {
+        let present = self.present();
+        if let Some((field, _)) = present.iter().find(|(f, there)| *there && !takes.contains(f)) {
             let kind = K::UnknownField { field: field.to_string() };
             return Err(SnapshotError { path: under(at, field), kind });
         }
-        let need = |value: Option<Str<'_>>, field| value.map(owned).ok_or_else(|| missing(at, field));
-        let wrong = |expected| SnapshotError { path: under(at, "admin"), kind: K::WrongType { expected } };
+        let there = |field: &str| present.iter().any(|(f, there)| *there && *f == field);
+        if let Some(field) = takes.iter().take(required).find(|f| !there(f)) {
+            return Err(missing(at, field));
+        }
+        let expected = match (op, &self.admin) {
+            ("createTeam", Some(Admin::Flag(_))) => Some("a string"),
+            ("setTeamMember", Some(Admin::Login(_))) => Some("a boolean"),
+            _ => None,
+        };
+        if let Some(expected) = expected {
+            return Err(SnapshotError { path: under(at, "admin"), kind: K::WrongType { expected } });
+        }
+        Ok(self.into_change(op))
+    }
+
+    /// The change of operation `op`, its fields checked: any missing is empty.
+    fn into_change(self, op: &str) -> Change {
         let RawChange {
             org,
             user,
@@ -413,64 +430,47 @@ impl RawChange<'_> {
             kid,
             ..
         } = self;
-        Ok(match op {
-            "updateSettings" => Change::UpdateSettings {
-                org: need(org, "org")?,
-                settings: settings.ok_or_else(|| missing(at, "settings"))?.into_owned(),
-            },
-            "addMember" => Change::AddMember {
-                org: need(org, "org")?,
-                login: need(login, "login")?,
-                role: need(role, "role")?,
-            },
-            "removeMember" => Change::RemoveMember { org: need(org, "org")?, login: need(login, "login")? },
-            "setMemberRole" => Change::SetMemberRole {
-                org: need(org, "org")?,
-                login: need(login, "login")?,
-                role: need(role, "role")?,
-            },
+        let s = |value: Option<Str<'_>>| value.map(owned).unwrap_or_default();
+        match op {
+            "updateSettings" => {
+                Change::UpdateSettings { org: s(org), settings: settings.unwrap_or_default().into_owned() }
+            }
+            "addMember" => Change::AddMember { org: s(org), login: s(login), role: s(role) },
+            "removeMember" => Change::RemoveMember { org: s(org), login: s(login) },
+            "setMemberRole" => Change::SetMemberRole { org: s(org), login: s(login), role: s(role) },
             "createTeam" => Change::CreateTeam {
-                org: need(org, "org")?,
-                team: need(team, "team")?,
+                org: s(org),
+                team: s(team),
                 admin: match admin {
-                    None => None,
                     Some(Admin::Login(login)) => Some(owned(login)),
-                    Some(Admin::Flag(_)) => return Err(wrong("a string")),
+                    _ => None,
                 },
             },
-            "deleteTeam" => Change::DeleteTeam { org: need(org, "org")?, team: need(team, "team")? },
+            "deleteTeam" => Change::DeleteTeam { org: s(org), team: s(team) },
             "setTeamMember" => Change::SetTeamMember {
-                org: need(org, "org")?,
-                team: need(team, "team")?,
-                login: need(login, "login")?,
-                admin: match admin {
-                    None => false,
-                    Some(Admin::Flag(flag)) => flag,
-                    Some(Admin::Login(_)) => return Err(wrong("a boolean")),
-                },
+                org: s(org),
+                team: s(team),
+                login: s(login),
+                admin: matches!(admin, Some(Admin::Flag(true))),
             },
-            "removeTeamMember" => Change::RemoveTeamMember {
-                org: need(org, "org")?,
-                team: need(team, "team")?,
-                login: need(login, "login")?,
-            },
+            "removeTeamMember" => Change::RemoveTeamMember { org: s(org), team: s(team), login: s(login) },
             "setTeamPermission" => Change::SetTeamPermission {
-                org: need(org, "org")?,
-                team: need(team, "team")?,
-                kind: need(kind, "kind")?,
-                entity: need(entity, "entity")?,
-                permission: need(permission, "permission")?,
+                org: s(org),
+                team: s(team),
+                kind: s(kind),
+                entity: s(entity),
+                permission: s(permission),
             },
             "setTeamRole" => Change::SetTeamRole {
-                org: need(org, "org")?,
-                team: need(team, "team")?,
-                role: need(role, "role")?,
-                assigned: assigned.ok_or_else(|| missing(at, "assigned"))?,
+                org: s(org),
+                team: s(team),
+                role: s(role),
+                assigned: assigned.unwrap_or_default(),
             },
             "createStack" => Change::CreateStack {
-                org: need(org, "org")?,
-                project: need(project, "project")?,
-                stack: need(stack, "stack")?,
+                org: s(org),
+                project: s(project),
+                stack: s(stack),
                 tags: tags.map(|Map(pairs)| {
                     Map(pairs.into_iter().map(|(k, v)| (k.into_owned(), v.into_owned())).collect())
                 }),
@@ -479,25 +479,20 @@ impl RawChange<'_> {
                     token: c.token.map(Str::into_owned),
                 }),
             },
-            "deleteStack" => Change::DeleteStack { stack: need(stack, "stack")? },
-            "transferStack" => Change::TransferStack {
-                stack: need(stack, "stack")?,
-                destination: need(destination, "destination")?,
-            },
-            "setStackPermission" => Change::SetStackPermission {
-                stack: need(stack, "stack")?,
-                login: need(login, "login")?,
-                permission: need(permission, "permission")?,
-            },
-            "removeCreatorGrant" => Change::RemoveCreatorGrant { stack: need(stack, "stack")? },
+            "deleteStack" => Change::DeleteStack { stack: s(stack) },
+            "transferStack" => Change::TransferStack { stack: s(stack), destination: s(destination) },
+            "setStackPermission" => {
+                Change::SetStackPermission { stack: s(stack), login: s(login), permission: s(permission) }
+            }
+            "removeCreatorGrant" => Change::RemoveCreatorGrant { stack: s(stack) },
             "addToken" => Change::AddToken {
                 org: org.map(owned),
                 user: user.map(owned),
-                token: token.ok_or_else(|| missing(at, "token"))?.into_owned(),
+                token: token.unwrap_or_default().into_owned(),
             },
-            "deleteToken" => Change::DeleteToken { id: need(id, "id")? },
+            "deleteToken" => Change::DeleteToken { id: s(id) },
             "addKey" => {
-                let key = key.ok_or_else(|| missing(at, "key"))?;
+                let key = key.unwrap_or_default();
                 Change::AddKey {
                     key: Key {
                         kid: Req(key.kid.0.map(Str::into_owned)),
@@ -507,9 +502,9 @@ impl RawChange<'_> {
                     },
                 }
             }
-            "removeKey" => Change::RemoveKey { kid: need(kid, "kid")? },
-            _ => Change::RevokeToken { id: need(id, "id")? },
-        })
+            "removeKey" => Change::RemoveKey { kid: s(kid) },
+            _ => Change::RevokeToken { id: s(id) },
+        }
     }
 }
 
