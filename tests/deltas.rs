@@ -193,6 +193,61 @@ fn a_change_is_checked_as_the_loader_checks_it() {
 }
 
 #[test]
+fn a_change_takes_only_its_operation_s_fields_each_once_and_of_their_type() {
+    let mut engine = demo();
+    let base = engine.revision();
+    let cases = [
+        (
+            r#"{"op":"addMember","org":"acme","login":"zoe","login":"yan","role":"member"}"#,
+            "duplicate",
+            "changes[1].login",
+        ),
+        (
+            r#"{"op":"addMember","org":"acme","login":"zoe","role":"member","stack":"a/b/c"}"#,
+            "unknown_field",
+            "changes[1].stack",
+        ),
+        (r#"{"org":"acme","login":"zoe"}"#, "missing_field", "changes[1]"),
+        (r#"{"op":"createTeam","org":"acme","team":"new","admin":true}"#, "wrong_type", "changes[1].admin"),
+        (
+            r#"{"op":"setTeamMember","org":"acme","team":"web","login":"ada","admin":"ada"}"#,
+            "wrong_type",
+            "changes[1].admin",
+        ),
+        (r#"{"op":"addMember","org":"acme","login":5,"role":"member"}"#, "wrong_type", "changes[1].login"),
+    ];
+    let first = r#"{"op":"revokeToken","id":"org-ci"}"#;
+    for (change, code, path) in cases {
+        let revision = base + 2;
+        let text = format!(
+            r#"{{"version":1,"baseRevision":{base},"revision":{revision},"changes":[{first},{change}]}}"#
+        );
+        let signature = sign_snapshot(&text, &key(1)).unwrap();
+        let err = engine.apply_delta(&text, &signature, &public(1), NOW).unwrap_err();
+        assert_eq!(err.code().as_str(), code, "{text}: {err}");
+        assert!(err.to_string().contains(&format!("{path}:")), "{text}: {err}");
+        assert_eq!(engine.revision(), base);
+    }
+    let text = format!(r#"{{"version":1,"version":1,"baseRevision":{base},"revision":{base},"changes":[]}}"#);
+    let signature = sign_snapshot(&text, &key(1)).unwrap();
+    let err = engine.apply_delta(&text, &signature, &public(1), NOW).unwrap_err();
+    assert_eq!(err.code().as_str(), "duplicate", "{err}");
+
+    // A change read alone: its problems are named from the change itself.
+    let err =
+        Change::from_json(r#"{"op":"addKey","key":{"kid":"k9","alg":"EdDSA"},"kid":"k9"}"#).unwrap_err();
+    assert_eq!((err.path.as_str(), err.code().as_str()), ("kid", "unknown_field"));
+    let err = Change::from_json(r#"{"op":"setTeamRole","org":"acme","team":"web","role":"r"}"#).unwrap_err();
+    assert_eq!((err.path.as_str(), err.code().as_str()), ("", "missing_field"));
+    assert!(err.to_string().contains("`assigned`"), "{err}");
+    let change =
+        Change::from_json(r#"{"admin":true,"login":"ada","team":"web","org":"acme","op":"setTeamMember"}"#);
+    let expected =
+        Change::SetTeamMember { org: "acme".into(), team: "web".into(), login: "ada".into(), admin: true };
+    assert_eq!(change.unwrap(), expected);
+}
+
+#[test]
 fn gaps_replays_expired_and_badly_signed_deltas_are_refused() {
     let mut origin = demo();
     let start = origin.revision();

@@ -45,6 +45,21 @@ impl Loose<'_> {
             _ => None,
         }
     }
+
+    /// The same value, owning its strings.
+    pub fn into_owned(self) -> Loose<'static> {
+        match self {
+            Self::Absent => Loose::Absent,
+            Self::Null => Loose::Null,
+            Self::Bool(b) => Loose::Bool(b),
+            Self::Unsigned(n) => Loose::Unsigned(n),
+            Self::Negative(n) => Loose::Negative(n),
+            Self::Float(x) => Loose::Float(x),
+            Self::Str(s) => Loose::Str(Cow::Owned(s.into_owned())),
+            Self::Array(items) => Loose::Array(items.into_iter().map(Loose::into_owned).collect()),
+            Self::Object => Loose::Object,
+        }
+    }
 }
 
 impl fmt::Display for Loose<'_> {

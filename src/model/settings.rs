@@ -220,6 +220,11 @@ macro_rules! settings {
         }
 
         impl SettingsWire<'_> {
+            /// The same settings, owning their strings.
+            pub fn into_owned(self) -> SettingsWire<'static> {
+                SettingsWire { $( $field: self.$field.into_owned(), )+ }
+            }
+
             /// Reads every setting present; a value that cannot be read goes to `problem` with
             /// the setting's JSON name.
             pub fn read(&self, problem: &mut dyn FnMut(&'static str, SettingProblem)) -> SettingsPatch {

@@ -9,28 +9,25 @@
 //! action uses. A token record or a verification key in a change is checked by the snapshot
 //! loader's own code ([`add_token`], [`read_key`]).
 
+use std::fmt;
+
+use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
 
 use super::build::Builder;
 use super::checks::{Pending, TokenPlace};
 use super::names::{Path, Problems, shorten};
 use super::tokens::{load_signing, load_token};
-use super::wire::{Creator, Key, Map, Signing, Token};
-use super::{MAX_SNAPSHOT_BYTES, verify};
+use super::wire::{Creator, Key, Map, Req, Signing, Str, Token};
+use super::{MAX_SNAPSHOT_BYTES, read_strict, verify};
 use crate::error::{DeltaError, SnapshotError, SnapshotErrorKind as K};
 use crate::model::SettingsWire;
 use crate::store::{OrgId, Store, TokenId, UserId, VerificationKey};
 
 /// One change to the state, as data: what a management action applied, or what a delta
 /// carries. On the wire, `{ "op": "addMember", "org": "acme", "login": "max", "role": "member" }`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(
-    tag = "op",
-    rename_all = "camelCase",
-    rename_all_fields = "camelCase",
-    deny_unknown_fields,
-    bound(deserialize = "'de: 'static")
-)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "op", rename_all = "camelCase", rename_all_fields = "camelCase")]
 #[non_exhaustive]
 pub enum Change {
     /// Sets every setting present in `settings`.
@@ -72,7 +69,7 @@ pub enum Change {
         /// Team name.
         team: String,
         /// The login of the member who administers the new team.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         admin: Option<String>,
     },
     /// Deletes a team with its memberships and tokens.
@@ -91,7 +88,6 @@ pub enum Change {
         /// The member's login.
         login: String,
         /// Whether they administer the team.
-        #[serde(default)]
         admin: bool,
     },
     /// Removes a member from a team.
@@ -136,10 +132,10 @@ pub enum Change {
         /// Stack name.
         stack: String,
         /// Tags.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         tags: Option<Map<'static>>,
         /// The creator: a user login or a machine token id.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         creator: Option<Creator<'static>>,
     },
     /// Deletes a stack.
@@ -171,10 +167,10 @@ pub enum Change {
     /// Adds a token record: an organization's (`org`) or a user's personal one (`user`).
     AddToken {
         /// Organization of an organization or team token.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         org: Option<String>,
         /// User of a personal token.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         user: Option<String>,
         /// The record, as a snapshot writes it (a digest, never the secret).
         token: Token<'static>,
@@ -202,11 +198,13 @@ pub enum Change {
 }
 
 impl Change {
-    /// Reads one change from JSON text, checked as a delta's changes are (`changes[0]` in the
-    /// problem's path stands for this change).
+    /// Reads one change from JSON text, checked as a delta's changes are; a problem's path
+    /// starts at the change (`login`, `token.team`).
     pub fn from_json(text: &str) -> Result<Self, SnapshotError> {
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| problem("", &e))?;
-        <Change as Deserialize<'static>>::deserialize(value).map_err(|e| problem("", &e))
+        if text.len() > MAX_SNAPSHOT_BYTES {
+            return Err(SnapshotError { path: String::new(), kind: too_large() });
+        }
+        read_strict::<RawChange<'_>>(text)?.build("")
     }
 }
 
@@ -234,65 +232,280 @@ impl Delta {
     }
 }
 
-/// The document as first read: changes stay JSON values, read one by one so that a problem
-/// names its change.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct RawDelta {
-    version: u64,
-    base_revision: u64,
-    revision: u64,
-    changes: Vec<serde_json::Value>,
-    #[serde(default)]
+/// The document as first read by the snapshot reader (unknown and repeated fields refused, wrong
+/// types reported at their path); what is required is checked after.
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields, bound(deserialize = "'de: 'a"))]
+struct RawDelta<'a> {
+    version: Option<u64>,
+    base_revision: Option<u64>,
+    revision: Option<u64>,
+    changes: Option<Vec<RawChange<'a>>>,
     not_after: Option<u64>,
 }
 
-/// Field names of the delta and its changes, for `missing_field` problems.
-const FIELDS: &[&str] = &[
-    "version",
-    "baseRevision",
-    "revision",
-    "changes",
-    "op",
-    "org",
-    "login",
-    "role",
-    "team",
-    "kind",
-    "entity",
-    "permission",
-    "assigned",
-    "project",
-    "stack",
-    "destination",
-    "settings",
-    "token",
-    "id",
-    "key",
-    "kid",
+/// A change as first read: the `op` and every field some operation takes, each optional, so
+/// that one plain struct reads them all in any order (an internally tagged enum would buffer
+/// the object first). [`RawChange::build`] then checks them against the operation.
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields, bound(deserialize = "'de: 'a"))]
+struct RawChange<'a> {
+    op: Option<Str<'a>>,
+    org: Option<Str<'a>>,
+    user: Option<Str<'a>>,
+    login: Option<Str<'a>>,
+    role: Option<Str<'a>>,
+    team: Option<Str<'a>>,
+    admin: Option<Admin<'a>>,
+    kind: Option<Str<'a>>,
+    entity: Option<Str<'a>>,
+    permission: Option<Str<'a>>,
+    assigned: Option<bool>,
+    project: Option<Str<'a>>,
+    stack: Option<Str<'a>>,
+    destination: Option<Str<'a>>,
+    tags: Option<Map<'a>>,
+    creator: Option<Creator<'a>>,
+    settings: Option<SettingsWire<'a>>,
+    token: Option<Token<'a>>,
+    id: Option<Str<'a>>,
+    key: Option<Key<'a>>,
+    kid: Option<Str<'a>>,
+}
+
+/// `admin`: a login (`createTeam`) or a flag (`setTeamMember`).
+enum Admin<'a> {
+    Flag(bool),
+    Login(Str<'a>),
+}
+
+struct AdminVisitor;
+
+impl<'de> Visitor<'de> for AdminVisitor {
+    type Value = Admin<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a login or a boolean")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Admin::Flag(v))
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Admin::Login(Str::from(v)))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Admin::Login(Str::from(v.to_string())))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Admin::Login(Str::from(v)))
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Admin<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(AdminVisitor)
+    }
+}
+
+/// Every operation with the fields it takes (besides `op`): the first `.1` are required.
+const OPS: &[(&str, usize, &[&str])] = &[
+    ("updateSettings", 2, &["org", "settings"]),
+    ("addMember", 3, &["org", "login", "role"]),
+    ("removeMember", 2, &["org", "login"]),
+    ("setMemberRole", 3, &["org", "login", "role"]),
+    ("createTeam", 2, &["org", "team", "admin"]),
+    ("deleteTeam", 2, &["org", "team"]),
+    ("setTeamMember", 3, &["org", "team", "login", "admin"]),
+    ("removeTeamMember", 3, &["org", "team", "login"]),
+    ("setTeamPermission", 5, &["org", "team", "kind", "entity", "permission"]),
+    ("setTeamRole", 4, &["org", "team", "role", "assigned"]),
+    ("createStack", 3, &["org", "project", "stack", "tags", "creator"]),
+    ("deleteStack", 1, &["stack"]),
+    ("transferStack", 2, &["stack", "destination"]),
+    ("setStackPermission", 3, &["stack", "login", "permission"]),
+    ("removeCreatorGrant", 1, &["stack"]),
+    ("addToken", 1, &["token", "org", "user"]),
+    ("deleteToken", 1, &["id"]),
+    ("addKey", 1, &["key"]),
+    ("removeKey", 1, &["kid"]),
+    ("revokeToken", 1, &["id"]),
 ];
 
-/// A serde problem as a snapshot problem at `at` (the change's path, or the document's).
-fn problem(at: &str, error: &serde_json::Error) -> SnapshotError {
-    let message = error.to_string();
-    let named = |prefix: &str| {
-        let rest = message.strip_prefix(prefix)?;
-        rest.split('`').next().map(str::to_string)
-    };
-    let join = |field: &str| if at.is_empty() { field.to_string() } else { format!("{at}.{field}") };
-    if let Some(field) = named("missing field `") {
-        let field = FIELDS.iter().find(|f| **f == field).copied().unwrap_or("op");
-        return SnapshotError { path: at.to_string(), kind: K::MissingField { field } };
+fn too_large() -> K {
+    K::TooLarge { what: "bytes", max: MAX_SNAPSHOT_BYTES }
+}
+
+/// `field` under `at` (the change's path, or the document).
+fn under(at: &str, field: &str) -> String {
+    if at.is_empty() { field.to_string() } else { format!("{at}.{field}") }
+}
+
+fn missing(at: &str, field: &'static str) -> SnapshotError {
+    SnapshotError { path: at.to_string(), kind: K::MissingField { field } }
+}
+
+fn owned(s: Str<'_>) -> String {
+    s.0.into_owned()
+}
+
+impl RawChange<'_> {
+    /// Which fields are there, by name.
+    fn present(&self) -> [(&'static str, bool); 20] {
+        [
+            ("org", self.org.is_some()),
+            ("user", self.user.is_some()),
+            ("login", self.login.is_some()),
+            ("role", self.role.is_some()),
+            ("team", self.team.is_some()),
+            ("admin", self.admin.is_some()),
+            ("kind", self.kind.is_some()),
+            ("entity", self.entity.is_some()),
+            ("permission", self.permission.is_some()),
+            ("assigned", self.assigned.is_some()),
+            ("project", self.project.is_some()),
+            ("stack", self.stack.is_some()),
+            ("destination", self.destination.is_some()),
+            ("tags", self.tags.is_some()),
+            ("creator", self.creator.is_some()),
+            ("settings", self.settings.is_some()),
+            ("token", self.token.is_some()),
+            ("id", self.id.is_some()),
+            ("key", self.key.is_some()),
+            ("kid", self.kid.is_some()),
+        ]
     }
-    if let Some(field) = named("unknown field `") {
-        return SnapshotError { path: join(&field), kind: K::UnknownField { field } };
+
+    /// The change the fields name, or the first problem: no or an unknown `op`, a field the
+    /// operation does not take, a missing one, or an `admin` of the wrong type. `at` is the
+    /// change's path (`changes[3]`), empty for a change read alone. Everything is checked
+    /// before the change is built, so that building cannot fail.
+    fn build(self, at: &str) -> Result<Change, SnapshotError> {
+        let Some(op) = self.op.as_deref() else { return Err(missing(at, "op")) };
+        let Some(&(op, required, takes)) = OPS.iter().find(|(name, ..)| *name == op) else {
+            let kind = K::InvalidValue { value: shorten(op), expected: "a change operation" };
+            return Err(SnapshotError { path: under(at, "op"), kind });
+        };
+        let present = self.present();
+        if let Some((field, _)) = present.iter().find(|(f, there)| *there && !takes.contains(f)) {
+            let kind = K::UnknownField { field: field.to_string() };
+            return Err(SnapshotError { path: under(at, field), kind });
+        }
+        let there = |field: &str| present.iter().any(|(f, there)| *there && *f == field);
+        if let Some(field) = takes.iter().take(required).find(|f| !there(f)) {
+            return Err(missing(at, field));
+        }
+        let expected = match (op, &self.admin) {
+            ("createTeam", Some(Admin::Flag(_))) => Some("a string"),
+            ("setTeamMember", Some(Admin::Login(_))) => Some("a boolean"),
+            _ => None,
+        };
+        if let Some(expected) = expected {
+            return Err(SnapshotError { path: under(at, "admin"), kind: K::WrongType { expected } });
+        }
+        Ok(self.into_change(op))
     }
-    if let Some(op) = named("unknown variant `") {
-        let kind = K::InvalidValue { value: shorten(&op), expected: "a change operation" };
-        return SnapshotError { path: join("op"), kind };
+
+    /// The change of operation `op`, its fields checked: any missing is empty.
+    fn into_change(self, op: &str) -> Change {
+        let RawChange {
+            org,
+            user,
+            login,
+            role,
+            team,
+            admin,
+            kind,
+            entity,
+            permission,
+            assigned,
+            project,
+            stack,
+            destination,
+            tags,
+            creator,
+            settings,
+            token,
+            id,
+            key,
+            kid,
+            ..
+        } = self;
+        let s = |value: Option<Str<'_>>| value.map(owned).unwrap_or_default();
+        match op {
+            "updateSettings" => {
+                Change::UpdateSettings { org: s(org), settings: settings.unwrap_or_default().into_owned() }
+            }
+            "addMember" => Change::AddMember { org: s(org), login: s(login), role: s(role) },
+            "removeMember" => Change::RemoveMember { org: s(org), login: s(login) },
+            "setMemberRole" => Change::SetMemberRole { org: s(org), login: s(login), role: s(role) },
+            "createTeam" => Change::CreateTeam {
+                org: s(org),
+                team: s(team),
+                admin: match admin {
+                    Some(Admin::Login(login)) => Some(owned(login)),
+                    _ => None,
+                },
+            },
+            "deleteTeam" => Change::DeleteTeam { org: s(org), team: s(team) },
+            "setTeamMember" => Change::SetTeamMember {
+                org: s(org),
+                team: s(team),
+                login: s(login),
+                admin: matches!(admin, Some(Admin::Flag(true))),
+            },
+            "removeTeamMember" => Change::RemoveTeamMember { org: s(org), team: s(team), login: s(login) },
+            "setTeamPermission" => Change::SetTeamPermission {
+                org: s(org),
+                team: s(team),
+                kind: s(kind),
+                entity: s(entity),
+                permission: s(permission),
+            },
+            "setTeamRole" => Change::SetTeamRole {
+                org: s(org),
+                team: s(team),
+                role: s(role),
+                assigned: assigned.unwrap_or_default(),
+            },
+            "createStack" => Change::CreateStack {
+                org: s(org),
+                project: s(project),
+                stack: s(stack),
+                tags: tags.map(|Map(pairs)| {
+                    Map(pairs.into_iter().map(|(k, v)| (k.into_owned(), v.into_owned())).collect())
+                }),
+                creator: creator.map(|c| Creator {
+                    user: c.user.map(Str::into_owned),
+                    token: c.token.map(Str::into_owned),
+                }),
+            },
+            "deleteStack" => Change::DeleteStack { stack: s(stack) },
+            "transferStack" => Change::TransferStack { stack: s(stack), destination: s(destination) },
+            "setStackPermission" => {
+                Change::SetStackPermission { stack: s(stack), login: s(login), permission: s(permission) }
+            }
+            "removeCreatorGrant" => Change::RemoveCreatorGrant { stack: s(stack) },
+            "addToken" => Change::AddToken {
+                org: org.map(owned),
+                user: user.map(owned),
+                token: token.unwrap_or_default().into_owned(),
+            },
+            "deleteToken" => Change::DeleteToken { id: s(id) },
+            "addKey" => {
+                let key = key.unwrap_or_default();
+                Change::AddKey {
+                    key: Key {
+                        kid: Req(key.kid.0.map(Str::into_owned)),
+                        alg: Req(key.alg.0.map(Str::into_owned)),
+                        public_key: key.public_key.map(Str::into_owned),
+                        secret: key.secret.map(Str::into_owned),
+                    },
+                }
+            }
+            "removeKey" => Change::RemoveKey { kid: s(kid) },
+            _ => Change::RevokeToken { id: s(id) },
+        }
     }
-    let detail = message.split(" at line ").next().unwrap_or_default().to_string();
-    SnapshotError { path: at.to_string(), kind: K::InvalidJson { detail } }
 }
 
 /// Verifies a delta's detached signature. SECURITY: nothing of the delta is parsed before.
@@ -300,36 +513,35 @@ pub(crate) fn verify_delta(text: &str, signature: &str, public_key: &[u8; 32]) -
     verify(text, signature, public_key).map_err(|_| DeltaError::BadSignature)
 }
 
-/// Reads a delta document: its shape, its version, and every change's fields.
+/// Reads a delta document with the snapshot reader: its shape, its version, and every change's
+/// fields (a change's problems name it: `changes[3].login`).
 pub(crate) fn read_delta(text: &str) -> Result<Delta, DeltaError> {
-    let invalid =
-        |path: &str, kind| DeltaError::Invalid(Box::new(SnapshotError { path: path.to_string(), kind }));
+    let invalid = |error: SnapshotError| DeltaError::Invalid(Box::new(error));
+    let at = |path: &str, kind| invalid(SnapshotError { path: path.to_string(), kind });
     if text.len() > MAX_SNAPSHOT_BYTES {
-        return Err(invalid("", K::TooLarge { what: "bytes", max: MAX_SNAPSHOT_BYTES }));
+        return Err(at("", too_large()));
     }
-    let raw: RawDelta =
-        serde_json::from_str(text).map_err(|e| DeltaError::Invalid(Box::new(problem("", &e))))?;
-    if raw.version != 1 {
-        return Err(invalid("version", K::UnsupportedVersion { found: raw.version.to_string() }));
+    let raw: RawDelta<'_> = read_strict(text).map_err(invalid)?;
+    let version = raw.version.ok_or_else(|| invalid(missing("", "version")))?;
+    let base_revision = raw.base_revision.ok_or_else(|| invalid(missing("", "baseRevision")))?;
+    let revision = raw.revision.ok_or_else(|| invalid(missing("", "revision")))?;
+    let raw_changes = raw.changes.ok_or_else(|| invalid(missing("", "changes")))?;
+    if version != 1 {
+        return Err(at("version", K::UnsupportedVersion { found: version.to_string() }));
     }
-    let count = u64::try_from(raw.changes.len()).unwrap_or(u64::MAX);
-    if raw.base_revision.checked_add(count) != Some(raw.revision) {
+    let count = u64::try_from(raw_changes.len()).unwrap_or(u64::MAX);
+    if base_revision.checked_add(count) != Some(revision) {
         let expected = "`baseRevision` plus the number of changes";
-        return Err(invalid("revision", K::InvalidValue { value: raw.revision.to_string(), expected }));
+        return Err(at("revision", K::InvalidValue { value: revision.to_string(), expected }));
     }
-    let mut changes = Vec::with_capacity(raw.changes.len());
-    for (i, value) in raw.changes.into_iter().enumerate() {
-        let change = <Change as Deserialize<'static>>::deserialize(value)
-            .map_err(|e| DeltaError::Invalid(Box::new(problem(&format!("changes[{i}]"), &e))))?;
-        changes.push(change);
+    let mut changes = Vec::with_capacity(raw_changes.len());
+    for (i, raw) in raw_changes.into_iter().enumerate() {
+        let mut path = String::from("changes[");
+        path.push_str(&i.to_string());
+        path.push(']');
+        changes.push(raw.build(&path).map_err(invalid)?);
     }
-    Ok(Delta {
-        version: 1,
-        base_revision: raw.base_revision,
-        revision: raw.revision,
-        changes,
-        not_after: raw.not_after,
-    })
+    Ok(Delta { version: 1, base_revision, revision, changes, not_after: raw.not_after })
 }
 
 /// Adds a token record to `store` exactly as the snapshot loader would, checked the same way;

@@ -306,6 +306,20 @@ impl<'de> Deserializer<'de> for &mut Reader<'de> {
         self.checked(result)
     }
 
+    /// An enum of unit variants, written as its variant's name (record kinds).
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Stop> {
+        let result = match self.expect_str()? {
+            Cow::Borrowed(s) => visitor.visit_enum(BorrowedStrDeserializer::new(s)),
+            Cow::Owned(s) => visitor.visit_enum(StrDeserializer::new(&s)),
+        };
+        self.checked(result)
+    }
+
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Stop> {
         self.skip()?;
         visitor.visit_unit()
@@ -313,7 +327,7 @@ impl<'de> Deserializer<'de> for &mut Reader<'de> {
 
     serde::forward_to_deserialize_any! {
         i8 i16 i32 i64 i128 u8 u16 u32 u128 f32 f64 char bytes byte_buf unit unit_struct
-        newtype_struct tuple tuple_struct enum identifier
+        newtype_struct tuple tuple_struct identifier
     }
 }
 

@@ -14,7 +14,7 @@ use super::{Scopegate, args};
 use crate::api::{ApiError, Seconds};
 use crate::engine::{AccessDiff, Decision, DecisionRecord, DecisionSink, Engine, RecordContext};
 use crate::error::{ManageError, SnapshotErrors};
-use crate::snapshot::{Change, shorten};
+use crate::snapshot::{Change, read_object, read_strict, shorten};
 
 #[wasm_bindgen(typescript_custom_section)]
 const RECORD_TYPES: &str = include_str!("records.d.ts");
@@ -231,11 +231,15 @@ fn records_of(records: &JsValue) -> Result<Vec<DecisionRecord<'static>>, JsValue
         .ok()
         .and_then(|text| text.as_string())
         .ok_or_else(|| throw(ApiError::argument("`records` could not be written as JSON.")))?;
-    serde_json::from_str(&text).map_err(|e| {
-        let detail = e.to_string();
-        let detail = detail.split(" at line ").next().unwrap_or_default();
+    // The crate's own reader (unknown members skipped, as records may carry more); a problem,
+    // for the message, as the strict reading finds it.
+    read_object(&text).ok_or_else(|| {
+        let detail = match read_strict::<Vec<DecisionRecord<'static>>>(&text) {
+            Err(problem) => format!(": {problem}"),
+            Ok(_) => String::new(),
+        };
         throw(ApiError::argument(format!(
-            "`records` must be decision records as `onDecision` gives them: {detail}."
+            "`records` must be decision records as `onDecision` gives them{detail}."
         )))
     })
 }
