@@ -4,6 +4,8 @@
 //! whose `name` is `ScopegateError`, with a stable `code`. Nothing a caller passes makes the
 //! module trap or the generated glue throw.
 
+#[cfg(feature = "admin")]
+mod admin;
 mod args;
 mod cache;
 mod convert;
