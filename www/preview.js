@@ -159,7 +159,7 @@ export function previewer({ h, fill, nameOf }) {
     }
     return h('details', { class: 'preview-all' },
       h('summary', {}, p.count > items.length ? `The first ${count(items.length, 'answer')} of ${p.count.toLocaleString()}` : `Every answer (${p.count.toLocaleString()})`),
-      h('ul', { class: 'preview-entries', 'data-testid': 'preview-entries', 'data-complete': String(p.count <= items.length) }, items));
+      h('ul', { class: 'preview-entries', tabindex: '0', 'aria-label': 'The answers that turn', 'data-testid': 'preview-entries', 'data-complete': String(p.count <= items.length) }, items));
   }
 
   return { box, show, close, get pending() { return pending; } };
