@@ -9,6 +9,8 @@
 // load, on reset and after a change that alters it, never to redraw.
 
 import init, { Scopegate } from './pkg/scopegate.js';
+import { auditPanel } from './audit.js';
+import { previewer } from './preview.js';
 
 /** Stack actions in the matrix, each one scope of the catalog. */
 const ACTIONS = [
@@ -114,6 +116,10 @@ const S = {
 
 const $ = (id) => document.getElementById(id);
 
+/** The pending preview (www/preview.js) and the audit panel (www/audit.js), made at start. */
+let PV = null;
+let AUDIT = null;
+
 /** Builds an element: `h('div', { class: 'x', dataset: {...}, onclick }, ...children)`. */
 function h(tag, props = {}, ...children) {
   const el = document.createElement(tag);
@@ -216,6 +222,14 @@ function roleLabel(role) {
 
 function userName(login) {
   return S.model.users?.find((u) => u.login === login)?.name ?? login;
+}
+
+/** A principal string of the engine (`user:max`, `token:<id>`) as a name to show. */
+function principalName(principal) {
+  if (principal.startsWith('user:')) return userName(principal.slice(5));
+  const id = principal.replace(/^token:/, '');
+  const found = tokenRecords().find(({ t }) => t.id === id);
+  return found?.t.name ?? found?.t.description ?? id;
 }
 
 /** Every token record, with where it lives. */
@@ -536,6 +550,7 @@ function keepFocus(target) {
 // ---------------------------------------------------------------- drawing
 
 function render() {
+  PV?.close(false);
   refreshRefusal();
   renderToolbar();
   renderOrgActions();
@@ -961,6 +976,32 @@ function buildToggles() {
 function changeSetting(patch, label, control, row) {
   const who = actorName();
   const result = $('settings-result');
+  propose({ op: 'updateSettings', org: S.org, settings: patch }, previewTitle(patch, label), control,
+    (box) => { clearResult(result); if (row.nextElementSibling !== box) row.after(box); },
+    () => applySetting(patch, label, control, row));
+}
+
+/** Turning on “Members can create teams”, Setting “Default stack permission” to write, … */
+function previewTitle(patch, label) {
+  const [[name, value]] = Object.entries(patch);
+  const toggle = TOGGLES.find(([n]) => n === name);
+  if (toggle) return `Turning ${value ? 'on' : 'off'} “${toggle[1]}”`;
+  return `Setting “${label.replace(/:.*$/, '')}” to ${value ?? 'none'}`;
+}
+
+/**
+ * Shows the engine's preview of `change` made as the actor next to `control` (`place` puts the
+ * box), and runs `apply` on confirm; Cancel puts the control back to the engine's value.
+ */
+function propose(change, title, control, place, apply) {
+  const result = attempt(() => S.engine.preview(S.actor, change, { now: nowSecs() }));
+  PV.show({ result, title, who: actorName(), control, place, onApply: apply, onCancel: () => render() });
+}
+
+/** The settings change itself, once confirmed. */
+function applySetting(patch, label, control, row) {
+  const who = actorName();
+  const result = $('settings-result');
   act({
     fn: () => S.engine.updateSettings(S.actor, S.org, patch),
     result,
@@ -1116,10 +1157,18 @@ function renderTeam() {
         id: selectId, class: 'level-select', 'data-testid': `grant:${team.name}:${id}`,
         onchange: (e) => {
           const to = e.target.value;
-          teamAction(`set team \`${team.name}\` to \`${to}\` on \`${id}\``,
-            () => S.engine.setTeamPermission(S.actor, S.org, team.name, 'stack', id, to), {
+          const what = `set team \`${team.name}\` to \`${to}\` on \`${id}\``;
+          propose({ op: 'setTeamPermission', org: S.org, team: team.name, kind: 'stack', entity: id, permission: to },
+            `Giving team ${team.displayName ?? team.name} ${to} on ${id}`, select,
+            (box) => {
+              clearResult($('team-result'));
+              const { tr } = v.rows.get(id);
+              if (tr.nextElementSibling !== v.resultRow) tr.after(v.resultRow);
+              v.resultRow.firstChild.replaceChildren(box);
+            },
+            () => teamAction(what, () => S.engine.setTeamPermission(S.actor, S.org, team.name, 'stack', id, to), {
               control: select, belowRow: () => v.rows.get(id).tr,
-            });
+            }));
         },
       }, LEVELS.map((l) => h('option', { value: l }, l)));
       const tr = h('tr', {},
@@ -1480,6 +1529,7 @@ async function fetchJSON(path) {
 function build() {
   S.engine?.free?.();
   S.engine = new Scopegate(S.base);
+  AUDIT?.attach(S.engine);
   S.minted.clear();
   S.secrets = new Map(S.credentials.map((c) => [c.id, c.token]));
   S.changes += 1;
@@ -1498,7 +1548,13 @@ async function main() {
   };
   S.base = snapshot;
   S.credentials = creds.credentials;
+  PV = previewer({ h, fill, nameOf: principalName });
+  AUDIT = auditPanel({
+    h, fill, Scopegate, nameOf: principalName,
+    els: { list: $('audit-list'), count: $('audit-count'), all: $('audit-all'), download: $('audit-download') },
+  });
   build();
+  AUDIT.draw();
   for (const id of RESULTS) HOME.set(id, $(id).parentElement);
 
   buildToggles();
@@ -1551,7 +1607,7 @@ async function main() {
   document.addEventListener('keydown', onEscape);
 
   for (const id of ['act-as', 'org', 'reset']) $(id).disabled = false;
-  for (const id of ['matrix-panel', 'access-panel', 'settings-panel', 'teams-panel', 'tokens-panel']) $(id).hidden = false;
+  for (const id of ['matrix-panel', 'access-panel', 'settings-panel', 'teams-panel', 'tokens-panel', 'audit-panel']) $(id).hidden = false;
   $('boot').remove();
   render();
   buildSkipLinks();

@@ -20,6 +20,7 @@ const gateway :Workerd.Worker = (
     (name = "access.js", esModule = embed "access.js"),
     (name = "authzen.js", esModule = embed "authzen.js"),
     (name = "revisions.js", esModule = embed "revisions.js"),
+    (name = "records.js", esModule = embed "records.js"),
     (name = "snapshot/default.json", json = embed "snapshot/default.json"),
     (name = "scopegate", esModule = embed "../../target/web/scopegate.js"),
     (name = "scopegate/scopegate_bg.wasm", wasm = embed "../../target/web/scopegate_bg.wasm"),

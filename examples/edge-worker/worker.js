@@ -34,6 +34,8 @@
 //   SNAPSHOT_BUNDLED      optional: "off" to start from the origin only
 //   UPSTREAM_URL          optional: forward allowed requests to this base URL…
 //   UPSTREAM              optional: …through this service binding
+//   AUDIT                 optional: a service binding that receives each decision record (records.js)
+//   AUDIT_URL             optional: the URL POSTed to through AUDIT
 import { initSync, Scopegate } from 'scopegate';
 import wasmModule from 'scopegate/scopegate_bg.wasm';
 import bundledSnapshot from './snapshot/default.json';
@@ -41,6 +43,7 @@ import { actionOf, matchRoute, resourceOf } from './routes.js';
 import { callerOf, hasStacks, organizationName, outsiderDeny, saysOutside, shown } from './access.js';
 import { answerAuthzen, isAuthzen, readText } from './authzen.js';
 import { shownRevisions, withSince } from './revisions.js';
+import { decidingRecord, recordSink, requestIdOf, scopeFlags, withRequestId } from './records.js';
 
 // Instantiating the module uses no randomness, so it is fine at global scope (workerd has none
 // there). Loading a snapshot waits for the first request, where the environment is known.
@@ -110,6 +113,8 @@ export function headerValue(value) {
  * @param {() => number} [options.clock]  seconds since the epoch, read once per request
  * @param {() => number} [options.nowMs]  milliseconds, for the refresh schedule
  * @param {Pick<Console, 'warn'>} [options.log]
+ * @param {((record: object, ctx: object|null) => void)|null} [options.onRecord]  receives the
+ *   decision record of each request that reaches a decision (records.js)
  */
 export function createGateway({
   publicKey,
@@ -122,6 +127,7 @@ export function createGateway({
   clock = () => Math.floor(Date.now() / 1000),
   nowMs = () => Date.now(),
   log = console,
+  onRecord = null,
 }) {
   /** The snapshot in use: `{ gate, revision, organizations, enumerators, source }`. */
   let current = null;
@@ -393,7 +399,7 @@ export function createGateway({
     }
   }
 
-  async function handle(request, ctx) {
+  async function handle(request, ctx, requestId) {
     await ensureLoaded();
     if (!current) {
       return reply(503, { error: { code: 'snapshot_unavailable', message: 'no verified snapshot is loaded yet' } }, null, { 'retry-after': '5' });
@@ -452,71 +458,85 @@ export function createGateway({
 
     // From here to the decision nothing awaits: the snapshot cannot change under the request.
     const snap = current;
-    const revision = snap.revision;
-    const header = request.headers.get('authorization');
-    const credential = header ?? '';
-    const now = clock();
-    const refuse = (resource, principal, deny, reasons = []) =>
-      reply(403, { error: { code: 'forbidden', message: deny.message, action, rows, scope: route.scope, resource, principal, deny, reasons } }, revision);
-
-    const authenticated = tryAuthenticate(snap, credential, { now, organization: organization ?? undefined });
-    if (authenticated.error) {
-      const e = authenticated.error;
-      // A personal token refused by an organization it is not a member of (its expiry policy, or
-      // an organization that does not exist): answered as any other non-member, so that neither
-      // the organization's existence nor its token rules are shown to outsiders.
-      if (organization && (e.code === 'expiry_policy_violation' || e.code === 'wrong_organization')) {
-        const base = tryAuthenticate(snap, credential, { now });
-        if (base.who?.kind === 'personal') {
-          const outsider = callerOf(snap, base.who, credential, now);
-          if (!outsider.isMember(organization)) {
-            const resource = route.target === 'list' ? organization : resourceOf(route, params);
-            return refuse(resource, principalOf(base.who), outsiderDeny(outsider.display, organization));
-          }
-        }
-      }
-      const message = header === null ? 'missing Authorization header (expected `Authorization: token <token>`)' : e.message;
-      return reply(401, { error: { code: e.code, message } }, revision, { 'www-authenticate': 'token' });
-    }
-    const who = authenticated.who;
-    const principal = principalOf(who);
-
-    if (route.target === 'self') return reply(200, { authenticated: true, action, principal }, revision);
-
-    const caller = callerOf(snap, who, credential, now);
+    // The engine's records of this request, under its id; the deciding one goes to onRecord.
+    const seen = [];
+    const off = onRecord ? snap.gate.onDecision((record) => { seen.push(record); }) : null;
+    if (off) snap.gate.setRequestId(requestId);
     let resource;
     let decision;
-    let listed = null;
-    if (route.target === 'list') {
-      listed = listStacks(snap, caller, route, query, organization);
-      resource = organization;
-      if (listed.denied) decision = { allowed: false, reasons: [], deny: listed.denied };
-    } else {
-      resource = resourceOf(route, params);
-      decision = caller.explain(route.scope, resource);
-      // A non-member is refused alike whether or not the resource (or the organization) exists.
-      if (!decision.allowed && saysOutside(decision.deny) && !caller.isMember(params.org)) {
-        decision = { allowed: false, reasons: [], deny: outsiderDeny(caller.display, params.org) };
+    try {
+      const revision = snap.revision;
+      const header = request.headers.get('authorization');
+      const credential = header ?? '';
+      const now = clock();
+      const refuse = (resource, principal, deny, reasons = []) =>
+        reply(403, { error: { code: 'forbidden', message: deny.message, action, rows, scope: route.scope, resource, principal, deny, reasons } }, revision);
+
+      const authenticated = tryAuthenticate(snap, credential, { now, organization: organization ?? undefined });
+      if (authenticated.error) {
+        const e = authenticated.error;
+        // A personal token refused by an organization it is not a member of (its expiry policy, or
+        // an organization that does not exist): answered as any other non-member, so that neither
+        // the organization's existence nor its token rules are shown to outsiders.
+        if (organization && (e.code === 'expiry_policy_violation' || e.code === 'wrong_organization')) {
+          const base = tryAuthenticate(snap, credential, { now });
+          if (base.who?.kind === 'personal') {
+            const outsider = callerOf(snap, base.who, credential, now);
+            if (!outsider.isMember(organization)) {
+              const resource = route.target === 'list' ? organization : resourceOf(route, params);
+              return refuse(resource, principalOf(base.who), outsiderDeny(outsider.display, organization));
+            }
+          }
+        }
+        const message = header === null ? 'missing Authorization header (expected `Authorization: token <token>`)' : e.message;
+        return reply(401, { error: { code: e.code, message } }, revision, { 'www-authenticate': 'token' });
+      }
+      const who = authenticated.who;
+      const principal = principalOf(who);
+
+      if (route.target === 'self') return reply(200, { authenticated: true, action, principal }, revision);
+
+      const caller = callerOf(snap, who, credential, now);
+      let listed = null;
+      if (route.target === 'list') {
+        listed = listStacks(snap, caller, route, query, organization);
+        resource = organization;
+        if (listed.denied) decision = { allowed: false, reasons: [], deny: listed.denied };
+      } else {
+        resource = resourceOf(route, params);
+        decision = caller.explain(route.scope, resource);
+        // A non-member is refused alike whether or not the resource (or the organization) exists.
+        if (!decision.allowed && saysOutside(decision.deny) && !caller.isMember(params.org)) {
+          decision = { allowed: false, reasons: [], deny: outsiderDeny(caller.display, params.org) };
+        }
+      }
+
+      if (decision && !decision.allowed) return refuse(resource, principal, decision.deny, decision.reasons);
+      if (upstream && upstreamUrl) return forward(request, body, url, who, action, route.scope, revision);
+      if (listed) {
+        const { stacks, reasons, excluded } = listed;
+        return reply(200, { allowed: true, action, rows, scope: route.scope, principal, stacks, reasons, ...(excluded ? { excluded } : {}) }, revision);
+      }
+      return reply(200, { allowed: true, action, rows, scope: route.scope, resource, principal, reasons: decision.reasons }, revision);
+    } finally {
+      if (off) {
+        off();
+        snap.gate.setRequestId(null);
+        const record = decidingRecord(seen, route.scope, resource, decision, (scope, r) => scopeFlags(snap.gate, scope, r));
+        if (record) onRecord({ ...record, sourceIP: request.headers.get('cf-connecting-ip') }, ctx);
       }
     }
-
-    if (decision && !decision.allowed) return refuse(resource, principal, decision.deny, decision.reasons);
-    if (upstream && upstreamUrl) return forward(request, body, url, who, action, route.scope, revision);
-    if (listed) {
-      const { stacks, reasons, excluded } = listed;
-      return reply(200, { allowed: true, action, rows, scope: route.scope, principal, stacks, reasons, ...(excluded ? { excluded } : {}) }, revision);
-    }
-    return reply(200, { allowed: true, action, rows, scope: route.scope, resource, principal, reasons: decision.reasons }, revision);
   }
 
   return {
     /** Answers one request. */
     async fetch(request, ctx) {
+      const requestId = requestIdOf(request);
       try {
-        return await handle(request, ctx);
+        return withRequestId(await handle(request, ctx, requestId), requestId);
       } catch (e) {
         log.warn(`scopegate: internal error: ${e?.stack ?? e}`);
-        return reply(500, { error: { code: 'internal_error', message: 'the gateway failed to answer' } }, current?.revision);
+        return withRequestId(reply(500, { error: { code: 'internal_error', message: 'the gateway failed to answer' } }, current?.revision), requestId);
       }
     },
     refresh: refreshNow,
@@ -541,6 +561,7 @@ export function optionsFromEnv(env) {
     ttlMs: Number.isFinite(ttl) && ttl >= 0 ? ttl * 1000 : 60_000,
     upstreamUrl,
     upstream: upstreamUrl ? (req) => (upstreamBinding ? upstreamBinding.fetch(req) : fetch(req)) : null,
+    onRecord: recordSink({ binding: env.AUDIT ?? null, ...(env.AUDIT_URL ? { url: env.AUDIT_URL } : {}) }),
   };
 }
 

@@ -7,7 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  actAs, assertAxeClean, assertFocusNotOnBody, cell, credential, focused, inViewUnobscured, openWhy, scenario, setUp, tearDown,
+  actAs, confirmChange, assertAxeClean, assertFocusNotOnBody, cell, credential, focused, inViewUnobscured, openWhy, scenario, setUp, tearDown,
 } from './helpers.mjs';
 
 before(setUp);
@@ -38,17 +38,20 @@ describe('axe-core (WCAG 2.1 AA and best practices) finds nothing', () => {
         await actAs(page, 'user:tess');
         await page.getByTestId('team-tab:platform').check();
         await page.getByTestId('grant:platform:identity/staging').selectOption('write');
+        await confirmChange(page);
         assert.equal(await page.getByTestId('team-result').getAttribute('data-state'), 'ok');
         await openWhy(page, 'identity/staging', 'update');
         await assertAxeClean(page, 'a team admin, after a grant');
         await page.getByTestId('team-tab:web').check();
         await page.getByTestId('grant:web:identity/prod').selectOption('read');
+        await confirmChange(page);
         assert.equal(await page.getByTestId('team-result').getAttribute('data-state'), 'refused');
         await assertAxeClean(page, 'a refused grant');
 
         // A Member refused a settings change.
         await actAs(page, 'user:max');
         await page.getByTestId('setting:membersCanCreateTeams').click();
+        await confirmChange(page);
         assert.equal(await page.getByTestId('settings-result').getAttribute('data-state'), 'refused');
         await assertAxeClean(page, 'a refused setting');
 
@@ -237,6 +240,11 @@ describe('keyboard only', () => {
       await page.getByTestId('grant:platform:identity/staging').focus();
       f = await press('ArrowDown', 'changing a grant');
       assert.equal(f.testid, 'grant:platform:identity/staging');
+      // Its preview comes next in the Tab order: Apply, then focus is back on the select.
+      f = await press('Tab', 'leaving the grant for its preview');
+      assert.equal(f.testid, 'preview-apply');
+      f = await press('Enter', 'applying the grant');
+      assert.equal(f.testid, 'grant:platform:identity/staging');
       assert.equal(await page.getByTestId('team-result').getAttribute('data-state'), 'ok');
       assert.equal(await page.getByTestId('grant:platform:identity/staging').inputValue(), 'read');
 
@@ -259,6 +267,10 @@ describe('keyboard only', () => {
       await page.keyboard.type('Max');
       await page.getByTestId('setting:membersCanCreateTeams').focus();
       f = await press('Space', 'a refused toggle');
+      assert.equal(f.testid, 'setting:membersCanCreateTeams');
+      f = await press('Tab', 'leaving the toggle for its preview');
+      assert.equal(f.testid, 'preview-apply');
+      f = await press('Enter', 'applying the toggle anyway');
       assert.equal(f.testid, 'setting:membersCanCreateTeams');
       assert.equal(await page.getByTestId('settings-result').getAttribute('data-code'), 'forbidden');
 
@@ -354,16 +366,21 @@ describe('refusals appear where the eye is', () => {
           const toggle = page.getByTestId(id);
           await toggle.focus();
           await page.keyboard.press('Space');
+          await page.keyboard.press('Tab');
+          assert.equal(await page.getByTestId('preview-apply').evaluate((el) => el === document.activeElement), true, 'Tab reaches the preview\'s Apply');
+          await page.keyboard.press('Enter');
           await assertRefusalSeen(page, result, toggle, id);
           assert.equal(await toggle.evaluate((el) => el === document.activeElement), true, 'focus stays on the switch');
         }
         const perm = page.getByTestId('setting:defaultStackPermission');
         await perm.selectOption('write');
+        await confirmChange(page);
         await assertRefusalSeen(page, result, perm, 'the default permission');
         assert.equal(await perm.inputValue(), 'none', 'the select shows the engine\'s value again');
         const policy = page.getByTestId('setting:tokenExpiryPolicyDays');
         await policy.fill('30');
         await policy.press('Enter');
+        await confirmChange(page);
         await assertRefusalSeen(page, result, policy, 'the expiry policy');
 
         // A grant on a team Tess does not administer, far down the page.
@@ -373,6 +390,7 @@ describe('refusals appear where the eye is', () => {
         await page.getByTestId('team-tab:web').check();
         const grant = page.getByTestId('grant:web:docs-site/prod');
         await grant.selectOption('admin');
+        await confirmChange(page);
         await assertRefusalSeen(page, page.getByTestId('team-result'), grant, 'a grant on another team');
       }, options);
     });
@@ -387,6 +405,7 @@ describe('refusals appear where the eye is', () => {
       // The actor's summary is not a live region (it used to re-announce on every redraw).
       assert.equal(await page.getByTestId('whoami').getAttribute('aria-live'), null);
       await page.getByTestId('setting:stackAdminsCanDeleteStacks').click();
+      await confirmChange(page);
       assert.match(await status.textContent(), /No cell of the matrix changed for Ada Admin/);
 
       await actAs(page, 'user:tess');
@@ -394,6 +413,7 @@ describe('refusals appear where the eye is', () => {
       const verdictsOf = () => page.locator('[role="grid"] button[data-key]').evaluateAll((bs) => bs.map((b) => [b.dataset.testid, b.dataset.allowed]));
       const before = new Map(await verdictsOf());
       await page.getByTestId('grant:platform:identity/staging').selectOption('admin');
+      await confirmChange(page);
       const flipped = (await verdictsOf()).filter(([id, v]) => before.get(id) !== v).map(([id]) => id);
       assert.ok(flipped.length >= 3 && flipped.every((id) => id.startsWith('cell:identity/staging:')), `the grant flips identity/staging cells: ${flipped}`);
       const text = await status.textContent();

@@ -6,7 +6,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { STACKS, actAs, assertAxeClean, scenario, setUp, shot, tearDown } from './helpers.mjs';
+import { STACKS, actAs, confirmChange, assertAxeClean, scenario, setUp, shot, tearDown } from './helpers.mjs';
 
 before(setUp);
 after(tearDown);
@@ -30,6 +30,7 @@ describe('who has access', () => {
       await actAs(page, 'user:tess');
       await page.getByTestId('team-tab:platform').check();
       await page.getByTestId('grant:platform:identity/staging').selectOption('write');
+      await confirmChange(page);
       assert.equal(await page.getByTestId('team-result').getAttribute('data-state'), 'ok');
 
       const after = await access(page);
@@ -43,6 +44,7 @@ describe('who has access', () => {
 
       // Back to none: the team's members drop out again.
       await page.getByTestId('grant:platform:identity/staging').selectOption('none');
+      await confirmChange(page);
       assert.deepEqual((await access(page)).map(([p]) => p), before);
     });
   });

@@ -145,6 +145,11 @@ export async function deny(page, stack, action) {
   return { deny: code, ...extra };
 }
 
+/** Applies the pending change: a toggle, select or grant shows its preview first. */
+export async function confirmChange(page) {
+  await page.getByTestId('preview-apply').click();
+}
+
 export async function actAs(page, principal) {
   await page.getByTestId('act-as').selectOption(principal);
   assert.equal(await page.getByTestId('act-as').inputValue(), principal);

@@ -7,7 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { actAs, clippedText, inViewUnobscured, openWhy, results, scenario, setUp, tearDown } from './helpers.mjs';
+import { actAs, confirmChange, clippedText, inViewUnobscured, openWhy, results, scenario, setUp, tearDown } from './helpers.mjs';
 
 before(setUp);
 after(tearDown);
@@ -36,6 +36,7 @@ describe('layout', () => {
         await actAs(page, 'user:ada');
         await page.getByTestId('setting:tokenExpiryPolicyDays').fill('7');
         await page.getByTestId('setting:tokenExpiryPolicyDays').press('Enter');
+        await confirmChange(page);
         await actAs(page, 'token:org-ci');
         assert.equal(await page.getByTestId('cell:network/prod:read').getAttribute('data-refused'), 'expiry_policy_violation');
         assert.deepEqual(await clippedText(page), [], `no clipped text for a token over the policy at ${width} px`);

@@ -6,7 +6,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { actAs, scenario, setUp, tearDown } from './helpers.mjs';
+import { actAs, confirmChange, scenario, setUp, tearDown } from './helpers.mjs';
 
 before(setUp);
 after(tearDown);
@@ -89,7 +89,9 @@ describe('redraw only what a change touched', () => {
       await actAs(page, 'user:ada');
       await mark(page);
       await page.getByTestId('setting:defaultStackPermission').selectOption('read');
+      await confirmChange(page);
       await page.getByTestId('setting:stackAdminsCanDeleteStacks').click();
+      await confirmChange(page);
       assert.equal(await page.getByTestId('settings-result').getAttribute('data-state'), 'ok');
       const m = await measure(page);
       assert.deepEqual(m.changed, [], 'an admin\'s answers do not depend on these settings');
@@ -102,6 +104,7 @@ describe('redraw only what a change touched', () => {
       await mark(page);
       await actAs(page, 'user:ada');
       await page.getByTestId('setting:defaultStackPermission').selectOption('none');
+      await confirmChange(page);
       await actAs(page, 'user:max');
       const back = await measure(page);
       assert.equal(back.sameNodes, true);
@@ -116,6 +119,7 @@ describe('redraw only what a change touched', () => {
       await page.getByTestId('team-tab:platform').check();
       await mark(page);
       await page.getByTestId('grant:platform:identity/staging').selectOption('admin');
+      await confirmChange(page);
       assert.equal(await page.getByTestId('team-result').getAttribute('data-state'), 'ok');
       const m = await measure(page);
       assert.ok(m.changed.length >= 3 && m.changed.every((id) => id.startsWith('cell:identity/staging:')), `the grant flips identity/staging cells: ${m.changed}`);
@@ -128,6 +132,7 @@ describe('redraw only what a change touched', () => {
       await page.getByTestId('team-tab:web').check();
       await mark(page);
       await page.getByTestId('grant:web:identity/prod').selectOption('read');
+      await confirmChange(page);
       assert.equal(await page.getByTestId('team-result').getAttribute('data-state'), 'refused');
       const refused = await measure(page);
       assert.deepEqual(refused.touched, []);

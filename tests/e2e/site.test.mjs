@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { get } from 'node:http';
 import {
-  STACKS, actAs, allowed, cell, credential, credentials, deny, env, reasons, scenario, setUp, shot, snapshot, tearDown,
+  STACKS, actAs, confirmChange, allowed, cell, credential, credentials, deny, env, reasons, scenario, setUp, shot, snapshot, tearDown,
 } from './helpers.mjs';
 
 before(setUp);
@@ -99,6 +99,7 @@ describe('sample site', () => {
 
       await actAs(page, 'user:ada');
       await page.getByTestId('setting:defaultStackPermission').selectOption('read');
+      await confirmChange(page);
       assert.equal(await page.getByTestId('settings-result').getAttribute('data-state'), 'ok');
 
       await actAs(page, 'user:max');
@@ -120,6 +121,7 @@ describe('sample site', () => {
       assert.equal(await page.getByTestId('team-access').getAttribute('data-allowed'), 'true');
       assert.match(await page.getByTestId('team-access').getAttribute('data-reasons'), /\bteam_admin\b/);
       await page.getByTestId('grant:platform:identity/staging').selectOption('write');
+      await confirmChange(page);
       assert.equal(await page.getByTestId('team-result').getAttribute('data-state'), 'ok');
       assert.equal(await page.getByTestId('grant:platform:identity/staging').inputValue(), 'write');
 
@@ -128,6 +130,7 @@ describe('sample site', () => {
       assert.equal(await page.getByTestId('team-access').getAttribute('data-allowed'), 'false');
       assert.equal(await page.getByTestId('team-access').getAttribute('data-deny'), 'missing_scope');
       await page.getByTestId('grant:web:identity/staging').selectOption('write');
+      await confirmChange(page);
       const result = page.getByTestId('team-result');
       assert.equal(await result.getAttribute('data-state'), 'refused');
       assert.equal(await result.getAttribute('data-code'), 'forbidden');
@@ -156,6 +159,7 @@ describe('sample site', () => {
       const toggle = page.getByTestId('setting:membersCanCreateTeams');
       assert.equal(await toggle.isChecked(), false);
       await toggle.click();
+      await confirmChange(page);
       const result = page.getByTestId('settings-result');
       assert.equal(await result.getAttribute('data-state'), 'refused');
       assert.equal(await result.getAttribute('data-code'), 'forbidden');
@@ -167,6 +171,7 @@ describe('sample site', () => {
       assert.equal(await page.getByTestId('org:create-team').getAttribute('data-allowed'), 'false');
 
       await page.getByTestId('setting:defaultStackPermission').selectOption('admin');
+      await confirmChange(page);
       assert.equal(await result.getAttribute('data-code'), 'forbidden');
       assert.equal(await page.getByTestId('setting:defaultStackPermission').inputValue(), 'none');
       assert.equal(await allowed(page, 'identity/prod', 'read'), false);
@@ -182,6 +187,7 @@ describe('sample site', () => {
 
       await actAs(page, 'user:ada');
       await page.getByTestId('setting:stackAdminsCanDeleteStacks').click();
+      await confirmChange(page);
       assert.equal(await page.getByTestId('settings-result').getAttribute('data-state'), 'ok');
       assert.equal(await page.getByTestId('setting:stackAdminsCanDeleteStacks').isChecked(), true);
 
@@ -195,6 +201,7 @@ describe('sample site', () => {
 
       await actAs(page, 'user:ada');
       await page.getByTestId('setting:stackAdminsCanDeleteStacks').click();
+      await confirmChange(page);
       await actAs(page, 'user:max');
       assert.equal(await allowed(page, 'website/prod', 'delete'), false);
     });

@@ -6,7 +6,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { actAs, credential, openWhy, scenario, setUp, snapshot, tearDown } from './helpers.mjs';
+import { actAs, confirmChange, credential, openWhy, scenario, setUp, snapshot, tearDown } from './helpers.mjs';
 
 before(setUp);
 after(tearDown);
@@ -60,6 +60,7 @@ describe('tokens', () => {
       assert.equal(await page.getByTestId('settings-access').getAttribute('data-refused'), 'token_expired');
       // A management action as it is refused with the same code, before the engine is asked.
       await page.getByTestId('setting:membersCanCreateTeams').click();
+      await confirmChange(page);
       assert.equal(await page.getByTestId('settings-result').getAttribute('data-code'), 'token_expired');
       await page.getByTestId('mint-submit').click();
       assert.equal(await page.getByTestId('mint-result').getAttribute('data-code'), 'token_expired');
@@ -81,6 +82,7 @@ describe('tokens', () => {
       const policy = page.getByTestId('setting:tokenExpiryPolicyDays');
       await policy.fill('7');
       await policy.press('Enter');
+      await confirmChange(page);
       assert.equal(await page.getByTestId('settings-result').getAttribute('data-state'), 'ok');
 
       // Tokens that never expire (or expire later) are now refused by authenticate, and marked.
@@ -111,10 +113,12 @@ describe('tokens', () => {
       // A policy with no matching choice: its limit is offered and chosen.
       await policy.fill('3');
       await policy.press('Enter');
+      await confirmChange(page);
       assert.equal(Number(await expires.inputValue()), 3 * DAY);
       // No policy: back to 30 days.
       await policy.fill('');
       await policy.press('Enter');
+      await confirmChange(page);
       assert.equal(await page.getByTestId('settings-result').getAttribute('data-state'), 'ok');
       assert.equal(Number(await expires.inputValue()), 30 * DAY);
       assert.equal((await actAsOptions(page)).get('token:org-ci').refused, null);
@@ -198,6 +202,7 @@ describe('tokens', () => {
       for (const [days, state] of [['3650', 'ok'], ['1', 'ok'], ['3651', 'refused'], ['-1', 'refused'], ['2.5', 'refused']]) {
         await policy.fill(days);
         await policy.press('Enter');
+        await confirmChange(page);
         assert.equal(await result.getAttribute('data-state'), state, `a policy of ${days} days`);
         if (state === 'refused') assert.equal(await result.getAttribute('data-code'), 'invalid_argument');
       }
