@@ -1,5 +1,5 @@
-//! Decision records, previews and differences in JavaScript: `onDecision`, `setRequestId`,
-//! `preview`, `diff` and the two written forms of records. Without a listener, no record is
+//! Decision records in JavaScript: `onDecision` and `setRequestId` (the previews, differences
+//! and written forms of records are the admin build's: `admin`). Without a listener, no record is
 //! built and no JavaScript is called: the questions take their usual path.
 
 use std::cell::RefCell;
@@ -106,7 +106,6 @@ impl Scopegate {
     }
 }
 
-/// `preview`'s options.
 #[wasm_bindgen]
 impl Scopegate {
     /// Calls `listener` with one record per `check`, `explain`, `authenticate` and management
