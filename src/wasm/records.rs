@@ -84,12 +84,14 @@ impl DecisionSink for Recorder {
 }
 
 impl Scopegate {
-    /// Runs a management action as `actor`; with a listener, recorded as `change` says.
+    /// Runs a management action as `actor`; with a listener, recorded under `(action, scope,
+    /// resource)`. `apply` is a trait object, so that this path and the recording one are
+    /// compiled once for every action rather than once per action.
     pub(super) fn acted(
         &mut self,
         actor: &str,
         (action, scope, resource): (&str, &str, &str),
-        apply: impl FnOnce(&mut Engine, &str) -> Result<(), ManageError>,
+        apply: &mut dyn FnMut(&mut Engine, &str) -> Result<(), ManageError>,
     ) -> Result<(), JsValue> {
         // Subscribers hear of the change once it is applied (`live`).
         let before = self.engine().revision();
