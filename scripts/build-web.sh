@@ -43,23 +43,24 @@ fi
 targets="${CARGO_TARGET_DIR:-target}"
 # The size target of both variants: 150 KiB gzip -9.
 target_size=153600
-# The enforced limits, above the target: the target is missed since changes as data, deltas,
-# decision records and previews came in (148,111 bytes gzip before them), and a build must not
-# grow past what was last measured while it is brought back under. Lowering them back to the
-# target is the goal; each is the last measured size rounded up to the next KiB.
+# The enforced limits, above the target, because the target is missed: changes as data, deltas
+# and decision records brought the default module from 148,111 bytes gzip to 188,473 (the admin
+# module, with previews, differences and the record writers, is 220,326). A limit keeps a build
+# from growing past what was last measured; each is that size rounded up to the next KiB.
+# Lowering them back to the target, 150 KiB, is the goal: lower a limit with every saving.
 if [ "$admin" = true ]; then
   variant=admin
   features=(--features admin)
   targets="$targets/admin"
   out=target/web-admin
   bindgen=target/wasm-bindgen/web-admin # wasm-bindgen's output, before wasm-opt
-  limit=225280 # 220 KiB
+  limit=221184 # 216 KiB: 220,326 measured
 else
   variant=default
   features=()
   out=target/web
   bindgen=target/wasm-bindgen/web
-  limit=193536 # 189 KiB
+  limit=189440 # 185 KiB: 188,473 measured
 fi
 module="$targets/wasm32-unknown-unknown/release/scopegate.wasm"
 # The package entry, copied as written.
