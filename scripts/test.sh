@@ -16,8 +16,9 @@ cargo fmt --all -- --check
 step "lints (native)"
 cargo clippy --all-targets -- -D warnings
 
-step "lints (wasm32)"
+step "lints (wasm32: the package's module, then the admin build's)"
 cargo clippy --target wasm32-unknown-unknown --lib --test web --test node -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --lib --test web --test node --features admin -- -D warnings
 
 step "rustdoc (warnings denied; tests/public_api.rs reads its output)"
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps
@@ -28,8 +29,8 @@ cargo test --all-targets
 step "doctests"
 cargo test --doc
 
-step "wasm tests (headless Chrome and Node)"
-wasm-pack --log-level warn test --mode no-install --headless --chrome --node
+step "wasm tests (headless Chrome and Node; the admin build, so that its exports are covered too)"
+wasm-pack --log-level warn test --mode no-install --headless --chrome --node -- --features admin
 
 step "npm package: build and pack"
 ./scripts/build-package.sh
@@ -38,7 +39,7 @@ step "npm package tests (Node ESM/CJS, jose interop, strict TypeScript, attw, wo
 node --test tests/js/
 
 step "sample site end to end (playwright-core, Debian Chromium)"
-./scripts/build-web.sh www/pkg
+./scripts/build-web.sh --admin www/pkg
 node --test tests/e2e/
 
 step "edge worker (workerd test)"

@@ -1,5 +1,5 @@
 //! The JavaScript class in a real browser (headless Chrome): see `wasm/suite.rs`.
-//! Run with `wasm-pack test --mode no-install --headless --chrome --node -- --test web --test node`.
+//! Run with `wasm-pack test --mode no-install --headless --chrome --node -- --features admin --test web --test node`.
 #![cfg(target_arch = "wasm32")]
 
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};

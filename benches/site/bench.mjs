@@ -6,7 +6,7 @@
 // slowed 4×; the slowest single run is printed next to it (on a shared machine, single runs
 // include other processes' load).
 //
-//   ./scripts/build-web.sh www/pkg && node benches/site/bench.mjs [options]
+//   ./scripts/build-web.sh --admin www/pkg && node benches/site/bench.mjs [options]
 //
 //   --site DIR      the site to serve (default www; another checkout's www/ with its pkg/ works)
 //   --throttle N    CPU slowdown (default 4; 1 = none)

@@ -76,24 +76,6 @@ export class Scopegate {
   static errorCodes(): ScopegateErrorCode[];
 
   /**
-   * Audit log events of decision records (README, "Decision records"), one JSON object a line.
-   * @param records Records as `onDecision` gives them.
-   * @throws {ScopegateError} `invalid_argument` when `records` is not an array of records.
-   * @example
-   * const text = Scopegate.decisionRecordsToJsonLines(records); // "{\"timestamp\":…}\n…"
-   */
-  static decisionRecordsToJsonLines(records: DecisionRecord[]): string;
-
-  /**
-   * Decision records as CEF lines (README, "Decision records"), one a line.
-   * @param records Records as `onDecision` gives them.
-   * @throws {ScopegateError} `invalid_argument` when `records` is not an array of records.
-   * @example
-   * const text = Scopegate.decisionRecordsToCef(records); // "CEF:0|Pulumi|scopegate|…\n"
-   */
-  static decisionRecordsToCef(records: DecisionRecord[]): string;
-
-  /**
    * Calls `listener` with one record per `check`, `explain`, `authenticate` and management
    * action of this instance (not `checkAs`, `checkHandles` or `evaluate`). Without a listener no
    * record is made. The listener must not call this instance (the call throws inside it).
@@ -114,30 +96,6 @@ export class Scopegate {
    * gate.setRequestId("req-42");
    */
   setRequestId(requestId: string | null | undefined): void;
-
-  /**
-   * What a change would do if `actor` made it now, without making it: every answer it turns, in
-   * blocks, with the decision before and after; whether the actor may make it at all; and the
-   * tokens a stricter expiry policy would stop.
-   * @param actor The principal making the change.
-   * @param change The change as data.
-   * @param options `now` for the expiry policy.
-   * @throws {ScopegateError} a snapshot code (`missing_field`, `unknown_field`, `invalid_value`) for a malformed change, `invalid_argument` for other arguments.
-   * @example
-   * const p = gate.preview("ada", { op: "updateSettings", org: "acme", settings: { membersCanCreateTeams: true } });
-   * p.allowed; // true
-   * p.changes[0]?.principals.length; // 4
-   */
-  preview(actor: string, change: PreviewChange, options?: PreviewOptions | null): AccessPreview;
-
-  /**
-   * Every answer that differs from this state to another snapshot's, in blocks.
-   * @param snapshot The other snapshot (an object or JSON text).
-   * @throws {ScopegateError} a snapshot code when the other snapshot is invalid.
-   * @example
-   * gate.diff(gate.toJSON()).count; // 0
-   */
-  diff(snapshot: Snapshot | string): AccessDiff;
 
   /**
    * The revision: the snapshot's, raised by one by every change applied (each management action

@@ -13,6 +13,11 @@ use crate::engine::{AccessDiff, Decision, DecisionRecord, Engine};
 use crate::error::SnapshotErrors;
 use crate::snapshot::{Change, read_object, read_strict};
 
+/// The admin build's own members and the types only they use (merged into the generated
+/// `Scopegate` class; the npm package does not ship them).
+#[wasm_bindgen(typescript_custom_section)]
+const ADMIN_TYPES: &str = include_str!("admin.d.ts");
+
 /// The most records one call of a writer takes.
 const MAX_RECORDS: u32 = 100_000;
 

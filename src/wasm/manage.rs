@@ -44,7 +44,7 @@ impl Scopegate {
         let actor = args::string(&actor, "actor")?;
         let organization = args::string(&organization, "organization")?;
         let patch = api::settings_patch(&patch_json(&patch)?).map_err(throw)?;
-        self.acted(&actor, ("update_settings", "organization:update", &organization), |e, a| {
+        self.acted(&actor, ("update_settings", "organization:update", &organization), &mut |e, a| {
             e.update_settings(a, &organization, &patch)
         })
     }
@@ -71,7 +71,7 @@ impl Scopegate {
     ) -> Result<(), JsValue> {
         let values = [(&actor, "actor"), (&organization, "organization"), (&login, "login"), (&role, "role")];
         let [actor, org, login, role] = strings(values)?;
-        self.acted(&actor, ("add_member", "org_member:add", &org), |e, a| {
+        self.acted(&actor, ("add_member", "org_member:add", &org), &mut |e, a| {
             e.add_member(a, &org, &login, &role)
         })
     }
@@ -86,7 +86,7 @@ impl Scopegate {
     ) -> Result<(), JsValue> {
         let values = [(&actor, "actor"), (&organization, "organization"), (&login, "login")];
         let [actor, org, login] = strings(values)?;
-        self.acted(&actor, ("remove_member", "org_member:delete", &org), |e, a| {
+        self.acted(&actor, ("remove_member", "org_member:delete", &org), &mut |e, a| {
             e.remove_member(a, &org, &login)
         })
     }
@@ -102,7 +102,7 @@ impl Scopegate {
     ) -> Result<(), JsValue> {
         let values = [(&actor, "actor"), (&organization, "organization"), (&login, "login"), (&role, "role")];
         let [actor, org, login, role] = strings(values)?;
-        self.acted(&actor, ("set_member_role", "org_member:update", &org), |e, a| {
+        self.acted(&actor, ("set_member_role", "org_member:update", &org), &mut |e, a| {
             e.set_member_role(a, &org, &login, &role)
         })
     }
@@ -117,7 +117,7 @@ impl Scopegate {
     ) -> Result<(), JsValue> {
         let values = [(&actor, "actor"), (&organization, "organization"), (&team, "team")];
         let [actor, org, team] = strings(values)?;
-        self.acted(&actor, ("create_team", "team:create", &org), |e, a| e.create_team(a, &org, &team))
+        self.acted(&actor, ("create_team", "team:create", &org), &mut |e, a| e.create_team(a, &org, &team))
     }
 
     /// Deletes a team and its tokens.
@@ -130,7 +130,7 @@ impl Scopegate {
     ) -> Result<(), JsValue> {
         let values = [(&actor, "actor"), (&organization, "organization"), (&team, "team")];
         let [actor, org, team] = strings(values)?;
-        self.acted(&actor, ("delete_team", "team:delete", &format!("{org}/{team}")), |e, a| {
+        self.acted(&actor, ("delete_team", "team:delete", &format!("{org}/{team}")), &mut |e, a| {
             e.delete_team(a, &org, &team)
         })
     }
@@ -148,7 +148,7 @@ impl Scopegate {
         let values = [(&actor, "actor"), (&organization, "organization"), (&team, "team"), (&login, "login")];
         let team_admin = args::boolean(&team_admin, "teamAdmin")?;
         let [actor, org, team, login] = strings(values)?;
-        self.acted(&actor, ("set_team_member", "team:update", &format!("{org}/{team}")), |e, a| {
+        self.acted(&actor, ("set_team_member", "team:update", &format!("{org}/{team}")), &mut |e, a| {
             e.set_team_member(a, &org, &team, &login, team_admin)
         })
     }
@@ -164,7 +164,7 @@ impl Scopegate {
     ) -> Result<(), JsValue> {
         let values = [(&actor, "actor"), (&organization, "organization"), (&team, "team"), (&login, "login")];
         let [actor, org, team, login] = strings(values)?;
-        self.acted(&actor, ("remove_team_member", "team:update", &format!("{org}/{team}")), |e, a| {
+        self.acted(&actor, ("remove_team_member", "team:update", &format!("{org}/{team}")), &mut |e, a| {
             e.remove_team_member(a, &org, &team, &login)
         })
     }
@@ -185,7 +185,7 @@ impl Scopegate {
         let kind = api::entity_kind(&args::string(&kind, "kind")?).map_err(throw)?;
         let level = api::permission(&args::string(&permission, "permission")?).map_err(throw)?;
         let [actor, org, team, entity] = strings(values)?;
-        self.acted(&actor, ("set_team_permission", "team:update", &format!("{org}/{team}")), |e, a| {
+        self.acted(&actor, ("set_team_permission", "team:update", &format!("{org}/{team}")), &mut |e, a| {
             e.set_team_permission(a, &org, &team, kind, &entity, level)
         })
     }
@@ -203,7 +203,7 @@ impl Scopegate {
         let values = [(&actor, "actor"), (&organization, "organization"), (&team, "team"), (&role, "role")];
         let assigned = args::boolean(&assigned, "assigned")?;
         let [actor, org, team, role] = strings(values)?;
-        self.acted(&actor, ("set_team_role", "role:update", &org), |e, a| {
+        self.acted(&actor, ("set_team_role", "role:update", &org), &mut |e, a| {
             e.set_team_role(a, &org, &team, &role, assigned)
         })
     }
@@ -223,7 +223,7 @@ impl Scopegate {
         let tags: Tags = args::options(&tags, "tags")?;
         let tags: Vec<(&str, &str)> = tags.0.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let [actor, org, project, stack] = strings(values)?;
-        self.acted(&actor, ("create_stack", "stack:create", &org), |e, a| {
+        self.acted(&actor, ("create_stack", "stack:create", &org), &mut |e, a| {
             e.create_stack(a, &org, &project, &stack, &tags)
         })
     }
@@ -236,7 +236,7 @@ impl Scopegate {
         #[wasm_bindgen(unchecked_param_type = "string")] stack: JsValue,
     ) -> Result<(), JsValue> {
         let [actor, stack] = strings([(&actor, "actor"), (&stack, "stack")])?;
-        self.acted(&actor, ("delete_stack", "stack:delete", &stack), |e, a| e.delete_stack(a, &stack))
+        self.acted(&actor, ("delete_stack", "stack:delete", &stack), &mut |e, a| e.delete_stack(a, &stack))
     }
 
     /// Moves a stack to another organization.
@@ -249,7 +249,7 @@ impl Scopegate {
     ) -> Result<(), JsValue> {
         let values = [(&actor, "actor"), (&stack, "stack"), (&destination, "destination")];
         let [actor, stack, dest] = strings(values)?;
-        self.acted(&actor, ("transfer_stack", "stack:transfer", &stack), |e, a| {
+        self.acted(&actor, ("transfer_stack", "stack:transfer", &stack), &mut |e, a| {
             e.transfer_stack(a, &stack, &dest)
         })
     }
@@ -266,7 +266,7 @@ impl Scopegate {
         let values = [(&actor, "actor"), (&stack, "stack"), (&login, "login")];
         let level = api::permission(&args::string(&permission, "permission")?).map_err(throw)?;
         let [actor, stack, login] = strings(values)?;
-        self.acted(&actor, ("set_stack_permission", "stack_access:update", &stack), |e, a| {
+        self.acted(&actor, ("set_stack_permission", "stack_access:update", &stack), &mut |e, a| {
             e.set_stack_permission(a, &stack, &login, level)
         })
     }
@@ -279,7 +279,7 @@ impl Scopegate {
         #[wasm_bindgen(unchecked_param_type = "string")] stack: JsValue,
     ) -> Result<(), JsValue> {
         let [actor, stack] = strings([(&actor, "actor"), (&stack, "stack")])?;
-        self.acted(&actor, ("remove_creator_grant", "stack_access:update", &stack), |e, a| {
+        self.acted(&actor, ("remove_creator_grant", "stack_access:update", &stack), &mut |e, a| {
             e.remove_creator_grant(a, &stack)
         })
     }

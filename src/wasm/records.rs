@@ -1,5 +1,5 @@
-//! Decision records, previews and differences in JavaScript: `onDecision`, `setRequestId`,
-//! `preview`, `diff` and the two written forms of records. Without a listener, no record is
+//! Decision records in JavaScript: `onDecision` and `setRequestId` (the previews, differences
+//! and written forms of records are the admin build's: `admin`). Without a listener, no record is
 //! built and no JavaScript is called: the questions take their usual path.
 
 use std::cell::RefCell;
@@ -84,12 +84,14 @@ impl DecisionSink for Recorder {
 }
 
 impl Scopegate {
-    /// Runs a management action as `actor`; with a listener, recorded as `change` says.
+    /// Runs a management action as `actor`; with a listener, recorded under `(action, scope,
+    /// resource)`. `apply` is a trait object, so that this path and the recording one are
+    /// compiled once for every action rather than once per action.
     pub(super) fn acted(
         &mut self,
         actor: &str,
         (action, scope, resource): (&str, &str, &str),
-        apply: impl FnOnce(&mut Engine, &str) -> Result<(), ManageError>,
+        apply: &mut dyn FnMut(&mut Engine, &str) -> Result<(), ManageError>,
     ) -> Result<(), JsValue> {
         // Subscribers hear of the change once it is applied (`live`).
         let before = self.engine().revision();
@@ -106,7 +108,6 @@ impl Scopegate {
     }
 }
 
-/// `preview`'s options.
 #[wasm_bindgen]
 impl Scopegate {
     /// Calls `listener` with one record per `check`, `explain`, `authenticate` and management

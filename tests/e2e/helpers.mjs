@@ -37,7 +37,7 @@ function ensureWebBuild() {
   const glue = join(root, 'www/pkg/scopegate.js');
   const fresh = existsSync(wasm) && existsSync(glue)
     && statSync(wasm).mtimeMs >= Math.max(newest(join(root, 'src')), newest(join(root, 'Cargo.toml')));
-  if (!fresh) execFileSync(join(root, 'scripts/build-web.sh'), ['www/pkg'], { cwd: root, stdio: 'inherit' });
+  if (!fresh) execFileSync(join(root, 'scripts/build-web.sh'), ['--admin', 'www/pkg'], { cwd: root, stdio: 'inherit' });
 }
 
 /** Starts scripts/serve.mjs on a free port and reads the URL it prints. */
