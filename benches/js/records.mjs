@@ -1,6 +1,6 @@
 // Decision records and previews, one run, side by side, on the peer benchmark's world (1,000
 // users, 100 teams, 10,000 stacks):
-//   ./scripts/build-web.sh && node benches/js/records.mjs
+//   ./scripts/build-web.sh --admin && node benches/js/records.mjs
 //
 // 1. `check` without a listener and with an `onDecision` listener that keeps each record (the
 //    rounds alternate, so that both sides see the same machine load); the overhead is the ratio
@@ -10,7 +10,7 @@
 //    before and after applying the change on a second engine, which must agree with the preview's
 //    entries for those members; the full brute force is extrapolated from the sample.
 //
-// It loads the web build (target/web, or $SCOPEGATE_WEB) as load.mjs does.
+// It loads the admin build (target/web-admin, or $SCOPEGATE_WEB): `preview` is one of its exports.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -20,7 +20,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS || 9);
 const PREVIEWS = Number(process.env.BENCH_PREVIEWS || 9);
 const SAMPLE = Number(process.env.BENCH_SAMPLE || 50);
 const root = new URL('../../', import.meta.url);
-const web = process.env.SCOPEGATE_WEB ? pathToFileURL(`${resolve(process.env.SCOPEGATE_WEB)}/`) : new URL('target/web/', root);
+const web = process.env.SCOPEGATE_WEB ? pathToFileURL(`${resolve(process.env.SCOPEGATE_WEB)}/`) : new URL('target/web-admin/', root);
 
 const sorted = (xs) => [...xs].sort((a, b) => a - b);
 const median = (xs) => sorted(xs)[xs.length >> 1];
