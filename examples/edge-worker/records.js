@@ -1,13 +1,12 @@
 // Decision records of the edge gateway: one per request that reaches a decision, written as one
-// JSON line (Pulumi's audit log event shape, `Scopegate.decisionRecordsToJsonLines`) to the log
-// and, when configured, POSTed to a service binding (env `AUDIT`). Each answer carries the
+// JSON line (the engine's record, as `onDecision` gives it: the fields are listed in the README's
+// "Decision records") to the log and, when configured, POSTed to a service binding (env `AUDIT`).
+// The Pulumi audit-event and CEF writers are in the admin build, not in the module a worker loads. Each answer carries the
 // request id in `x-request-id`: the caller's, when it is 1–128 printable ASCII characters without
 // spaces, else a fresh `crypto.randomUUID()`.
 //
 // The records are the engine's (`onDecision`, with the request id given to `setRequestId`), so
 // they hold a token's id and name, never the token string.
-import { Scopegate } from 'scopegate';
-
 /** A caller's request id the gateway keeps: printable ASCII without spaces, 1–128 characters. */
 const CALLER_ID = /^[\x21-\x7e]{1,128}$/;
 
@@ -83,7 +82,7 @@ export function decidingRecord(records, scope, resource, decision = null, flagsO
  */
 export function recordSink({ log = console, binding = null, url = 'https://audit.internal/records' } = {}) {
   return (record, ctx) => {
-    const line = Scopegate.decisionRecordsToJsonLines([record]);
+    const line = `${JSON.stringify(record)}\n`;
     log.log(line.trimEnd());
     if (!binding) return;
     const sent = Promise.resolve()
