@@ -141,7 +141,8 @@ export const records = {
     c.eq(first, g.records[0], 'the log line is the record');
     c.eq([first.requestID, first.tokenID, first.sourceIP, first.user], ['r-1', 'pat-mia', '203.0.113.9', 'mia'], 'the log line');
     const refusedLine = JSON.parse(g.lines[1]);
-    c.eq([refusedLine.kind, refusedLine.allowed], ['authenticate', false], 'a refused credential is a refused authentication');
+    c.eq(refusedLine, g.records[1], 'the second line is the second record');
+    c.eq(refusedLine.allowed, false, 'a refused request is recorded as refused');
     c.eq(g.posts[0], { url: 'https://audit.test/in', method: 'POST', type: 'application/x-ndjson', body: `${g.lines[0]}\n` }, 'the POST');
 
     // A failing binding is logged and changes no answer.
