@@ -12,6 +12,7 @@ import { createGateway } from './worker.js';
 import tokens from './fixtures/tokens.json';
 import bundled from './snapshot/default.json';
 import demoKey from './snapshot/demo-key.json';
+import { checker } from './checker.js';
 
 const quiet = { warn() {} };
 const seconds = () => Math.floor(Date.now() / 1000);
@@ -73,22 +74,6 @@ async function ask(gateway, credential, headers = {}) {
   return { status: res.status, revision: res.headers.get('x-scopegate-revision'), retryAfter: res.headers.get('retry-after'), body };
 }
 
-function checker(suite) {
-  const failures = [];
-  let checks = 0;
-  return {
-    eq(got, want, message) {
-      checks += 1;
-      const g = JSON.stringify(got);
-      const w = JSON.stringify(want);
-      if (g !== w) failures.push(`${message}: got ${g}, want ${w}`);
-    },
-    done() {
-      if (failures.length) throw new Error(`${suite}: ${failures.length} of ${checks} checks failed:\n  ${failures.join('\n  ')}`);
-      console.log(`${suite}: ${checks} checks passed`);
-    },
-  };
-}
 
 export const live = {
   async test(controller, env) {

@@ -7,32 +7,13 @@ import { createGateway, optionsFromEnv } from './worker.js';
 import { decidingRecord, recordSink, requestIdOf } from './records.js';
 import tokens from './fixtures/tokens.json';
 import bundled from './snapshot/default.json';
+import { checker } from './checker.js';
 
 const quiet = { warn() {} };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const FIELDS = ['timestamp', 'kind', 'user', 'tokenID', 'tokenName', 'action', 'resource', 'allowed', 'reasons', 'reqOrgAdmin', 'reqStackAdmin', 'revision', 'requestID', 'sourceIP'];
 const authorization = (name) => `token ${tokens.credentials[name].credential}`;
 
-function checker(suite) {
-  const failures = [];
-  let checks = 0;
-  return {
-    ok(condition, message) {
-      checks += 1;
-      if (!condition) failures.push(message);
-    },
-    eq(got, want, message) {
-      checks += 1;
-      const g = JSON.stringify(got);
-      const w = JSON.stringify(want);
-      if (g !== w) failures.push(`${message}: got ${g}, want ${w}`);
-    },
-    done() {
-      if (failures.length) throw new Error(`${suite}: ${failures.length} of ${checks} checks failed:\n  ${failures.slice(0, 60).join('\n  ')}`);
-      console.log(`${suite}: ${checks} checks passed`);
-    },
-  };
-}
 
 function get(path, headers = {}, method = 'GET') {
   return new Request(`http://gateway.test${path}`, { method, headers });

@@ -26,6 +26,7 @@ const tests :Workerd.Worker = (
     (name = "access.js", esModule = embed "access.js"),
     (name = "authzen.js", esModule = embed "authzen.js"),
     (name = "revisions.js", esModule = embed "revisions.js"),
+    (name = "checker.js", esModule = embed "checker.js"),
     (name = "records.js", esModule = embed "records.js"),
     (name = "matrix-requests.js", esModule = embed "matrix-requests.js"),
     (name = "snapshot/default.json", json = embed "snapshot/default.json"),

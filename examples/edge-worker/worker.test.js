@@ -26,6 +26,7 @@ import tokenVectors from 'vectors.json';
 import tokens from './fixtures/tokens.json';
 import bundled from './snapshot/default.json';
 import demoKey from './snapshot/demo-key.json';
+import { checker } from './checker.js';
 
 // Live policy (deltas, notAfter, minimum revisions): their own file, one more suite here.
 export { live } from './live.test.js';
@@ -36,27 +37,6 @@ const MATRIX = parseMatrix(matrixSource);
 const CREDENTIALS = tokens.credentials;
 const quiet = { warn() {} };
 
-/** Collects failures and throws them all at the end, so one run shows every mismatch. */
-function checker(suite) {
-  const failures = [];
-  let checks = 0;
-  return {
-    ok(condition, message) {
-      checks += 1;
-      if (!condition) failures.push(message);
-    },
-    eq(got, want, message) {
-      checks += 1;
-      const g = JSON.stringify(got);
-      const w = JSON.stringify(want);
-      if (g !== w) failures.push(`${message}: got ${g}, want ${w}`);
-    },
-    done() {
-      if (failures.length) throw new Error(`${suite}: ${failures.length} of ${checks} checks failed:\n  ${failures.slice(0, 60).join('\n  ')}`);
-      console.log(`${suite}: ${checks} checks passed`);
-    },
-  };
-}
 
 function request(method, path, { authorization = null, body, headers = {} } = {}) {
   const h = new Headers(headers);
